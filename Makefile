@@ -1,0 +1,56 @@
+# Chi bộ số — the two commands: `make demo` and `make test`. Everything else is a step they call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# Tests run in parallel on the machine's cores; PYTEST_ARGS narrows a run (make test PYTEST_ARGS=-k\ merge).
+PYTEST_ARGS ?=
+export DJANGO_SETTINGS_MODULE := chibo.settings
+
+.PHONY: setup system-packages demo test test-fast lint typecheck bench messages clean
+
+setup: $(STAMP) system-packages
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Debian packages the project needs: gettext (translations), Chromium (browser tests).
+system-packages:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v chromium >/dev/null || missing="$$missing chromium fonts-liberation"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: setup
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+demo: setup messages
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py load_admin_units
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup messages
+	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+
+typecheck: setup
+	$(BIN)/mypy chibo
+
+# Benchmarks run against PostgreSQL (BENCH_DATABASE_URL, default the local server's `test` database).
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles media

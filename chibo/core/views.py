@@ -1,0 +1,25 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chibo.accounts.models import RoleGrant
+from chibo.accounts.scope import Perm, orgs_with, roles_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The starting page: the nodes a user holds a role at, and their own cell for members."""
+    grants = RoleGrant.objects.filter(user_id=request.user.pk or 0).select_related("org").order_by("org__path")
+    return render(
+        request,
+        "core/home.html",
+        {
+            "grants": grants,
+            "roles": roles_of(request.user),
+            "can_list_members": orgs_with(request.user, Perm.LIST_MEMBERS).exists(),
+        },
+    )
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

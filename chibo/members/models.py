@@ -1,0 +1,237 @@
+"""Party members (C2) and their dated history: memberships of cells, positions, exemptions.
+
+Periods are half-open, as in the organization tree: from `started_on` (inclusive) to `ended_on`
+(exclusive). A transfer on date D ends the old membership on D and starts the new one on D, so on any
+date a member belongs to exactly one cell.
+"""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.vietnamese import name_sort_key, normalize_name, search_text, split_full_name
+from chibo.organizations.models import Organization
+
+
+class MemberQuerySet(models.QuerySet["Member"]):
+    def in_orgs(self, orgs: models.QuerySet[Organization]) -> "MemberQuerySet":
+        return self.filter(org__in=orgs)
+
+    def current(self) -> "MemberQuerySet":
+        """Members still on a cell's roll (not transferred out of the system, deceased or removed)."""
+        return self.filter(left_on__isnull=True)
+
+    def exempt_on(self, day: date) -> "MemberQuerySet":
+        return self.filter(
+            Q(exemptions__started_on__lte=day)
+            & (Q(exemptions__ended_on__isnull=True) | Q(exemptions__ended_on__gt=day))
+        ).distinct()
+
+    def search(self, text: str) -> "MemberQuerySet":
+        """Match names, card numbers, phones with or without diacritics ("truong" finds "Trường")."""
+        qs = self
+        for word in search_text(text).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+class Member(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "male", _("Nam")
+        FEMALE = "female", _("Nữ")
+
+    class Status(models.TextChoices):
+        PROBATIONARY = "probationary", _("Dự bị")
+        OFFICIAL = "official", _("Chính thức")
+
+    class LeftReason(models.TextChoices):
+        TRANSFERRED_OUT = "transferred_out", _("Chuyển sinh hoạt ra ngoài hệ thống")
+        DECEASED = "deceased", _("Từ trần")
+        REMOVED = "removed", _("Xóa tên/khai trừ")
+        OTHER = "other", _("Khác")
+
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    # Derived from full_name by set_name(); stored because every list orders and searches by them.
+    family_name = models.CharField(_("họ"), max_length=40, editable=False)
+    middle_name = models.CharField(_("tên đệm"), max_length=80, blank=True, editable=False)
+    given_name = models.CharField(_("tên"), max_length=40, editable=False)
+    name_sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+    search_text = models.CharField(max_length=400, editable=False)
+
+    gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("ngày sinh"))
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, null=True, blank=True, unique=True)
+    joined_on = models.DateField(_("ngày vào Đảng"))
+    official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices)
+
+    # The cell whose roll the member is on now (or was on when they left). The memberships below are the
+    # history; this column is kept by the membership services only, because every scoped list at national
+    # scale (5.6 million members) filters on it and a join through the history would not be indexable.
+    org = models.ForeignKey(Organization, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="members")
+
+    residence_address = models.CharField(_("nơi cư trú"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    occupation = models.CharField(_("nghề nghiệp"), max_length=120, blank=True)
+    # Sở trường; tâm tư, nguyện vọng: seen by the cell committee and above only.
+    strengths = models.TextField(_("sở trường"), blank=True)
+    aspirations = models.TextField(_("tâm tư, nguyện vọng"), blank=True)
+
+    left_on = models.DateField(_("ngày ra khỏi danh sách"), null=True, blank=True)
+    left_reason = models.CharField(_("lý do"), max_length=20, choices=LeftReason.choices, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        ordering = ["name_sort_key", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(official_on__isnull=True) | Q(official_on__gte=models.F("joined_on")),
+                name="member_official_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="probationary") | Q(official_on__isnull=False),
+                name="member_official_has_date",
+            ),
+        ]
+        indexes = [
+            # Serves the member list of a cell in Vietnamese name order.
+            models.Index(fields=["org", "name_sort_key"], name="member_org_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
+
+    def set_name(self, full_name: str) -> None:
+        """Set the full name and the parts every list orders and searches by."""
+        self.full_name = normalize_name(full_name)
+        self.family_name, self.middle_name, self.given_name = split_full_name(self.full_name)
+        self.name_sort_key = name_sort_key(self.full_name)
+        self.refresh_search_text()
+
+    def refresh_search_text(self) -> None:
+        self.search_text = search_text(self.full_name, self.card_number, self.phone)
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None
+
+
+class Membership(models.Model):
+    """The member was on this cell's roll over [started_on, ended_on)."""
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", _("Chính thức")
+        TEMPORARY = "temporary", _("Tạm thời")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    kind = models.CharField(_("hình thức"), max_length=12, choices=Kind.choices, default=Kind.OFFICIAL)
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến trước ngày"), null=True, blank=True)
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("quá trình sinh hoạt")
+        ordering = ["member_id", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=models.F("started_on")),
+                name="membership_period_not_empty",
+            ),
+            # On the roll of one cell at a time: a temporary stay elsewhere is not a second roll.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(ended_on__isnull=True, kind="official"),
+                name="membership_one_open_official",
+            ),
+        ]
+        indexes = [
+            # Serves "who was on this cell's roll on date D" (reports on past periods).
+            models.Index(fields=["org", "started_on"], name="membership_org_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.org}"
+
+    def covers(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+class Position(models.Model):
+    """A position in the cell (bí thư, phó bí thư, chi ủy viên) over a period."""
+
+    class Title(models.TextChoices):
+        SECRETARY = "secretary", _("Bí thư")
+        DEPUTY = "deputy", _("Phó bí thư")
+        COMMITTEE_MEMBER = "committee_member", _("Chi ủy viên")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="positions")
+    title = models.CharField(_("chức vụ"), max_length=20, choices=Title.choices)
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến trước ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chức vụ")
+        ordering = ["org_id", "title", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=models.F("started_on")),
+                name="position_period_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_title_display()} {self.member}"
+
+
+class Exemption(models.Model):
+    """Miễn công tác và sinh hoạt đảng: the cell's decision, with dates and reason; reversible."""
+
+    class Reason(models.TextChoices):
+        OLD_AGE = "old_age", _("Tuổi cao")
+        ILL_HEALTH = "ill_health", _("Sức khỏe yếu, điều trị từ 3 tháng trở lên")
+        WORKING_FAR = "working_far", _("Đi làm ăn xa (tạm miễn, dưới 12 tháng)")
+        OTHER = "other", _("Lý do khác")
+
+    class Scope(models.TextChoices):
+        WORK_AND_MEETINGS = "work_and_meetings", _("Miễn công tác và sinh hoạt")
+        WORK_ONLY = "work_only", _("Miễn công tác")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="exemptions")
+    scope = models.CharField(_("phạm vi"), max_length=20, choices=Scope.choices, default=Scope.WORK_AND_MEETINGS)
+    reason = models.CharField(_("lý do"), max_length=16, choices=Reason.choices)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến trước ngày"), null=True, blank=True)
+    # Exempt members are not notified of meetings unless they ask to be (issue: notices).
+    wants_notices = models.BooleanField(_("vẫn nhận thông báo"), default=False)
+
+    class Meta:
+        verbose_name = _("miễn sinh hoạt")
+        ordering = ["member_id", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gt=models.F("started_on")),
+                name="exemption_period_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_reason_display()}"
+
+    def covers(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)

@@ -1,0 +1,27 @@
+"""Reads of members worth naming: Vietnamese name order on each database."""
+
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.functions import Collate
+
+from chibo.members.models import Member
+
+# PostgreSQL sorts with ICU's Vietnamese rules; SQLite has no ICU, so it sorts by the precomputed key
+# (chibo.core.vietnamese.name_sort_key), which gives the same order.
+PG_VI_COLLATION = "vi-x-icu"
+
+
+def vietnamese_order(prefix: str = "") -> list:
+    """Order-by expressions: given name, then middle names, then family name, Vietnamese alphabet."""
+    if connection.vendor == "postgresql":
+        return [
+            Collate(F(f"{prefix}given_name"), PG_VI_COLLATION),
+            Collate(F(f"{prefix}middle_name"), PG_VI_COLLATION),
+            Collate(F(f"{prefix}family_name"), PG_VI_COLLATION),
+            F(f"{prefix}id"),
+        ]
+    return [F(f"{prefix}name_sort_key"), F(f"{prefix}id")]
+
+
+def in_name_order(qs: QuerySet[Member]) -> QuerySet[Member]:
+    return qs.order_by(*vietnamese_order())

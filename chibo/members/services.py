@@ -1,0 +1,221 @@
+"""Writes to members and their history. Pages, API, imports, commands and tests all call these."""
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from chibo.accounts.models import User
+from chibo.core.dates import today
+from chibo.core.errors import ChiboError
+from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.organizations.models import Organization
+
+EDITABLE_FIELDS = (
+    "gender",
+    "birth_date",
+    "card_number",
+    "joined_on",
+    "official_on",
+    "residence_address",
+    "phone",
+    "email",
+    "occupation",
+    "strengths",
+    "aspirations",
+)
+
+
+def validate_member_fields(fields: dict[str, Any]) -> None:
+    """Rules that hold for every member, whichever way it arrives (form, API, import)."""
+    birth, joined, official = fields.get("birth_date"), fields.get("joined_on"), fields.get("official_on")
+    if birth and birth > today():
+        raise ChiboError("Ngày sinh không được ở tương lai.", field="birth_date")
+    if birth and joined and (joined.year - birth.year) < 18:
+        raise ChiboError("Ngày vào Đảng phải khi đã đủ 18 tuổi.", field="joined_on")
+    if joined and joined > today():
+        raise ChiboError("Ngày vào Đảng không được ở tương lai.", field="joined_on")
+    if official and joined and official < joined:
+        raise ChiboError("Ngày chính thức không được trước ngày vào Đảng.", field="official_on")
+    if official and official > today():
+        raise ChiboError("Ngày chính thức không được ở tương lai.", field="official_on")
+
+
+def _status_for(official_on: date | None) -> str:
+    return Member.Status.OFFICIAL if official_on else Member.Status.PROBATIONARY
+
+
+def _check_card_unique(card_number: str | None, exclude_pk: int | None = None) -> None:
+    if not card_number:
+        return
+    qs = Member.objects.filter(card_number=card_number)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise ChiboError(f"Số thẻ đảng viên {card_number} đã có trong hệ thống.", field="card_number")
+
+
+def _check_cell(org: Organization) -> None:
+    if not org.is_cell:
+        raise ChiboError("Đảng viên phải sinh hoạt tại một chi bộ.", field="org")
+    if not org.is_active:
+        raise ChiboError(f"{org.name} đã giải thể.", field="org")
+
+
+def build_member(*, full_name: str, org: Organization, **fields: Any) -> Member:
+    """An unsaved member with derived fields set (used by member_create and the bulk import)."""
+    fields["card_number"] = (fields.get("card_number") or "").strip() or None
+    member = Member(org=org, **fields)
+    member.set_name(full_name)
+    member.status = _status_for(member.official_on)
+    return member
+
+
+@transaction.atomic
+def member_create(
+    *, actor: User | None, full_name: str, org: Organization, roll_started_on: date | None = None, **fields: Any
+) -> Member:
+    """Put a new member on a cell's roll from `roll_started_on` (default: the day they joined)."""
+    if not full_name.strip():
+        raise ChiboError("Họ và tên không được để trống.", field="full_name")
+    _check_cell(org)
+    validate_member_fields(fields)
+    _check_card_unique(fields.get("card_number"))
+    member = build_member(full_name=full_name, org=org, **fields)
+    try:
+        member.save()
+    except IntegrityError as exc:  # a concurrent insert of the same card number
+        raise ChiboError("Số thẻ đảng viên đã có trong hệ thống.", field="card_number") from exc
+    Membership.objects.create(member=member, org=org, started_on=roll_started_on or member.joined_on)
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: User | None, member: Member, full_name: str | None = None, **fields: Any) -> Member:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    merged = {f: getattr(member, f) for f in EDITABLE_FIELDS} | fields
+    if "card_number" in fields:
+        fields["card_number"] = (fields["card_number"] or "").strip() or None
+        merged["card_number"] = fields["card_number"]
+    validate_member_fields(merged)
+    _check_card_unique(merged["card_number"], exclude_pk=member.pk)
+    for name, value in fields.items():
+        setattr(member, name, value)
+    if full_name is not None:
+        if not full_name.strip():
+            raise ChiboError("Họ và tên không được để trống.", field="full_name")
+        member.set_name(full_name)
+    member.refresh_search_text()
+    member.status = _status_for(member.official_on)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_transfer(
+    *,
+    actor: User | None,
+    member: Member,
+    to_org: Organization,
+    effective_on: date,
+    kind: str = Membership.Kind.OFFICIAL,
+    reason: str = "",
+) -> Membership:
+    """Chuyển sinh hoạt đảng: officially (the roll moves) or temporarily (a stay beside the roll)."""
+    _check_cell(to_org)
+    if not member.is_active:
+        raise ChiboError("Đảng viên này không còn trong danh sách.")
+    if effective_on > today():
+        raise ChiboError("Ngày chuyển không được ở tương lai.", field="effective_on")
+    if kind == Membership.Kind.TEMPORARY:
+        if to_org.pk == member.org_id:
+            raise ChiboError("Không thể sinh hoạt tạm thời tại chính chi bộ của mình.", field="to_org")
+        Membership.objects.filter(member=member, kind=kind, ended_on__isnull=True).update(ended_on=effective_on)
+        return Membership.objects.create(member=member, org=to_org, started_on=effective_on, kind=kind, reason=reason)
+    current = Membership.objects.select_for_update().get(
+        member=member, kind=Membership.Kind.OFFICIAL, ended_on__isnull=True
+    )
+    if current.org_id == to_org.pk:
+        raise ChiboError("Đảng viên đang sinh hoạt tại chi bộ này.", field="to_org")
+    if effective_on <= current.started_on:
+        raise ChiboError(
+            f"Ngày chuyển phải sau ngày {current.started_on:%d/%m/%Y} (ngày bắt đầu sinh hoạt tại chi bộ hiện tại).",
+            field="effective_on",
+        )
+    current.ended_on = effective_on
+    current.save(update_fields=["ended_on"])
+    # Positions held in the old cell end with the transfer.
+    Position.objects.filter(member=member, org_id=current.org_id, ended_on__isnull=True).update(ended_on=effective_on)
+    new = Membership.objects.create(member=member, org=to_org, started_on=effective_on, reason=reason)
+    member.org = to_org
+    member.save(update_fields=["org", "updated_at"])
+    return new
+
+
+@transaction.atomic
+def member_exempt(
+    *,
+    actor: User | None,
+    member: Member,
+    reason: str,
+    started_on: date,
+    ended_on: date | None = None,
+    scope: str = Exemption.Scope.WORK_AND_MEETINGS,
+    note: str = "",
+    wants_notices: bool = False,
+) -> Exemption:
+    if ended_on is not None and ended_on <= started_on:
+        raise ChiboError("Ngày kết thúc phải sau ngày bắt đầu.", field="ended_on")
+    if reason == Exemption.Reason.WORKING_FAR:
+        # DOMAIN.md: a temporary exemption for members working far away lasts under 12 months.
+        if ended_on is None or (ended_on - started_on).days > 365:
+            raise ChiboError("Tạm miễn vì đi làm ăn xa phải có ngày kết thúc, dưới 12 tháng.", field="ended_on")
+    overlapping = member.exemptions.filter(started_on__lt=ended_on or date.max).exclude(ended_on__lte=started_on)
+    if overlapping.exists():
+        raise ChiboError("Đảng viên đã được miễn sinh hoạt trong khoảng thời gian này.", field="started_on")
+    return Exemption.objects.create(
+        member=member,
+        reason=reason,
+        started_on=started_on,
+        ended_on=ended_on,
+        scope=scope,
+        note=note,
+        wants_notices=wants_notices,
+    )
+
+
+@transaction.atomic
+def member_end_exemption(*, actor: User | None, exemption: Exemption, ended_on: date) -> Exemption:
+    """The cell reverses an exemption (the member is well again, or back home)."""
+    if ended_on <= exemption.started_on:
+        raise ChiboError("Ngày kết thúc phải sau ngày bắt đầu miễn.", field="ended_on")
+    exemption.ended_on = ended_on
+    exemption.save(update_fields=["ended_on"])
+    return exemption
+
+
+@transaction.atomic
+def position_assign(*, actor: User | None, member: Member, title: str, started_on: date) -> Position:
+    """Give a member a position in their cell; a secretary or deputy replaces the previous holder."""
+    if title in (Position.Title.SECRETARY, Position.Title.DEPUTY):
+        Position.objects.filter(org=member.org, title=title, ended_on__isnull=True).exclude(member=member).update(
+            ended_on=started_on
+        )
+    if Position.objects.filter(member=member, org=member.org, title=title, ended_on__isnull=True).exists():
+        raise ChiboError("Đảng viên đang giữ chức vụ này.", field="title")
+    return Position.objects.create(member=member, org=member.org, title=title, started_on=started_on)
+
+
+@transaction.atomic
+def member_leave(*, actor: User | None, member: Member, left_on: date, reason: str) -> Member:
+    """Take a member off the roll (moved out of the system, deceased, removed); the history stays."""
+    if not member.is_active:
+        raise ChiboError("Đảng viên này đã ra khỏi danh sách.")
+    Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=left_on)
+    Position.objects.filter(member=member, ended_on__isnull=True).update(ended_on=left_on)
+    member.left_on = left_on
+    member.left_reason = reason
+    member.save(update_fields=["left_on", "left_reason", "updated_at"])
+    return member

@@ -1,0 +1,79 @@
+"""Reads of the organization tree, for today or for any past date."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from chibo.members.models import Member, Membership
+from chibo.organizations.models import Organization, OrgVersion
+
+
+def versions_on(day: date) -> QuerySet[OrgVersion]:
+    """Every node's period in force on `day` (nodes that did not exist then have none)."""
+    return OrgVersion.objects.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day)))
+
+
+def children_on(parent: Organization | None, day: date) -> list[OrgVersion]:
+    """The children of `parent` (the roots, if None) as they stood on `day`, by name."""
+    versions = versions_on(day).filter(parent=parent).select_related("org")
+    return sorted(versions, key=lambda v: v.name)
+
+
+def version_on(org: Organization, day: date) -> OrgVersion | None:
+    return versions_on(day).filter(org=org).first()
+
+
+def subtree_on(root: Organization, day: date) -> list[OrgVersion]:
+    """`root` and all below it as the tree stood on `day`: one query per level, not per node."""
+    first = version_on(root, day)
+    if first is None:
+        return []
+    found = [first]
+    frontier = [root.pk]
+    while frontier:
+        level = list(versions_on(day).filter(parent_id__in=frontier).select_related("org"))
+        found.extend(level)
+        frontier = [v.org_id for v in level]
+    return found
+
+
+def ancestors_on(org: Organization, day: date) -> list[OrgVersion]:
+    """The chain from the root down to `org`'s parent, as it stood on `day`."""
+    chain: list[OrgVersion] = []
+    current = version_on(org, day)
+    while current is not None and current.parent_id is not None:
+        parent_version = versions_on(day).filter(org_id=current.parent_id).select_related("org").first()
+        if parent_version is None:
+            break
+        chain.append(parent_version)
+        current = parent_version
+    return list(reversed(chain))
+
+
+def cell_of_member_on(member: Member, day: date) -> Organization | None:
+    """The cell on whose roll the member was on `day`."""
+    roll = (
+        Membership.objects.filter(member=member, kind=Membership.Kind.OFFICIAL, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .select_related("org")
+        .first()
+    )
+    return roll.org if roll else None
+
+
+def member_ids_on_roll(orgs: list[int], day: date) -> QuerySet[Membership]:
+    """Rolls in force on `day` in the given nodes; each member counted once (one official roll a day)."""
+    return Membership.objects.filter(
+        Q(org_id__in=orgs, kind=Membership.Kind.OFFICIAL, started_on__lte=day)
+        & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    )
+
+
+def active_children(org: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(
+        path__startswith=org.path, depth=org.depth + 1, dissolved_on__isnull=True
+    ).order_by("name")
+
+
+def subtree(org: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(path__startswith=org.path)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("chibo.core.urls")),
+    path("accounts/", include("chibo.accounts.urls")),
+    path("orgs/", include("chibo.organizations.urls")),
+    path("members/", include("chibo.members.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

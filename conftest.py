@@ -1,0 +1,33 @@
+import os
+
+import pytest
+
+from chibo.core.testing import World, build_world
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Tests that need a server run when its URL is set; elsewhere they are skipped, not failed."""
+    needs_pg = not os.environ.get("DATABASE_URL", "").startswith("postgres")
+    needs_redis = not os.environ.get("REDIS_URL")
+    for item in items:
+        if needs_pg and "postgres" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason="DATABASE_URL is not PostgreSQL"))
+        if needs_redis and "redis" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CHIBO_REQUIRE_OFFICER_2FA = False
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    # Real hashing costs ~0.3 s a user; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
