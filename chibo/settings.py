@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "chibo.accounts",
     "chibo.organizations",
     "chibo.members",
+    "chibo.rules",
+    "chibo.meetings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,109 @@
+"""Rule sets (C20): every threshold a regulation or a local committee sets, versioned and effective-dated,
+attached to a node and inherited down the tree. The defaults are those of DOMAIN.md.
+
+A version is complete (it carries every setting), so "which rules applied to this meeting" is one row,
+and results keep the version they were computed under: last year's scores do not move when this year's
+rules change. A node without versions of its own inherits its nearest ancestor's; the system default
+(org = NULL) is the root of inheritance.
+"""
+
+from datetime import time
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chibo.organizations.models import Organization
+
+
+def default_scoring() -> dict:
+    """Meeting score (C14): Phú Thọ weights and the 90/70/50 cut-offs (DOMAIN.md), editable per version."""
+    return {
+        "weights": {"preparation": 15, "attendance": 20, "conduct": 45, "closing": 20},
+        "levels": {"good": 90, "fair": 70, "average": 50},
+        "good_year": {"min_good_meetings": 7, "min_level_each": "fair"},
+    }
+
+
+class RuleSetVersion(models.Model):
+    class HolidayShift(models.TextChoices):
+        NEXT_WORKING_DAY = "next", _("Lùi sang ngày làm việc kế tiếp")
+        PREVIOUS_WORKING_DAY = "previous", _("Đưa lên ngày làm việc liền trước")
+        KEEP = "keep", _("Giữ nguyên ngày")
+
+    class VotePassRule(models.TextChoices):
+        MAJORITY_OF_VOTERS = "majority_of_voters", _("Quá nửa số đảng viên chính thức phải dự họp tán thành")
+        MAJORITY_OF_PRESENT = "majority_of_present", _("Quá nửa số đảng viên chính thức có mặt tán thành")
+        TWO_THIRDS_OF_PRESENT = "two_thirds_of_present", _("Ít nhất hai phần ba số có mặt tán thành")
+
+    org = models.ForeignKey(
+        Organization,
+        verbose_name=_("áp dụng cho"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rule_versions",
+        help_text=_("Để trống: bộ quy định mặc định của hệ thống."),
+    )
+    version = models.PositiveIntegerField(_("phiên bản"))
+    effective_from = models.DateField(_("hiệu lực từ ngày"))
+    note = models.CharField(_("căn cứ, ghi chú"), max_length=255, blank=True)
+
+    # --- Calendar (C4) ---
+    meeting_day = models.PositiveSmallIntegerField(
+        _("ngày sinh hoạt cố định"), default=1, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+    holiday_shift = models.CharField(
+        _("khi trùng ngày nghỉ, lễ"), max_length=10, choices=HolidayShift.choices, default=HolidayShift.NEXT_WORKING_DAY
+    )
+    default_start_time = models.TimeField(_("giờ bắt đầu mặc định"), default=time(19, 0))
+    # --- Conduct (C6) ---
+    min_duration_minutes = models.PositiveSmallIntegerField(_("thời lượng tối thiểu (phút)"), default=90)
+    min_duration_thematic_minutes = models.PositiveSmallIntegerField(
+        _("thời lượng tối thiểu khi kết hợp chuyên đề (phút)"), default=120
+    )
+    attendance_threshold_pct = models.PositiveSmallIntegerField(
+        _("tỷ lệ dự họp tối thiểu (%)"), default=85, validators=[MaxValueValidator(100)]
+    )
+    speakers_threshold_pct = models.PositiveSmallIntegerField(
+        _("tỷ lệ đảng viên phát biểu tối thiểu (% số có mặt)"), default=30, validators=[MaxValueValidator(100)]
+    )
+    notice_lead_days = models.PositiveSmallIntegerField(_("gửi thông báo, tài liệu trước (ngày)"), default=1)
+    reminder_hours_before = models.PositiveSmallIntegerField(_("nhắc lịch trước (giờ)"), default=24)
+    thematic_per_quarter = models.PositiveSmallIntegerField(_("số buổi chuyên đề mỗi quý"), default=1)
+    vote_pass_rule = models.CharField(
+        _("điều kiện thông qua nghị quyết"),
+        max_length=24,
+        choices=VotePassRule.choices,
+        default=VotePassRule.MAJORITY_OF_VOTERS,
+    )
+    # --- Scoring (C14) and year-end (C15) ---
+    scoring = models.JSONField(_("cách chấm điểm buổi sinh hoạt"), default=default_scoring)
+    excellent_quota_enabled = models.BooleanField(_("áp dụng giới hạn tỷ lệ HTXSNV"), default=True)
+    excellent_quota_pct = models.PositiveSmallIntegerField(
+        _("HTXSNV tối đa (% số HTTNV)"), default=20, validators=[MaxValueValidator(100)]
+    )
+    rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phiên bản bộ quy định")
+        verbose_name_plural = _("bộ quy định")
+        ordering = ["org_id", "-effective_from", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "version"], name="ruleset_version_unique"),
+            models.UniqueConstraint(
+                fields=["version"], condition=Q(org__isnull=True), name="ruleset_default_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_day__gte=1, meeting_day__lte=28), name="ruleset_meeting_day_1_28"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.org.name if self.org else _("Mặc định")
+        return f"{where} — v{self.version} ({self.effective_from:%d/%m/%Y})"
