@@ -132,7 +132,14 @@ def member_transfer(
     if kind == Membership.Kind.TEMPORARY:
         if to_org.pk == member.org_id:
             raise ChiboError("Không thể sinh hoạt tạm thời tại chính chi bộ của mình.", field="to_org")
-        Membership.objects.filter(member=member, kind=kind, ended_on__isnull=True).update(ended_on=effective_on)
+        stays = Membership.objects.select_for_update().filter(member=member, kind=kind, ended_on__isnull=True)
+        latest = stays.order_by("-started_on").first()
+        if latest is not None and effective_on <= latest.started_on:
+            raise ChiboError(
+                f"Ngày chuyển phải sau ngày {latest.started_on:%d/%m/%Y} (ngày bắt đầu sinh hoạt tạm thời hiện tại).",
+                field="effective_on",
+            )
+        stays.update(ended_on=effective_on)
         return Membership.objects.create(member=member, org=to_org, started_on=effective_on, kind=kind, reason=reason)
     current = Membership.objects.select_for_update().get(
         member=member, kind=Membership.Kind.OFFICIAL, ended_on__isnull=True
@@ -166,6 +173,8 @@ def member_exempt(
     note: str = "",
     wants_notices: bool = False,
 ) -> Exemption:
+    if not member.is_active:
+        raise ChiboError("Đảng viên này không còn trong danh sách.")
     if ended_on is not None and ended_on <= started_on:
         raise ChiboError("Ngày kết thúc phải sau ngày bắt đầu.", field="ended_on")
     if reason == Exemption.Reason.WORKING_FAR:
@@ -199,12 +208,22 @@ def member_end_exemption(*, actor: User | None, exemption: Exemption, ended_on: 
 @transaction.atomic
 def position_assign(*, actor: User | None, member: Member, title: str, started_on: date) -> Position:
     """Give a member a position in their cell; a secretary or deputy replaces the previous holder."""
-    if title in (Position.Title.SECRETARY, Position.Title.DEPUTY):
-        Position.objects.filter(org=member.org, title=title, ended_on__isnull=True).exclude(member=member).update(
-            ended_on=started_on
-        )
+    if not member.is_active:
+        raise ChiboError("Đảng viên này không còn trong danh sách.")
+    if started_on > today():
+        raise ChiboError("Ngày bắt đầu không được ở tương lai.", field="started_on")
     if Position.objects.filter(member=member, org=member.org, title=title, ended_on__isnull=True).exists():
         raise ChiboError("Đảng viên đang giữ chức vụ này.", field="title")
+    if title in (Position.Title.SECRETARY, Position.Title.DEPUTY):
+        holders = Position.objects.select_for_update().filter(org=member.org, title=title, ended_on__isnull=True)
+        for holder in holders.exclude(member=member).select_related("member"):
+            if started_on <= holder.started_on:
+                raise ChiboError(
+                    f"{holder.member.full_name} giữ chức vụ này từ {holder.started_on:%d/%m/%Y}; "
+                    "ngày bắt đầu phải sau ngày đó.",
+                    field="started_on",
+                )
+        holders.exclude(member=member).update(ended_on=started_on)
     return Position.objects.create(member=member, org=member.org, title=title, started_on=started_on)
 
 
@@ -213,8 +232,20 @@ def member_leave(*, actor: User | None, member: Member, left_on: date, reason: s
     """Take a member off the roll (moved out of the system, deceased, removed); the history stays."""
     if not member.is_active:
         raise ChiboError("Đảng viên này đã ra khỏi danh sách.")
-    Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=left_on)
-    Position.objects.filter(member=member, ended_on__isnull=True).update(ended_on=left_on)
+    if reason not in Member.LeftReason.values:
+        raise ChiboError("Chọn lý do.", field="reason")
+    if left_on > today():
+        raise ChiboError("Ngày ra khỏi danh sách không được ở tương lai.", field="left_on")
+    open_rolls = Membership.objects.select_for_update().filter(member=member, ended_on__isnull=True)
+    open_positions = Position.objects.filter(member=member, ended_on__isnull=True)
+    starts = [*open_rolls.values_list("started_on", flat=True), *open_positions.values_list("started_on", flat=True)]
+    if starts and left_on <= max(starts):
+        raise ChiboError(
+            f"Ngày ra khỏi danh sách phải sau ngày {max(starts):%d/%m/%Y} (lần thay đổi sinh hoạt, chức vụ gần nhất).",
+            field="left_on",
+        )
+    open_rolls.update(ended_on=left_on)
+    open_positions.update(ended_on=left_on)
     member.left_on = left_on
     member.left_reason = reason
     member.save(update_fields=["left_on", "left_reason", "updated_at"])
