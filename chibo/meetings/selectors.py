@@ -1,0 +1,248 @@
+"""Reads of meetings worth naming: scope, the live totals the minutes report, and readiness (C5)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.accounts.scope import AnyUser, Perm, orgs_with
+from chibo.meetings.models import AgendaItem, Attachment, Attendance, Meeting, Preparation, SpeakingTurn
+from chibo.members.selectors import vietnamese_order
+from chibo.organizations.models import Organization
+
+# --- scope -------------------------------------------------------------------------------------------
+
+
+def meetings_with(user: AnyUser, perm: Perm = Perm.ATTEND_MEETINGS) -> QuerySet[Meeting]:
+    """Meetings of the cells in which the user holds `perm` (chibo.accounts.scope decides which)."""
+    return Meeting.objects.filter(org__in=orgs_with(user, perm))
+
+
+def get_meeting_for_user(user: AnyUser, pk: object, perm: Perm = Perm.ATTEND_MEETINGS) -> Meeting:
+    """The meeting with its cell and rule set, or 404 when it is outside the user's scope for `perm`."""
+    try:
+        return meetings_with(user, perm).select_related("org", "ruleset", "chair", "recorder").get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- live totals ---------------------------------------------------------------------------------------
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(part * 100 / whole, 1)
+
+
+def _display(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class LiveTotals:
+    """The numbers the opening reports and the minutes keep (DOMAIN.md): official, probationary, exempt,
+    present, absent with and without reason; and the two thresholds of the meeting's rule set.
+
+    Exempt members are listed but not required: `required`, `present`, `excused`, `unexcused` count
+    only members required to attend, and the attendance rate is present / required. The speakers rule
+    counts everyone from the roll who is in the room (`present_total`, exempt members who came
+    included); only official members present vote (`voters`)."""
+
+    on_roll: int
+    official: int
+    probationary: int
+    exempt: int
+    required: int
+    present: int
+    late: int
+    excused: int
+    unexcused: int
+    unmarked: int
+    exempt_present: int
+    voters: int
+    official_required: int
+    speakers: int
+    attendance_threshold_pct: int
+    speakers_threshold_pct: int
+
+    @property
+    def present_total(self) -> int:
+        return self.present + self.exempt_present
+
+    @property
+    def absent(self) -> int:
+        return self.excused + self.unexcused
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return _pct(self.present, self.required)
+
+    @property
+    def attendance_rate_display(self) -> str:
+        return _display(self.attendance_rate)
+
+    @property
+    def attendance_met(self) -> bool:
+        return self.required > 0 and self.present * 100 >= self.attendance_threshold_pct * self.required
+
+    @property
+    def speakers_rate(self) -> float | None:
+        return _pct(self.speakers, self.present_total)
+
+    @property
+    def speakers_rate_display(self) -> str:
+        return _display(self.speakers_rate)
+
+    @property
+    def speakers_needed(self) -> int:
+        """The fewest distinct speakers that meet the rule (ceil of pct × present)."""
+        return -(-self.speakers_threshold_pct * self.present_total // 100)
+
+    @property
+    def speakers_met(self) -> bool:
+        return self.present_total > 0 and self.speakers >= self.speakers_needed
+
+
+def distinct_speakers(meeting: Meeting) -> int:
+    return (
+        SpeakingTurn.objects.filter(meeting=meeting, status__in=SpeakingTurn.SPOKEN_STATUSES)
+        .values("member")
+        .distinct()
+        .count()
+    )
+
+
+def live_totals(meeting: Meeting) -> LiveTotals:
+    """Two queries: one aggregate over the attendance rows, one count of distinct speakers."""
+    A = Attendance.Status
+    present = Q(status__in=Attendance.PRESENT_STATUSES)
+    req = Q(is_exempt=False)
+    c = Attendance.objects.filter(meeting=meeting).aggregate(
+        on_roll=Count("pk"),
+        official=Count("pk", filter=Q(is_official=True)),
+        exempt=Count("pk", filter=Q(is_exempt=True)),
+        required=Count("pk", filter=req),
+        present=Count("pk", filter=req & present),
+        late=Count("pk", filter=Q(status=A.LATE)),
+        excused=Count("pk", filter=req & Q(status=A.EXCUSED)),
+        unexcused=Count("pk", filter=req & Q(status=A.UNEXCUSED)),
+        unmarked=Count("pk", filter=req & Q(status=A.UNMARKED)),
+        exempt_present=Count("pk", filter=Q(is_exempt=True) & present),
+        voters=Count("pk", filter=Q(is_official=True) & present),
+        official_required=Count("pk", filter=req & Q(is_official=True)),
+    )
+    ruleset = meeting.ruleset
+    return LiveTotals(
+        probationary=c["on_roll"] - c["official"],
+        speakers=distinct_speakers(meeting),
+        attendance_threshold_pct=ruleset.attendance_threshold_pct,
+        speakers_threshold_pct=ruleset.speakers_threshold_pct,
+        **c,
+    )
+
+
+def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:
+    """The attendance list in Vietnamese name order, exempt members last."""
+    return (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("member")
+        .order_by("is_exempt", *vietnamese_order("member__"))
+    )
+
+
+def absentees(meeting: Meeting) -> QuerySet[Attendance]:
+    """Each absentee named with reason, as the minutes must (required members only)."""
+    return attendance_rows(meeting).filter(
+        is_exempt=False, status__in=[Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED]
+    )
+
+
+def turns(meeting: Meeting) -> QuerySet[SpeakingTurn]:
+    return SpeakingTurn.objects.filter(meeting=meeting).select_related("member").order_by("position")
+
+
+# --- readiness (C5) ------------------------------------------------------------------------------------
+
+
+def with_readiness(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Annotate what the readiness checklist reads, in the same query as the meetings themselves."""
+    docs = Attachment.objects.filter(meeting=OuterRef("pk"))
+    return qs.select_related("org", "ruleset").annotate(
+        has_preparation=Exists(Preparation.objects.filter(meeting=OuterRef("pk"))),
+        has_agenda=Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"))),
+        has_draft_file=Exists(docs.filter(kind=Attachment.Kind.DRAFT_RESOLUTION)),
+        first_document_at=Subquery(docs.order_by("uploaded_at").values("uploaded_at")[:1]),
+        intro_paper_ready=Exists(
+            AgendaItem.objects.filter(
+                meeting=OuterRef("pk"),
+                kind=AgendaItem.Kind.INTRO_PAPER,
+                presenter__isnull=False,
+                approved_on__isnull=False,
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    label: str
+    ok: bool | None  # None: cannot be told yet (e.g. the deadline for documents has not passed)
+    detail: str = ""
+
+
+def documents_deadline(meeting: Meeting) -> date:
+    """Documents must be available at least `notice_lead_days` before the meeting (HD 42: 1 day)."""
+    return meeting.scheduled_date - timedelta(days=meeting.ruleset.notice_lead_days)
+
+
+def checklist(meeting: Meeting) -> list[Check]:
+    """The readiness checklist of a meeting annotated by `with_readiness` (no query of its own)."""
+    deadline = documents_deadline(meeting)
+    first_doc = meeting.first_document_at  # type: ignore[attr-defined]
+    if first_doc is not None and timezone.localdate(first_doc) <= deadline:
+        docs_ok: bool | None = True
+        docs_detail = _("Có tài liệu từ %(d)s") % {"d": timezone.localdate(first_doc).strftime("%d/%m/%Y")}
+    elif first_doc is None and timezone.localdate() <= deadline:
+        docs_ok, docs_detail = None, _("Hạn gửi tài liệu: %(d)s") % {"d": deadline.strftime("%d/%m/%Y")}
+    else:
+        docs_ok, docs_detail = False, _("Không có tài liệu trước %(d)s") % {"d": deadline.strftime("%d/%m/%Y")}
+    checks = [
+        Check("preparation", str(_("Chi ủy đã họp chuẩn bị")), meeting.has_preparation),  # type: ignore[attr-defined]
+        Check("agenda", str(_("Đã có chương trình")), meeting.has_agenda),  # type: ignore[attr-defined]
+        Check(
+            "draft_resolution",
+            str(_("Có dự thảo nghị quyết")),
+            bool(meeting.draft_resolution.strip()) or meeting.has_draft_file,  # type: ignore[attr-defined]
+        ),
+        Check("documents", str(_("Tài liệu gửi trước")), docs_ok, str(docs_detail)),
+    ]
+    if meeting.is_thematic:
+        checks.append(
+            Check("intro_paper", str(_("Đề dẫn có người viết và được chi ủy duyệt")), meeting.intro_paper_ready)  # type: ignore[attr-defined]
+        )
+    notified = supervisor_notified(meeting)
+    checks.append(Check("supervisor_notified", str(_("Đã báo cấp ủy viên phụ trách")), notified))
+    return checks
+
+
+def supervisor_notified(meeting: Meeting) -> bool | None:
+    """Whether the upper-level committee member who follows the cell was notified. The notices app (C4)
+    knows; until it says so, None ("not known") rather than a guess."""
+    value = getattr(meeting, "supervisor_notified", None)
+    return value if isinstance(value, bool) else None
+
+
+def readiness_board(user: AnyUser, root: Organization, *, days: int) -> QuerySet[Meeting]:
+    """Planned meetings in the coming `days` of every cell under `root` the user may watch."""
+    start = timezone.localdate()
+    return with_readiness(
+        meetings_with(user, Perm.VIEW_ORG).filter(
+            org__path__startswith=root.path,
+            status=Meeting.Status.PLANNED,
+            scheduled_date__gte=start,
+            scheduled_date__lte=start + timedelta(days=days),
+        )
+    ).order_by("scheduled_date", "scheduled_time", "org__name", "pk")
