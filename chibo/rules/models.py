@@ -107,3 +107,23 @@ class RuleSetVersion(models.Model):
     def __str__(self) -> str:
         where = self.org.name if self.org else _("Mặc định")
         return f"{where} — v{self.version} ({self.effective_from:%d/%m/%Y})"
+
+
+# Every setting a version carries (all but its identity), in the order the pages show them.
+RULE_FIELDS: tuple[str, ...] = (
+    "meeting_day",
+    "holiday_shift",
+    "default_start_time",
+    "min_duration_minutes",
+    "min_duration_thematic_minutes",
+    "attendance_threshold_pct",
+    "speakers_threshold_pct",
+    "notice_lead_days",
+    "reminder_hours_before",
+    "thematic_per_quarter",
+    "vote_pass_rule",
+    "scoring",
+    "excellent_quota_enabled",
+    "excellent_quota_pct",
+    "rate_probationary",
+)

@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.rules.models import RULE_FIELDS, RuleSetVersion
+
+
+class RuleSetVersionForm(forms.ModelForm):
+    """Validates a new version's settings; `ruleset_create_version` checks the rules between them."""
+
+    class Meta:
+        model = RuleSetVersion
+        fields = ("effective_from", "note", *RULE_FIELDS)
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "default_start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "scoring": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        }
+        help_texts = {
+            "meeting_day": _("Chi bộ có ngày sinh hoạt cố định riêng thì theo ngày của chi bộ."),
+            "scoring": _("Trọng số (tổng 100) và mức điểm Tốt/Khá/Trung bình, dạng JSON."),
+        }
+
+    def _post_clean(self) -> None:
+        # The service validates the whole version (with what it inherits); no model.full_clean() here.
+        pass

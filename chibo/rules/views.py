@@ -1,0 +1,68 @@
+"""Officer pages for rule sets (C20): what is in force at a node and where each value comes from; a new
+version, pre-filled from the one in force."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from chibo.accounts.scope import Perm, get_org_for_user
+from chibo.core.dates import today
+from chibo.core.errors import ChiboError
+from chibo.core.pagination import paginate
+from chibo.rules.forms import RuleSetVersionForm
+from chibo.rules.models import RULE_FIELDS, RuleSetVersion
+from chibo.rules.selectors import ancestor_paths, rule_values, ruleset_chain, ruleset_for
+from chibo.rules.services import ruleset_create_version
+
+
+@login_required
+def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_pk, Perm.EDIT_ORG)
+    on = parse_date(request.GET.get("on") or "") or today()
+    own = RuleSetVersion.objects.filter(org=org).select_related("created_by").order_by("-version")
+    inherited = (
+        RuleSetVersion.objects.filter(org__path__in=ancestor_paths(org)[1:])
+        .select_related("org")
+        .order_by("org__depth", "-version")[:50]
+    )
+    return render(
+        request,
+        "rules/org.html",
+        {
+            "org": org,
+            "on": on,
+            "values": rule_values(org, on),
+            "chain": ruleset_chain(org, on),
+            "page": paginate(request, own, per_page=20),
+            "inherited": inherited,
+        },
+    )
+
+
+@login_required
+def version_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = get_org_for_user(request.user, org_pk, Perm.EDIT_ORG)
+    in_force = ruleset_for(org, today())
+    if request.method == "POST":
+        form = RuleSetVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                version = ruleset_create_version(actor=request.user, org=org, **form.cleaned_data)  # type: ignore[arg-type]
+            except ChiboError as err:
+                form.add_error(err.field, err.message)
+            else:
+                messages.success(
+                    request,
+                    _("Đã tạo phiên bản %(v)s, hiệu lực từ %(d)s.")
+                    % {"v": version.version, "d": version.effective_from.strftime("%d/%m/%Y")},
+                )
+                return redirect("rules:org", org_pk=org.pk)
+        status = 400
+    else:
+        initial = {name: getattr(in_force, name) for name in RULE_FIELDS} | {"effective_from": today()}
+        form = RuleSetVersionForm(initial=initial)
+        status = 200
+    return render(request, "rules/create.html", {"org": org, "form": form, "in_force": in_force}, status=status)
