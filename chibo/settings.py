@@ -191,3 +191,4 @@ LOGGING = {
 # --- Product settings -----------------------------------------------------------------------------
 CHIBO_PAGE_SIZE = 50
 CHIBO_IMPORT_BACKGROUND_ROWS = int(os.environ.get("CHIBO_IMPORT_BACKGROUND_ROWS", "500"))
+CHIBO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("CHIBO_IMPORT_MAX_UPLOAD_MB", "20"))

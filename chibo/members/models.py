@@ -235,3 +235,81 @@ class Exemption(models.Model):
 
     def covers(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+def _import_upload_to(job: "ImportJob", filename: str) -> str:
+    # Imported here to leave the top of this module to the members' models.
+    from uuid import uuid4
+
+    from django.utils import timezone
+
+    # Never the user's file name on disk: it may carry personal data and odd characters.
+    return f"imports/members/{timezone.localdate():%Y/%m}/{uuid4().hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One uploaded member spreadsheet: its validation report and, once committed, what it imported.
+
+    The file is kept under MEDIA_ROOT (never linked from a page) so that a dry run can be committed
+    later and so that an import can be traced back to the file, the person and the time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ xử lý")
+        RUNNING = "running", _("Đang kiểm tra")
+        IMPORTING = "importing", _("Đang ghi vào cơ sở dữ liệu")
+        CHECKED = "checked", _("Hợp lệ, chưa nhập (chạy thử)")
+        INVALID = "invalid", _("Có lỗi, chưa nhập")
+        IMPORTED = "imported", _("Đã nhập")
+        FAILED = "failed", _("Lỗi hệ thống")
+
+    FINISHED = (Status.CHECKED, Status.INVALID, Status.IMPORTED, Status.FAILED)
+
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("người nhập"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(_("lúc tải lên"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("lúc xong"), null=True, blank=True)
+    file = models.FileField(_("tệp"), upload_to=_import_upload_to, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    dry_run = models.BooleanField(_("chạy thử"), default=True)
+    # More rows than settings.CHIBO_IMPORT_BACKGROUND_ROWS: checked and imported by a Celery task.
+    background = models.BooleanField(_("chạy nền"), default=False)
+    # The cell for rows that name none (a cell's own list exported from the national database).
+    default_org = models.ForeignKey(
+        Organization, verbose_name=_("chi bộ mặc định"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
+    rows_checked = models.PositiveIntegerField(_("số dòng đã kiểm tra"), default=0)
+    valid_count = models.PositiveIntegerField(_("số dòng hợp lệ"), default=0)
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    imported_count = models.PositiveIntegerField(_("số đảng viên đã nhập"), default=0)
+    # [{"row": 7, "column": "Ngày sinh", "letter": "C", "message": "…"}], capped (see imports.MAX_REPORTED_ERRORS).
+    errors = models.JSONField(_("báo cáo lỗi"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("cột không dùng"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập đảng viên")
+        verbose_name_plural = _("lần nhập đảng viên")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Serves "my recent imports" on the import page.
+            models.Index(fields=["created_by", "-created_at"], name="importjob_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:import_job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return min(99, self.rows_checked * 100 // self.rows_total) if self.rows_total else 0

@@ -1,0 +1,714 @@
+"""Import members from a spreadsheet (C2): every row checked, errors reported by row and column, all or nothing.
+
+An upload becomes an `ImportJob` (the file kept under MEDIA_ROOT). The job is checked and, unless it is a
+dry run, imported in one transaction with bulk inserts. Files with more rows than
+settings.CHIBO_IMPORT_BACKGROUND_ROWS are handled by a Celery task (inline when there is no broker) while
+the page polls the job. `import_members()` is the core that pages, the task, commands and tests share.
+
+The file format (columns, header variants) lives in chibo.members.excel and docs/import-template.md.
+"""
+
+import logging
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+
+from chibo.accounts.models import User
+from chibo.accounts.scope import Perm, has_perm_on, orgs_with
+from chibo.core.errors import ChiboError
+from chibo.core.vietnamese import normalize_name, unaccent
+from chibo.members.excel import COLUMN_BY_FIELD, cell_text, field_for_header
+from chibo.members.models import ImportJob, Member, Membership
+from chibo.members.services import build_member, validate_member_fields
+from chibo.organizations.models import Organization
+
+logger = logging.getLogger(__name__)
+
+MAX_REPORTED_ERRORS = 1000  # a file with more is reported in part: its first errors show what to fix
+HEADER_SCAN_ROWS = 20  # exports from the national database put titles above the header row
+BATCH_SIZE = 500  # rows per INSERT and per IN (…) lookup, well below SQLite's variable limit
+PROGRESS_EVERY = 250
+# Excel date serials below this (1/1/1910) are not dates of anyone on a roll: most likely a bare year.
+MIN_DATE_SERIAL = 3654
+
+MEMBER_FIELDS = (
+    "gender",
+    "birth_date",
+    "card_number",
+    "joined_on",
+    "official_on",
+    "residence_address",
+    "phone",
+    "email",
+    "occupation",
+    "strengths",
+    "aspirations",
+)
+NAME_PARTS = ("name_family_middle", "name_family", "name_middle", "name_given")
+REQUIRED = ("gender", "birth_date", "joined_on")
+
+Source = str | Path | IO[bytes]
+
+
+@dataclass
+class ImportReport:
+    """What a check (and an import) found: the rows, the valid ones, the errors by row and column."""
+
+    rows: int = 0
+    valid: int = 0
+    imported: int = 0
+    error_count: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add(self, row: int | None, column: str, letter: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append({"row": row, "column": column, "letter": letter, "message": message})
+
+
+@dataclass
+class Layout:
+    """Where the member table sits in the workbook and which column holds which field."""
+
+    sheet: str
+    header_row: int
+    positions: dict[str, int]  # field → 0-based column index
+    headers: dict[str, str]  # field → header as written in the file
+    ignored: list[str]
+    last_row: int | None  # from the file's dimension record, when it has one
+
+    def column(self, name: str) -> tuple[str, str]:
+        """(header as in the file, column letter) of a field, for the report."""
+        if name in self.positions:
+            return self.headers[name], get_column_letter(self.positions[name] + 1)
+        if name == "full_name" and "name_given" in self.positions:
+            return self.column("name_given")
+        column = COLUMN_BY_FIELD.get(name)
+        return (column.header if column else name), ""
+
+
+# --- Upload checks ----------------------------------------------------------------------------------
+
+
+def check_upload(upload: UploadedFile) -> None:
+    """Refuse, with a clear message, anything but an .xlsx file within the size limit."""
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix == ".xls":
+        raise ChiboError(
+            "Tệp Excel 97–2003 (.xls) chưa được hỗ trợ: hãy mở tệp bằng Excel và lưu lại dạng .xlsx.", field="file"
+        )
+    if suffix == ".csv":
+        raise ChiboError("Chỉ nhận tệp Excel .xlsx: hãy mở tệp CSV bằng Excel và lưu lại dạng .xlsx.", field="file")
+    if suffix != ".xlsx":
+        raise ChiboError("Chỉ nhận tệp Excel dạng .xlsx.", field="file")
+    if not upload.size:
+        raise ChiboError("Tệp rỗng.", field="file")
+    limit_mb = settings.CHIBO_IMPORT_MAX_UPLOAD_MB
+    if upload.size > limit_mb * 1024 * 1024:
+        raise ChiboError(
+            f"Tệp quá lớn ({upload.size / 1024 / 1024:.1f} MB); giới hạn là {limit_mb} MB. Hãy chia thành nhiều tệp.",
+            field="file",
+        )
+    upload.seek(0)
+    head = upload.read(4)
+    upload.seek(0)
+    if head != b"PK\x03\x04":  # every .xlsx is a zip archive
+        raise ChiboError("Nội dung tệp không phải bảng tính Excel .xlsx (tệp bị hỏng hoặc chỉ đổi đuôi).", field="file")
+
+
+def _open(source: Source) -> Workbook:
+    try:
+        return load_workbook(source, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ChiboError(
+            "Không đọc được tệp: tệp không phải bảng tính Excel .xlsx hợp lệ, bị hỏng hoặc có mật khẩu.", field="file"
+        ) from exc
+
+
+def find_layout(wb: Workbook, *, has_default_org: bool) -> Layout:
+    """The first sheet with a header row we recognise; refuses a file missing a required column."""
+    for ws in wb.worksheets:
+        if not hasattr(ws, "iter_rows"):
+            continue
+        for number, values in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+            layout = _layout_from_header(ws.title, number, values)
+            if layout is not None:
+                layout.last_row = ws.max_row
+                _check_required_columns(layout, has_default_org=has_default_org)
+                return layout
+    raise ChiboError(
+        "Không tìm thấy dòng tiêu đề: cần các cột Họ và tên, Giới tính, Ngày sinh, Ngày vào Đảng, Mã chi bộ "
+        "(tải tệp mẫu để xem).",
+        field="file",
+    )
+
+
+def _layout_from_header(sheet: str, number: int, values: tuple[object, ...]) -> Layout | None:
+    best: dict[str, tuple[int, int]] = {}  # field → (rank, index)
+    for index, value in enumerate(values):
+        found = field_for_header(value)
+        if found is None:
+            continue
+        name, rank = found
+        if name not in best or rank < best[name][0]:
+            best[name] = (rank, index)
+    has_name = "full_name" in best or "name_given" in best
+    if not has_name or len(best) < 3:
+        return None
+    positions = {name: index for name, (_, index) in best.items()}
+    used = set(positions.values())
+    ignored = [cell_text(v) for i, v in enumerate(values) if i not in used and cell_text(v)]
+    headers = {name: cell_text(values[index]) for name, index in positions.items()}
+    if "full_name" in positions:  # a full-name column makes any split-name columns redundant
+        for part in NAME_PARTS:
+            if part in positions:
+                ignored.append(headers.pop(part))
+                del positions[part]
+    return Layout(sheet=sheet, header_row=number, positions=positions, headers=headers, ignored=ignored, last_row=None)
+
+
+def _check_required_columns(layout: Layout, *, has_default_org: bool) -> None:
+    missing = [COLUMN_BY_FIELD[f].header for f in REQUIRED if f not in layout.positions]
+    if not has_default_org and "cell_code" not in layout.positions and "cell_name" not in layout.positions:
+        missing.append(COLUMN_BY_FIELD["cell_code"].header)
+    if missing:
+        raise ChiboError(
+            f"Thiếu cột bắt buộc: {', '.join(missing)} (trang «{layout.sheet}», dòng tiêu đề {layout.header_row}).",
+            field="file",
+        )
+
+
+def _data_rows(wb: Workbook, layout: Layout) -> Iterator[tuple[int, dict[str, object]]]:
+    """(row number as Excel shows it, {field: raw value}) for every row that is not blank."""
+    ws = wb[layout.sheet]
+    rows = ws.iter_rows(min_row=layout.header_row + 1, values_only=True)
+    for number, values in enumerate(rows, start=layout.header_row + 1):
+        raw = {name: (values[i] if i < len(values) else None) for name, i in layout.positions.items()}
+        if any(cell_text(v) for v in raw.values()):
+            yield number, raw
+
+
+def inspect_upload(source: Source, *, has_default_org: bool, limit: int) -> tuple[Layout, int]:
+    """The layout and the number of data rows, counted up to `limit + 1` only (reading costs ~0.1 ms a row)."""
+    wb = _open(source)
+    try:
+        layout = find_layout(wb, has_default_org=has_default_org)
+        counted = 0
+        for _ in _data_rows(wb, layout):
+            counted += 1
+            if counted > limit:
+                break
+    finally:
+        wb.close()
+    if counted == 0:
+        raise ChiboError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.", field="file")
+    return layout, counted
+
+
+# --- Reading values ---------------------------------------------------------------------------------
+
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+_PHONE = re.compile(r"\+?[0-9][0-9 .()\-]{6,18}[0-9]")
+_GENDERS = {
+    "nam": Member.Gender.MALE,
+    "male": Member.Gender.MALE,
+    "m": Member.Gender.MALE,
+    "nu": Member.Gender.FEMALE,
+    "female": Member.Gender.FEMALE,
+    "f": Member.Gender.FEMALE,
+}
+
+
+class BadValue(ValueError):
+    """A cell whose value cannot be read as its column asks; the message is for the report."""
+
+
+def read_date(value: object) -> date | None:
+    """A real Excel date, a date serial, or text dd/mm/yyyy (also d-m-yyyy, d.m.yyyy and yyyy-mm-dd)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value >= MIN_DATE_SERIAL:
+            try:
+                return from_excel(value).date()
+            except (ValueError, OverflowError, TypeError):
+                pass
+        raise BadValue(_date_message(text))
+    for pattern, order in ((_DMY, (3, 2, 1)), (_YMD, (1, 2, 3))):
+        match = pattern.fullmatch(text)
+        if match:
+            year, month, day = (int(match.group(i)) for i in order)
+            try:
+                return date(year, month, day)
+            except ValueError:
+                break
+    raise BadValue(_date_message(text))
+
+
+def _date_message(text: str) -> str:
+    if re.fullmatch(r"\d{4}", text):
+        return f"«{text}» chỉ có năm; cần đủ ngày, tháng, năm (dd/mm/yyyy)."
+    return f"«{text}» không phải ngày hợp lệ; ghi dạng dd/mm/yyyy."
+
+
+def read_gender(value: object) -> str | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    gender = _GENDERS.get(unaccent(text).strip())
+    if gender is None:
+        raise BadValue(f"Giới tính «{text}» không hợp lệ; ghi Nam hoặc Nữ.")
+    return gender
+
+
+def read_phone(value: object) -> str:
+    text = cell_text(value)
+    # A number typed into a General cell loses its leading 0 (0912… becomes 912…): put it back.
+    if isinstance(value, int | float) and len(text) == 9 and not text.startswith("0"):
+        text = "0" + text
+    if text and not _PHONE.fullmatch(text):
+        raise BadValue(f"Số điện thoại «{text}» không hợp lệ (chỉ ghi một số).")
+    return text
+
+
+def read_email(value: object) -> str:
+    text = cell_text(value)
+    if text:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise BadValue(f"Thư điện tử «{text}» không hợp lệ.") from None
+    return text
+
+
+_READERS: dict[str, Callable[[object], Any]] = {
+    "gender": read_gender,
+    "birth_date": read_date,
+    "joined_on": read_date,
+    "official_on": read_date,
+    "phone": read_phone,
+    "email": read_email,
+}
+
+
+# --- Checking rows ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int
+    full_name: str
+    cell_code: str
+    cell_name: str
+    fields: dict[str, Any]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(unaccent(name).split())
+
+
+class _Checker:
+    """Checks the rows of one file against the database and the actor's scope, then builds the members."""
+
+    def __init__(self, *, actor: User, layout: Layout, default_org: Organization | None, report: ImportReport):
+        self.actor = actor
+        self.layout = layout
+        self.default_org = default_org
+        self.report = report
+        self.rows: list[_Row] = []
+
+    def fail(self, row: int | None, name: str, message: str) -> None:
+        header, letter = self.layout.column(name)
+        self.report.add(row, header, letter, message)
+
+    # Pass 1: each row on its own.
+    def read(self, number: int, raw: dict[str, object]) -> None:
+        errors_before = self.report.error_count
+        full_name = cell_text(raw.get("full_name"))
+        if not full_name:
+            full_name = " ".join(cell_text(raw.get(p)) for p in NAME_PARTS if cell_text(raw.get(p)))
+        if not full_name:
+            self.fail(number, "full_name", "Không được để trống.")
+        elif len(full_name.split()) < 2:
+            self.fail(number, "full_name", f"«{full_name}»: cần ghi đủ họ và tên.")
+        fields: dict[str, Any] = {}
+        for name in MEMBER_FIELDS:
+            value = raw.get(name)
+            try:
+                fields[name] = _READERS[name](value) if name in _READERS else cell_text(value)
+            except BadValue as bad:
+                self.fail(number, name, str(bad))
+                continue
+            if name in REQUIRED and not fields[name]:
+                self.fail(number, name, "Không được để trống.")
+        if self.report.error_count == errors_before:
+            self.rows.append(
+                _Row(number, full_name, cell_text(raw.get("cell_code")), cell_text(raw.get("cell_name")), fields)
+            )
+
+    # Pass 2: the rows together, against the database.
+    def build(self) -> list[Member]:
+        cells_by_code = self._cells_by_code({r.cell_code for r in self.rows if r.cell_code})
+        cells_by_name = self._cells_by_name() if any(r.cell_name and not r.cell_code for r in self.rows) else {}
+        orgs: dict[int, Organization] = {}
+        for row in self.rows:
+            org = self._resolve_cell(row, cells_by_code, cells_by_name)
+            if org is not None:
+                orgs[row.number] = org
+        cards_in_db = self._cards_in_db({r.fields["card_number"] for r in self.rows if r.fields["card_number"]})
+        people_in_db = self._cardless_in_db({o.pk for o in orgs.values()})
+        first_row_of_card: dict[str, int] = {}
+        first_row_of_person: dict[tuple[int, str, date], int] = {}
+        members = []
+        for row in self.rows:
+            org = orgs.get(row.number)
+            card = row.fields["card_number"]
+            ok = org is not None
+            if card and card in first_row_of_card:
+                self.fail(
+                    row.number, "card_number", f"Số thẻ đảng viên {card} trùng với dòng {first_row_of_card[card]}."
+                )
+                ok = False
+            elif card and card in cards_in_db:
+                self.fail(row.number, "card_number", f"Số thẻ đảng viên {card} đã có trong hệ thống.")
+                ok = False
+            elif card:
+                first_row_of_card[card] = row.number
+            if org is not None and not card:
+                # Probationary members have no card yet: name, birth date and cell tell a re-import apart.
+                person = (org.pk, normalize_name(row.full_name), row.fields["birth_date"])
+                if person in first_row_of_person:
+                    self.fail(
+                        row.number,
+                        "full_name",
+                        f"Trùng với dòng {first_row_of_person[person]} (cùng họ tên, ngày sinh, chi bộ).",
+                    )
+                    ok = False
+                elif person in people_in_db:
+                    self.fail(
+                        row.number,
+                        "full_name",
+                        f"Đã có đảng viên {person[1]} sinh ngày {person[2]:%d/%m/%Y} trong chi bộ này.",
+                    )
+                    ok = False
+                else:
+                    first_row_of_person[person] = row.number
+            try:
+                validate_member_fields(row.fields)
+            except ChiboError as err:
+                self.fail(row.number, err.field or "full_name", err.message)
+                ok = False
+            if not ok:
+                continue
+            assert org is not None
+            member = build_member(full_name=row.full_name, org=org, **row.fields)
+            if self._fits_columns(row.number, member):
+                members.append(member)
+        return members
+
+    def _resolve_cell(
+        self, row: _Row, by_code: dict[str, Organization], by_name: dict[str, list[Organization]]
+    ) -> Organization | None:
+        if row.cell_code:
+            org = by_code.get(row.cell_code)
+            if org is None or not has_perm_on(self.actor, org, Perm.EDIT_MEMBERS):
+                # One message for "no such code" and "not yours": a code outside scope reveals nothing.
+                self.fail(
+                    row.number,
+                    "cell_code",
+                    f"Không có chi bộ mã «{row.cell_code}» trong phạm vi bạn được nhập đảng viên.",
+                )
+                return None
+            if not org.is_cell:
+                self.fail(row.number, "cell_code", f"Mã «{row.cell_code}» là của {org.name}, không phải một chi bộ.")
+                return None
+            if not org.is_active:
+                self.fail(row.number, "cell_code", f"{org.name} (mã {row.cell_code}) đã giải thể.")
+                return None
+            return org
+        if row.cell_name:
+            found = by_name.get(_name_key(row.cell_name), [])
+            if len(found) == 1:
+                return found[0]
+            if not found:
+                message = f"Không có chi bộ tên «{row.cell_name}» trong phạm vi bạn được nhập; hãy ghi mã chi bộ."
+            else:
+                message = f"Có {len(found)} chi bộ tên «{row.cell_name}»; hãy ghi mã chi bộ."
+            self.fail(row.number, "cell_name", message)
+            return None
+        if self.default_org is not None:
+            return self.default_org
+        self.fail(row.number, "cell_code" if "cell_code" in self.layout.positions else "cell_name", "Thiếu mã chi bộ.")
+        return None
+
+    def _fits_columns(self, number: int, member: Member) -> bool:
+        """Text within each column's length (PostgreSQL refuses longer; SQLite would silently keep it)."""
+        fits = True
+        for f in Member._meta.concrete_fields:
+            if not isinstance(f, models.CharField) or not f.max_length:
+                continue
+            value = getattr(member, f.attname) or ""
+            if len(value) > f.max_length:
+                name = f.name if f.name in MEMBER_FIELDS else "full_name"
+                label = str(f.verbose_name) if f.name in MEMBER_FIELDS else "Họ và tên"
+                self.fail(number, name, f"{label[:1].upper()}{label[1:]} dài quá {f.max_length} ký tự.")
+                fits = False
+        return fits
+
+    @staticmethod
+    def _cells_by_code(codes: set[str]) -> dict[str, Organization]:
+        found: dict[str, Organization] = {}
+        ordered = sorted(codes)
+        for i in range(0, len(ordered), BATCH_SIZE):
+            found.update((o.code, o) for o in Organization.objects.filter(code__in=ordered[i : i + BATCH_SIZE]))
+        return found
+
+    def _cells_by_name(self) -> dict[str, list[Organization]]:
+        cells = orgs_with(self.actor, Perm.EDIT_MEMBERS).filter(
+            kind__in=Organization.CELL_KINDS, dissolved_on__isnull=True
+        )
+        by_name: dict[str, list[Organization]] = defaultdict(list)
+        for org in cells:
+            by_name[_name_key(org.name)].append(org)
+        return by_name
+
+    @staticmethod
+    def _cards_in_db(cards: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(cards)
+        for i in range(0, len(ordered), BATCH_SIZE):
+            chunk = ordered[i : i + BATCH_SIZE]
+            found.update(
+                c for c in Member.objects.filter(card_number__in=chunk).values_list("card_number", flat=True) if c
+            )
+        return found
+
+    @staticmethod
+    def _cardless_in_db(org_ids: set[int]) -> set[tuple[int, str, date]]:
+        if not org_ids:
+            return set()
+        rows = (
+            Member.objects.current()
+            .filter(org_id__in=org_ids, card_number__isnull=True)
+            .values_list("org_id", "full_name", "birth_date")
+        )
+        return set(rows)
+
+
+# --- The import -------------------------------------------------------------------------------------
+
+
+def import_members(
+    *,
+    actor: User,
+    source: Source,
+    default_org: Organization | None = None,
+    dry_run: bool,
+    progress: Callable[[int], object] | None = None,
+    on_writing: Callable[[], object] | None = None,
+) -> ImportReport:
+    """Check every row of the file; unless `dry_run` or any row is wrong, insert them all in one transaction.
+
+    Not one atomic block as a whole: the progress callback's writes must reach the page that polls them
+    while the (long) reading goes on. The insert itself is atomic, so nothing is ever half imported.
+    """
+    if default_org is not None:
+        _check_default_org(actor, default_org)
+    report = ImportReport()
+    wb = _open(source)
+    try:
+        layout = find_layout(wb, has_default_org=default_org is not None)
+        report.ignored_columns = layout.ignored
+        checker = _Checker(actor=actor, layout=layout, default_org=default_org, report=report)
+        for number, raw in _data_rows(wb, layout):
+            report.rows += 1
+            checker.read(number, raw)
+            if progress is not None and report.rows % PROGRESS_EVERY == 0:
+                progress(report.rows)
+    finally:
+        wb.close()
+    if report.rows == 0:
+        report.add(None, "", "", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        return report
+    members = checker.build()
+    report.valid = len(members)
+    if dry_run or not report.ok:
+        return report
+    if on_writing is not None:
+        on_writing()
+    try:
+        report.imported = _insert(members)
+    except IntegrityError:
+        # Someone else saved one of these card numbers between the check and the insert.
+        report.add(
+            None,
+            COLUMN_BY_FIELD["card_number"].header,
+            "",
+            "Một số thẻ đảng viên vừa được nhập ở nơi khác; hãy kiểm tra lại tệp.",
+        )
+    return report
+
+
+@transaction.atomic
+def _insert(members: list[Member]) -> int:
+    created = Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
+    # The roll starts the day they joined, as member_create() does when no other date is given.
+    Membership.objects.bulk_create(
+        [Membership(member=m, org_id=m.org_id, started_on=m.joined_on) for m in created], batch_size=BATCH_SIZE
+    )
+    return len(created)
+
+
+def _check_default_org(actor: User, org: Organization) -> None:
+    if not has_perm_on(actor, org, Perm.EDIT_MEMBERS):
+        raise ChiboError("Bạn không có quyền nhập đảng viên vào chi bộ này.", field="default_org")
+    if not org.is_cell:
+        raise ChiboError(f"{org.name} không phải một chi bộ.", field="default_org")
+    if not org.is_active:
+        raise ChiboError(f"{org.name} đã giải thể.", field="default_org")
+
+
+# --- Import jobs ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_job_create(
+    *, actor: User, upload: UploadedFile, dry_run: bool, default_org: Organization | None = None
+) -> ImportJob:
+    """Check the upload itself (type, size, header row, columns), keep the file, and record the job."""
+    check_upload(upload)
+    if default_org is not None:
+        _check_default_org(actor, default_org)
+    limit = settings.CHIBO_IMPORT_BACKGROUND_ROWS
+    layout, counted = inspect_upload(upload, has_default_org=default_org is not None, limit=limit)
+    upload.seek(0)
+    background = counted > limit
+    if background:
+        # The count stopped at the limit; the file's own dimension record, when present, tells the rest.
+        rows_total = max(0, (layout.last_row or 0) - layout.header_row)
+    else:
+        rows_total = counted
+    job = ImportJob(
+        created_by=actor,
+        original_name=Path(upload.name or "").name[:255],
+        dry_run=dry_run,
+        background=background,
+        default_org=default_org,
+        rows_total=rows_total,
+    )
+    job.file.save("upload.xlsx", upload, save=False)
+    job.save()
+    return job
+
+
+def import_job_start(*, job: ImportJob) -> ImportJob:
+    """Run the job now, or hand it to a Celery worker when the file is large."""
+    if job.background:
+        from chibo.members.tasks import run_import_job  # the task module imports this one
+
+        transaction.on_commit(partial(run_import_job.delay, job.pk))
+        return job
+    return import_job_run(job_id=job.pk)
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Check (and import) a pending job, recording progress and the report on it. Safe to call twice."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING
+    )
+    job = ImportJob.objects.select_related("created_by", "default_org").get(pk=job_id)
+    if not claimed:
+        return job
+    jobs = ImportJob.objects.filter(pk=job_id)
+    try:
+        with job.file.open("rb") as fh:
+            report = import_members(
+                actor=job.created_by,
+                source=fh,
+                default_org=job.default_org,
+                dry_run=job.dry_run,
+                progress=lambda n: jobs.update(rows_checked=n),
+                on_writing=lambda: jobs.update(status=ImportJob.Status.IMPORTING),
+            )
+    except ChiboError as err:  # the file or the default cell no longer passes (scope changed since upload)
+        report = ImportReport()
+        report.add(None, "", "", err.message)
+    except Exception as exc:
+        # No message or traceback: both may carry a member's data (C19, nothing personal in logs).
+        logger.error("member import job %s failed: %s", job_id, type(exc).__name__)
+        job.status = ImportJob.Status.FAILED
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "finished_at"])
+        return job
+    if report.imported:
+        job.status = ImportJob.Status.IMPORTED
+    elif report.ok:
+        job.status = ImportJob.Status.CHECKED
+    else:
+        job.status = ImportJob.Status.INVALID
+    job.rows_total = job.rows_checked = report.rows
+    job.valid_count = report.valid
+    job.error_count = report.error_count
+    job.imported_count = report.imported
+    job.errors = report.errors
+    job.ignored_columns = report.ignored_columns
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "rows_total",
+            "rows_checked",
+            "valid_count",
+            "error_count",
+            "imported_count",
+            "errors",
+            "ignored_columns",
+            "finished_at",
+        ]
+    )
+    return job
+
+
+@transaction.atomic
+def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
+    """Turn a dry run that passed into the import itself; the file is checked again before inserting."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != actor.pk:
+        raise ChiboError("Chỉ người tải tệp lên mới nhập được.")
+    if not job.dry_run or job.status != ImportJob.Status.CHECKED:
+        raise ChiboError("Chỉ nhập được một lần chạy thử hợp lệ chưa nhập.")
+    job.dry_run = False
+    job.status = ImportJob.Status.PENDING
+    job.rows_checked = 0
+    job.finished_at = None
+    job.save(update_fields=["dry_run", "status", "rows_checked", "finished_at"])
+    return job
