@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.rules",
     "chibo.meetings",
+    "chibo.audit",
 ]
 
 MIDDLEWARE = [
@@ -190,5 +191,7 @@ LOGGING = {
 
 # --- Product settings -----------------------------------------------------------------------------
 CHIBO_PAGE_SIZE = 50
+# C19: rows of the personal-data access log older than this are deleted by `manage.py purge_access_logs`.
+CHIBO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("CHIBO_ACCESS_LOG_RETENTION_DAYS", "730"))
 CHIBO_IMPORT_BACKGROUND_ROWS = int(os.environ.get("CHIBO_IMPORT_BACKGROUND_ROWS", "500"))
 CHIBO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("CHIBO_IMPORT_MAX_UPLOAD_MB", "20"))

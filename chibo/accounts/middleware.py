@@ -1,16 +1,20 @@
 """Officers (administrators and organization officers) must pass a second factor (C3)."""
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from chibo.accounts.scope import is_officer
 
-# Paths an officer may reach before the second factor: signing in and out, setting up the device.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
+# The only views an officer reaches before the second factor: signing in and out, the second factor itself,
+# the language switch and the health check. Named by view, not by path prefix, so that a new page under
+# /accounts/ is not opened by accident.
+OPEN_VIEWS = frozenset({"accounts:login", "accounts:logout", "accounts:two_factor", "set_language", "core:healthz"})
 
 
 class RequireOfficerTwoFactorMiddleware:
@@ -18,13 +22,27 @@ class RequireOfficerTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
         user = request.user
         if (
-            settings.CHIBO_REQUIRE_OFFICER_2FA
-            and user.is_authenticated
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
-            and is_officer(user)
+            not settings.CHIBO_REQUIRE_OFFICER_2FA
+            or not user.is_authenticated
+            or user.is_verified()  # type: ignore[union-attr,attr-defined]
+            or (request.resolver_match and request.resolver_match.view_name in OPEN_VIEWS)
+            or not is_officer(user)
         ):
-            return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
-        return self.get_response(request)
+            return None
+        # A bearer-token API call has no session user here and never reaches this point; a session one does.
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "Cần xác thực hai lớp trước khi dùng API bằng phiên đăng nhập."}, status=403)
+        target = f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            # htmx would swap the page into a fragment; ask it to navigate instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
