@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.rules",
     "chibo.meetings",
+    "chibo.scheduling",
+    "chibo.notices",
     "chibo.audit",
 ]
 
@@ -120,6 +122,10 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    # Invitations coming due and reminders before meetings (chibo.notices).
+    "notices-send-due": {"task": "chibo.notices.send_due", "schedule": 15 * 60},
+}
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -191,6 +197,8 @@ LOGGING = {
 
 # --- Product settings -----------------------------------------------------------------------------
 CHIBO_PAGE_SIZE = 50
+# SMS notices go through this sender (dotted path; empty: no SMS). The default only logs a masked number.
+CHIBO_SMS_SENDER = os.environ.get("CHIBO_SMS_SENDER", "chibo.notices.sms.LoggingSmsSender")
 # C19: rows of the personal-data access log older than this are deleted by `manage.py purge_access_logs`.
 CHIBO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("CHIBO_ACCESS_LOG_RETENTION_DAYS", "730"))
 CHIBO_IMPORT_BACKGROUND_ROWS = int(os.environ.get("CHIBO_IMPORT_BACKGROUND_ROWS", "500"))

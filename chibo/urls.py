@@ -6,6 +6,9 @@ urlpatterns = [
     path("accounts/", include("chibo.accounts.urls")),
     path("orgs/", include("chibo.organizations.urls")),
     path("members/", include("chibo.members.urls")),
+    path("rules/", include("chibo.rules.urls")),
+    path("calendar/", include("chibo.scheduling.urls")),
+    path("notices/", include("chibo.notices.urls")),
     path("", include("chibo.audit.urls")),  # audit/…, privacy/…
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,47 @@
+"""The in-app inbox of notices and the unread count in the navigation bar."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chibo.core.pagination import paginate
+from chibo.notices.models import Notice
+from chibo.notices.selectors import notices_of, unread_count
+from chibo.notices.services import notice_mark_read, notices_mark_all_read
+
+
+def _get_notice_for_user(user, pk: int) -> Notice:  # type: ignore[no-untyped-def]
+    try:
+        return notices_of(user).get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    notices = notices_of(request.user).select_related("meeting__org").order_by("-created_at", "-id")  # type: ignore[arg-type]
+    return render(request, "notices/inbox.html", {"page": paginate(request, notices)})
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _get_notice_for_user(request.user, pk)
+    notice_mark_read(actor=request.user, notice=notice)  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "notices/_notice.html", {"n": notice})
+    return redirect("notices:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    notices_mark_all_read(actor=request.user)  # type: ignore[arg-type]
+    return redirect("notices:inbox")
+
+
+@login_required
+def badge(request: HttpRequest) -> HttpResponse:
+    """Loaded by htmx after the page, so that no page pays for the count in its own queries."""
+    return render(request, "notices/_badge.html", {"count": unread_count(request.user)})  # type: ignore[arg-type]

@@ -1,0 +1,63 @@
+"""Working days in Việt Nam and the fixed meeting day's shift (C4, C20).
+
+Public holidays, the lunar ones included (Tết Nguyên đán, Giỗ Tổ Hùng Vương), come from the `holidays`
+library; Saturday and Sunday are days off. The rule set says whether a meeting falling on a day off moves
+to the next working day, to the previous one, or stays.
+"""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+from chibo.organizations.models import Organization
+from chibo.rules.models import RuleSetVersion
+from chibo.rules.selectors import meeting_day_for
+
+Shift = RuleSetVersion.HolidayShift
+
+
+@lru_cache(maxsize=128)
+def public_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("VN", years=year))
+
+
+def holiday_name(day: date) -> str | None:
+    return public_holidays(day.year).get(day)
+
+
+def is_day_off(day: date) -> bool:
+    return day.weekday() >= 5 or day in public_holidays(day.year)
+
+
+def shift_to_working_day(day: date, shift: str) -> date:
+    if shift == Shift.KEEP:
+        return day
+    step = timedelta(days=-1 if shift == Shift.PREVIOUS_WORKING_DAY else 1)
+    while is_day_off(day):
+        day += step
+    return day
+
+
+def regular_meeting_date(org: Organization, rules: RuleSetVersion, period: date) -> date:
+    """The day the regular meeting of `period`'s month falls on: the fixed day, shifted off days off.
+    It may land in the next (or previous) month; the meeting still belongs to `period`."""
+    nominal = period.replace(day=meeting_day_for(org, rules))
+    return shift_to_working_day(nominal, rules.holiday_shift)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """[first day of the quarter, first day of the next quarter)."""
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    end = first
+    for _ in range(3):
+        end = next_month(end)
+    return first, end

@@ -1,0 +1,47 @@
+"""A member's meetings as an iCalendar document (RFC 5545), for any calendar app to subscribe to."""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from chibo.meetings.models import Meeting
+
+ICAL_STATUS = {
+    Meeting.Status.PLANNED: "CONFIRMED",
+    Meeting.Status.OPEN: "CONFIRMED",
+    Meeting.Status.CLOSED: "CONFIRMED",
+    Meeting.Status.CANCELLED: "CANCELLED",
+}
+
+
+def meetings_ical(meetings: list[Meeting], *, host: str) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Chi bo so//Lich sinh hoat chi bo//VI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "Lịch sinh hoạt chi bộ")
+    cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    stamp = timezone.now()
+    for m in meetings:
+        starts = timezone.make_aware(datetime.combine(m.scheduled_date, m.scheduled_time))
+        event = Event()
+        event.add("uid", f"meeting-{m.pk}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", starts)
+        event.add("dtend", starts + timedelta(minutes=m.min_duration_minutes))
+        event.add("summary", f"{m.get_kind_display()} — {m.org.name}")
+        if m.place:
+            event.add("location", m.place)
+        details = [
+            m.title,
+            m.thematic_topic and f"Chủ đề: {m.thematic_topic}",
+            m.cancelled_reason and f"Lý do hủy: {m.cancelled_reason}",
+        ]
+        description = "\n".join(d for d in details if d)
+        if description:
+            event.add("description", description)
+        event.add("status", ICAL_STATUS.get(m.status, "CONFIRMED"))
+        event.add("last-modified", m.updated_at)
+        cal.add_component(event)
+    return cal.to_ical()
