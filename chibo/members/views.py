@@ -1,13 +1,47 @@
-"""Member pages: list (scoped, searchable, in Vietnamese name order) and the member's record."""
+"""Member pages: the list (scoped, searchable, in Vietnamese name order), the member's record, and the
+forms that change it (create, edit, transfer, exempt, position, take off the roll).
 
+Access rule for the forms: a member outside the user's read scope is 404; a member the user may see but
+not edit (no EDIT_MEMBERS on the member's cell: a plain member looking at their own record, a viewer) is 403.
+"""
+
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from chibo.accounts.scope import Perm, can_see_sensitive, get_member_for_user, get_org_for_user, members_with
+from chibo.accounts.models import User
+from chibo.accounts.scope import (
+    Perm,
+    can_see_sensitive,
+    get_member_for_user,
+    get_org_for_user,
+    has_perm_on,
+    members_with,
+    orgs_with,
+)
+from chibo.core.dates import today
+from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
-from chibo.members.models import Member
+from chibo.members import services
+from chibo.members.forms import (
+    EndExemptionForm,
+    ExemptionForm,
+    LeaveForm,
+    MemberCreateForm,
+    MemberForm,
+    PositionForm,
+    TransferForm,
+)
+from chibo.members.models import Exemption, Member
 from chibo.members.selectors import in_name_order
+from chibo.organizations.forms import ServiceForm, with_parent_name
+from chibo.organizations.models import Organization
 
 
 def _filtered_members(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -24,27 +58,209 @@ def _filtered_members(request: HttpRequest):  # type: ignore[no-untyped-def]
     return in_name_order(qs.select_related("org")), org
 
 
+def _get_member_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
+    """The member if the user may see the record (else 404); with `write`, only if they may edit it (else 403)."""
+    member = get_member_for_user(request.user, pk)
+    if write and not has_perm_on(request.user, member.org, Perm.EDIT_MEMBERS):
+        raise PermissionDenied
+    return member
+
+
+def _editable_cells(request: HttpRequest) -> QuerySet[Organization]:
+    """Active cells whose members the user may edit: where a member can be put or transferred to."""
+    cells = orgs_with(request.user, Perm.EDIT_MEMBERS).filter(
+        kind__in=Organization.CELL_KINDS, dissolved_on__isnull=True
+    )
+    return with_parent_name(cells)
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # every page here is behind @login_required
+    return request.user
+
+
+def _form_page(
+    request: HttpRequest, form: ServiceForm, *, title: str, submit: str, member: Member | None = None, **extra: Any
+) -> HttpResponse:
+    """Render a member form; an invalid submission answers 400 with the messages beside the fields."""
+    status = 400 if request.method == "POST" and form.errors else 200
+    context = {"form": form, "title": title, "submit": submit, "member": member, **extra}
+    return render(request, "members/form.html", context, status=status)
+
+
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     qs, org = _filtered_members(request)
+    if org is not None:
+        can_add = org.is_active and has_perm_on(request.user, org, Perm.EDIT_MEMBERS)
+    else:
+        can_add = orgs_with(request.user, Perm.EDIT_MEMBERS).exists()
     return render(
         request,
         "members/list.html",
-        {"page": paginate(request, qs), "org": org, "q": request.GET.get("q", ""), "statuses": Member.Status.choices},
+        {
+            "page": paginate(request, qs),
+            "org": org,
+            "q": request.GET.get("q", ""),
+            "statuses": Member.Status.choices,
+            "can_add": can_add,
+        },
     )
 
 
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_member_for_user(request.user, pk)
+    member = _get_member_for_user(request, pk)
+    can_edit = has_perm_on(request.user, member.org, Perm.EDIT_MEMBERS)
     return render(
         request,
         "members/detail.html",
         {
             "member": member,
-            "sensitive": can_see_sensitive(request.user, member),  # type: ignore[arg-type]
+            "sensitive": can_see_sensitive(request.user, member),
             "memberships": member.memberships.select_related("org").order_by("-started_on"),
             "positions": member.positions.select_related("org").order_by("-started_on"),
             "exemptions": member.exemptions.order_by("-started_on"),
+            "can_edit": can_edit,
+            "can_act": can_edit and member.is_active,
+            "today": today(),
         },
     )
+
+
+@login_required
+def member_create(request: HttpRequest) -> HttpResponse:
+    cells = _editable_cells(request)
+    first_two = list(cells[:2])
+    if not first_two:
+        raise PermissionDenied  # the user may not put a member on any cell's roll
+    initial: dict[str, Any] = {}
+    wanted = request.GET.get("org", "")
+    if wanted.isdigit():
+        initial["org"] = cells.filter(pk=wanted).first()
+    elif len(first_two) == 1:
+        initial["org"] = first_two[0]  # a secretary's only cell
+    form = MemberCreateForm(request.POST or None, cells=cells, sensitive=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = services.member_create(
+                actor=_actor(request),
+                full_name=data["full_name"],
+                org=data["org"],
+                roll_started_on=data["roll_started_on"],
+                **form.profile(),
+            )
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": member.full_name})
+            return redirect(member)
+    return _form_page(request, form, title=_("Thêm đảng viên"), submit=_("Thêm"))
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get_member_for_user(request, pk, write=True)
+    sensitive = can_see_sensitive(request.user, member)
+    form = MemberForm(request.POST or None, sensitive=sensitive, initial=MemberForm.initial_for(member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(
+                actor=_actor(request), member=member, full_name=form.cleaned_data["full_name"], **form.profile()
+            )
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect(member)
+    return _form_page(request, form, title=_("Sửa hồ sơ"), submit=_("Lưu"), member=member)
+
+
+@login_required
+def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get_member_for_user(request, pk, write=True)
+    cells = _editable_cells(request).exclude(pk=member.org_id)
+    form = TransferForm(request.POST or None, cells=cells, initial={"effective_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_transfer(actor=_actor(request), member=member, **form.cleaned_data)
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("Đã chuyển sinh hoạt."))
+            return redirect(member)
+    return _form_page(
+        request,
+        form,
+        title=_("Chuyển sinh hoạt đảng"),
+        submit=_("Chuyển"),
+        member=member,
+        empty_choice=not cells.exists(),
+    )
+
+
+@login_required
+def member_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get_member_for_user(request, pk, write=True)
+    form = ExemptionForm(request.POST or None, initial={"started_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_exempt(actor=_actor(request), member=member, **form.cleaned_data)
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("Đã ghi nhận miễn sinh hoạt."))
+            return redirect(member)
+    return _form_page(request, form, title=_("Miễn công tác và sinh hoạt đảng"), submit=_("Ghi nhận"), member=member)
+
+
+@login_required
+def member_end_exemption(request: HttpRequest, pk: int, exemption_pk: int) -> HttpResponse:
+    member = _get_member_for_user(request, pk, write=True)
+    try:
+        exemption = member.exemptions.get(pk=exemption_pk)
+    except Exemption.DoesNotExist:
+        raise Http404 from None
+    form = EndExemptionForm(request.POST or None, initial={"ended_on": exemption.ended_on or today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_end_exemption(actor=_actor(request), exemption=exemption, **form.cleaned_data)
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("Đã kết thúc miễn sinh hoạt."))
+            return redirect(member)
+    return _form_page(
+        request, form, title=_("Kết thúc miễn sinh hoạt"), submit=_("Kết thúc"), member=member, exemption=exemption
+    )
+
+
+@login_required
+def member_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get_member_for_user(request, pk, write=True)
+    form = PositionForm(request.POST or None, initial={"started_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            position = services.position_assign(actor=_actor(request), member=member, **form.cleaned_data)
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("Đã giao chức vụ %(title)s.") % {"title": position.get_title_display()})
+            return redirect(member)
+    return _form_page(request, form, title=_("Giao chức vụ trong chi bộ"), submit=_("Giao"), member=member)
+
+
+@login_required
+def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get_member_for_user(request, pk, write=True)
+    form = LeaveForm(request.POST or None, initial={"left_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_leave(actor=_actor(request), member=member, **form.cleaned_data)
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("Đã đưa %(name)s ra khỏi danh sách.") % {"name": member.full_name})
+            return redirect(member)
+    return _form_page(request, form, title=_("Ra khỏi danh sách"), submit=_("Xác nhận"), member=member)
