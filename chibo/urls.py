@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("chibo.accounts.urls")),
     path("orgs/", include("chibo.organizations.urls")),
     path("members/", include("chibo.members.urls")),
+    path("meetings/", include("chibo.meetings.urls")),
     path("rules/", include("chibo.rules.urls")),
     path("calendar/", include("chibo.scheduling.urls")),
     path("notices/", include("chibo.notices.urls")),

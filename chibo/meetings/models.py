@@ -396,6 +396,12 @@ class SpeakingTurn(models.Model):
             return None
         return int((self.ended_at - self.started_at).total_seconds())
 
+    @property
+    def duration_display(self) -> str:
+        """ "4:05" (minutes:seconds), as the per-turn timer shows it."""
+        seconds = self.duration_seconds
+        return "" if seconds is None else f"{seconds // 60}:{seconds % 60:02d}"
+
 
 class Vote(models.Model):
     """The show of hands on the resolution (biểu quyết). Only official members present vote; the counts,

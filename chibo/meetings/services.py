@@ -369,6 +369,8 @@ def guest_add(
     name = (name or (user.get_full_name() or user.username if user else "")).strip()
     if not name:
         raise ChiboError(_("Nhập họ và tên khách mời."), field="name")
+    if user is not None and user.member_id and meeting.attendances.filter(member_id=user.member_id).exists():
+        raise ChiboError(_("Đảng viên của chi bộ được điểm danh, không ghi là khách mời."))
     if user is not None and meeting.guests.filter(user=user).exists():
         raise ChiboError(_("%(name)s đã được ghi nhận có mặt.") % {"name": name})
     return Guest.objects.create(
@@ -466,7 +468,7 @@ def speaker_add(
 
 def _finish(turn: SpeakingTurn, now: datetime) -> None:
     turn.status, turn.ended_at = SpeakingTurn.Status.DONE, now
-    turn.save(update_fields=["status", "ended_at", "updated_at"])
+    turn.save(update_fields=["status", "ended_at", "kind", "summary", "updated_at"])
 
 
 @transaction.atomic

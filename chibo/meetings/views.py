@@ -1,0 +1,628 @@
+"""Meeting pages: the list, a meeting's page, its preparation (C5), the upper level's readiness board, and
+the live page (C6) with its htmx actions.
+
+Every view reads top to bottom: the meeting through `get_meeting_for_user` (404 outside scope; actions that
+change a meeting ask for Perm.RUN_MEETINGS, which members, viewers and supervisors lack), then a form,
+then one service call. Under htmx an action answers the section it changed (plus the live totals
+out-of-band); without JavaScript it redirects back to the page, so every form also works as plain HTML.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
+from chibo.core.errors import ChiboError
+from chibo.core.pagination import paginate
+from chibo.meetings import selectors, services
+from chibo.meetings.forms import (
+    AgendaAddForm,
+    AgendaItemForm,
+    AttachmentForm,
+    AttendanceForm,
+    DraftForm,
+    GuestForm,
+    OpenForm,
+    PreparationForm,
+    ReadinessForm,
+    RemarkForm,
+    SpeakerForm,
+    TurnForm,
+    VoteForm,
+)
+from chibo.meetings.models import AgendaItem, Attachment, Attendance, Guest, Meeting, SpeakingTurn
+from chibo.members.models import Member
+from chibo.members.selectors import in_name_order
+
+RUN = Perm.RUN_MEETINGS
+
+
+def _cell_members(meeting: Meeting) -> Any:
+    return in_name_order(Member.objects.filter(org=meeting.org_id).current())
+
+
+def _form_error(form: Any) -> ChiboError:
+    """The first error of an invalid form, as a refusal to show where the action was."""
+    for field, errors in form.errors.items():
+        return ChiboError(str(errors[0]), field=None if field == "__all__" else field)
+    return ChiboError(_("Dữ liệu không hợp lệ."))
+
+
+def _back(request: HttpRequest, meeting: Meeting, error: ChiboError | None, to: str = "meetings:live") -> HttpResponse:
+    """Without htmx: back to the page, with the refusal as a message."""
+    if error is not None:
+        messages.error(request, error.message)
+    return redirect(to, meeting.pk)
+
+
+# --- lists and the meeting page --------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.meetings_with(request.user).select_related("org")
+    org = None
+    if request.GET.get("org"):
+        org = get_org_for_user(request.user, request.GET["org"], Perm.ATTEND_MEETINGS)  # type: ignore[arg-type]
+        qs = qs.filter(org__path__startswith=org.path)
+    if request.GET.get("status") in Meeting.Status.values:
+        qs = qs.filter(status=request.GET["status"])
+    return render(
+        request,
+        "meetings/list.html",
+        {"page": paginate(request, qs.order_by("-scheduled_date", "-scheduled_time", "pk")), "org": org,
+         "statuses": Meeting.Status.choices},
+    )  # fmt: skip
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(
+        selectors.with_readiness(selectors.meetings_with(request.user).filter(pk=pk)).select_related(
+            "chair", "recorder"
+        )
+    )
+    totals = selectors.live_totals(meeting) if meeting.status != Meeting.Status.PLANNED else None
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "can_run": has_perm_on(request.user, meeting.org, RUN),
+            "checks": selectors.checklist(meeting),
+            "agenda": meeting.agenda_items.select_related("presenter").order_by("position"),
+            "attachments": meeting.attachments.all(),
+            "totals": totals,
+            "absentees": selectors.absentees(meeting) if totals else [],
+            "turns": selectors.turns(meeting).exclude(status=SpeakingTurn.Status.WITHDRAWN) if totals else [],
+            "vote": meeting.votes.first(),
+        },
+    )
+
+
+@login_required
+def readiness(request: HttpRequest) -> HttpResponse:
+    """The upper level's board: every cell under a committee with a meeting in the coming days."""
+    form = ReadinessForm(request.GET or None)
+    days = (form.cleaned_data.get("days") if form.is_valid() else None) or 7
+    if request.GET.get("org"):
+        root = get_org_for_user(request.user, request.GET["org"])  # type: ignore[arg-type]
+    else:  # the highest node the user watches
+        root = orgs_with(request.user).order_by("depth", "path").first()
+    page = None
+    if root is not None:
+        page = paginate(request, selectors.readiness_board(request.user, root, days=days))
+        for m in page.object_list:
+            m.checks = selectors.checklist(m)
+            m.ready = all(c.ok is not False for c in m.checks)
+    return render(request, "meetings/readiness.html", {"form": form, "root": root, "days": days, "page": page})
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    attachment = get_object_or_404(Attachment, meeting=meeting, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=attachment.extension not in (".pdf", ".jpg", ".png"),
+        filename=f"{attachment.title[:80]}{attachment.extension}",
+        content_type=attachment.content_type,
+    )
+
+
+# --- preparation (C5) ------------------------------------------------------------------------------------
+
+
+def _prepare_context(meeting: Meeting, **extra: Any) -> dict[str, Any]:
+    members = _cell_members(meeting)
+    prep = getattr(meeting, "preparation", None) if hasattr(meeting, "preparation") else None
+    initial = (
+        {"held_on": prep.held_on, "attendees": list(prep.attendees.all()), "preparer": prep.preparer,
+         "decisions": prep.decisions}
+        if prep else {"held_on": timezone.localdate()}
+    )  # fmt: skip
+    items = list(meeting.agenda_items.select_related("presenter").order_by("position"))
+    for item in items:
+        item.form = AgendaItemForm(
+            members=members,
+            prefix=f"item{item.pk}",
+            initial={"title": item.title, "notes": item.notes, "presenter": item.presenter,
+                     "approved_on": item.approved_on},
+        )  # fmt: skip
+    return {
+        "meeting": meeting,
+        "prep": prep,
+        "prep_form": PreparationForm(members=members, initial=initial),
+        "items": items,
+        "add_form": AgendaAddForm(),
+        "draft_form": DraftForm(initial={"text": meeting.draft_resolution}),
+        "attachment_form": AttachmentForm(),
+        "attachments": meeting.attachments.all(),
+        "editable": meeting.status in (Meeting.Status.PLANNED, Meeting.Status.OPEN),
+        **extra,
+    }
+
+
+@login_required
+def prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preparation page; its POST records the cell committee's preparatory meeting."""
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    if request.method != "POST":
+        return render(request, "meetings/prepare.html", _prepare_context(meeting))
+    form = PreparationForm(request.POST, members=_cell_members(meeting))
+    if form.is_valid():
+        try:
+            services.preparation_record(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, _("Đã ghi cuộc họp chi ủy chuẩn bị."))
+            return redirect("meetings:prepare", meeting.pk)
+        except ChiboError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+    ctx = _prepare_context(meeting)
+    ctx["prep_form"] = form
+    return render(request, "meetings/prepare.html", ctx, status=400)
+
+
+def _agenda_action(request: HttpRequest, pk: int, action: Callable[[Meeting], object]) -> HttpResponse:
+    """Run an agenda change; htmx gets the agenda section back, a plain form a redirect."""
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    error = None
+    try:
+        action(meeting)
+    except ChiboError as err:
+        error = err
+    if request.htmx:  # type: ignore[attr-defined]
+        ctx = _prepare_context(meeting, agenda_error=error)
+        return render(request, "meetings/prepare/_agenda.html", ctx, status=200)
+    return _back(request, meeting, error, "meetings:prepare")
+
+
+@login_required
+@require_POST
+def agenda_template(request: HttpRequest, pk: int) -> HttpResponse:
+    replace = request.POST.get("replace") == "1"
+    return _agenda_action(
+        request, pk, lambda m: services.agenda_from_template(actor=request.user, meeting=m, replace=replace)
+    )
+
+
+@login_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    form = AgendaAddForm(request.POST)
+
+    def add(meeting: Meeting) -> None:
+        if not form.is_valid():
+            raise _form_error(form)
+        services.agenda_item_add(actor=request.user, meeting=meeting, title=form.cleaned_data["title"])
+
+    return _agenda_action(request, pk, add)
+
+
+@login_required
+@require_POST
+def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    def update(meeting: Meeting) -> None:
+        item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+        form = AgendaItemForm(request.POST, members=_cell_members(meeting), prefix=f"item{item.pk}")
+        if not form.is_valid():
+            raise _form_error(form)
+        services.agenda_item_update(actor=request.user, item=item, **form.cleaned_data)  # type: ignore[arg-type]
+
+    return _agenda_action(request, pk, update)
+
+
+@login_required
+@require_POST
+def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    up = request.POST.get("direction") == "up"
+    return _agenda_action(
+        request,
+        pk,
+        lambda m: services.agenda_item_move(
+            actor=request.user, item=get_object_or_404(AgendaItem, meeting=m, pk=item_pk), up=up
+        ),
+    )
+
+
+@login_required
+@require_POST
+def agenda_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _agenda_action(
+        request,
+        pk,
+        lambda m: services.agenda_item_delete(
+            actor=request.user, item=get_object_or_404(AgendaItem, meeting=m, pk=item_pk)
+        ),
+    )
+
+
+@login_required
+@require_POST
+def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave of the draft resolution (htmx, on typing); answers a one-line status."""
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    form = DraftForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_error(form)
+        meeting = services.draft_resolution_save(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
+    except ChiboError as err:
+        return _saved(request, meeting, err, "meetings:prepare")
+    return _saved(request, meeting, None, "meetings:prepare")
+
+
+def _saved(request: HttpRequest, meeting: Meeting, error: ChiboError | None, to: str) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        # 200 either way: htmx swaps only 2xx answers, and the refusal must be seen where it was typed.
+        return render(request, "meetings/_saved.html", {"error": error, "at": timezone.localtime()})
+    return _back(request, meeting, error, to)
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                actor=request.user,  # type: ignore[arg-type]
+                meeting=meeting,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+            )
+            messages.success(request, _("Đã đính kèm tài liệu."))
+            return redirect("meetings:prepare", meeting.pk)
+        except ChiboError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+    return render(request, "meetings/prepare.html", _prepare_context(meeting, attachment_form=form), status=400)
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    attachment = get_object_or_404(Attachment, meeting=meeting, pk=attachment_pk)
+    error = None
+    try:
+        services.attachment_delete(actor=request.user, attachment=attachment)  # type: ignore[arg-type]
+    except ChiboError as err:
+        error = err
+    return _back(request, meeting, error, "meetings:prepare")
+
+
+# --- the live meeting (C6) -------------------------------------------------------------------------------
+
+
+def _viewer(request: HttpRequest, meeting: Meeting, rows: list[Attendance]) -> dict[str, Any]:
+    """Who is looking: the runner, a member of the cell present, or someone attending from above."""
+    member_id = getattr(request.user, "member_id", None)
+    mine = next((r for r in rows if r.member_id == member_id), None) if member_id else None
+    return {
+        "can_run": has_perm_on(request.user, meeting.org, RUN),
+        "my_row": mine,
+        "from_above": mine is None and meeting.status != Meeting.Status.PLANNED,
+    }
+
+
+def _speakers_context(request: HttpRequest, meeting: Meeting, rows: list[Attendance] | None = None) -> dict[str, Any]:
+    rows = rows if rows is not None else list(selectors.attendance_rows(meeting))
+    turns = list(selectors.turns(meeting))
+    viewer = _viewer(request, meeting, rows)
+    mine = viewer["my_row"]
+    waiting = mine is not None and any(
+        t.member_id == mine.member_id and t.status == SpeakingTurn.Status.QUEUED for t in turns
+    )
+    return {
+        **viewer,
+        "meeting": meeting,
+        "turns": [t for t in turns if t.status != SpeakingTurn.Status.WITHDRAWN],
+        "present_rows": [r for r in rows if r.is_present],
+        "can_request": meeting.is_open and mine is not None and mine.is_present and not waiting,
+        "waiting": waiting,
+        "kinds": SpeakingTurn.Kind.choices,
+    }
+
+
+def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    rows = list(selectors.attendance_rows(meeting))
+    ctx = _speakers_context(request, meeting, rows)
+    remarks = list(meeting.remarks.select_related("author"))
+    ctx.update(
+        rows=rows,
+        totals=selectors.live_totals(meeting) if meeting.status != Meeting.Status.PLANNED else None,
+        agenda=list(meeting.agenda_items.order_by("position")),
+        guests=list(meeting.guests.all()),
+        vote=meeting.votes.first(),
+        vote_form=VoteForm(),
+        guest_form=GuestForm(),
+        remarks=remarks,
+        my_remark=next((r for r in remarks if r.author_id == request.user.pk), None),
+        statuses=Attendance.Status,
+    )
+    if meeting.status == Meeting.Status.PLANNED and ctx["can_run"]:
+        ctx["open_form"] = OpenForm(members=_cell_members(meeting))
+    ctx["checked_in"] = any(g.user_id == request.user.pk for g in ctx["guests"])
+    return ctx
+
+
+@login_required
+def live(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/live.html", _live_context(request, meeting))
+
+
+@login_required
+def live_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a member's or supervisor's phone polls: the totals, the agenda and the list of speakers."""
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/live/_panel.html", _live_context(request, meeting))
+
+
+def _live_action(
+    request: HttpRequest, pk: int, perm: Perm, section: str, action: Callable[[Meeting], object]
+) -> HttpResponse:
+    """Run one live action and answer its section (htmx) or redirect (plain form)."""
+    meeting = selectors.get_meeting_for_user(request.user, pk, perm)
+    error = None
+    try:
+        action(meeting)
+    except ChiboError as err:
+        error = err
+    if not request.htmx:  # type: ignore[attr-defined]
+        return _back(request, meeting, error)
+    meeting.refresh_from_db(fields=["status", "started_at", "ended_at", "chair", "recorder"])
+    ctx = _live_context(request, meeting) if section != "speakers" else _speakers_context(request, meeting)
+    if section == "speakers":
+        ctx["totals"] = selectors.live_totals(meeting)
+    ctx["error"] = error
+    return render(request, f"meetings/live/_{section}.html", ctx)
+
+
+@login_required
+@require_POST
+def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    form = OpenForm(request.POST, members=_cell_members(meeting))
+    try:
+        if not form.is_valid():
+            raise _form_error(form)
+        services.meeting_open(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+    except ChiboError as err:
+        return _back(request, meeting, err)
+    return redirect("meetings:live", meeting.pk)
+
+
+@login_required
+@require_POST
+def officers(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(meeting: Meeting) -> None:
+        form = OpenForm(request.POST, members=_cell_members(meeting))
+        if not form.is_valid():
+            raise _form_error(form)
+        services.meeting_officers_set(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+
+    return _live_action(request, pk, RUN, "header", change)
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """One tap: the member's row and the live totals come back."""
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=member_pk)
+    form = AttendanceForm(request.POST)
+    error = None
+    try:
+        if not form.is_valid():
+            raise _form_error(form)
+        row = services.attendance_record(actor=request.user, meeting=meeting, member=row.member, **form.cleaned_data)  # type: ignore[arg-type]
+    except ChiboError as err:
+        error = err
+    if not request.htmx:  # type: ignore[attr-defined]
+        return _back(request, meeting, error)
+    return render(
+        request,
+        "meetings/live/_attendance_answer.html",
+        {"meeting": meeting, "row": row, "error": error, "can_run": True, "statuses": Attendance.Status,
+         "totals": selectors.live_totals(meeting),
+         "speakers": _speakers_context(request, meeting)},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def add(meeting: Meeting) -> None:
+        form = GuestForm(request.POST)
+        if not form.is_valid():
+            raise _form_error(form)
+        services.guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+
+    return _live_action(request, pk, RUN, "guests", add)
+
+
+@login_required
+@require_POST
+def guest_remove(request: HttpRequest, pk: int, guest_pk: int) -> HttpResponse:
+    return _live_action(
+        request,
+        pk,
+        RUN,
+        "guests",
+        lambda m: services.guest_remove(actor=request.user, guest=get_object_or_404(Guest, meeting=m, pk=guest_pk)),  # type: ignore[arg-type]
+    )
+
+
+@login_required
+@require_POST
+def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    """The upper-level cadre marks themselves present (dự sinh hoạt) from their phone."""
+    return _live_action(
+        request,
+        pk,
+        Perm.ATTEND_MEETINGS,
+        "guests",
+        lambda m: services.guest_add(
+            actor=request.user,  # type: ignore[arg-type]
+            meeting=m,
+            user=request.user,  # type: ignore[arg-type]
+            is_supervisor=True,
+            role=request.POST.get("role", ""),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def agenda_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    return _live_action(request, pk, RUN, "agenda", lambda m: services.agenda_advance(actor=request.user, meeting=m))  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member asks for the floor from their own phone."""
+    return _live_action(
+        request,
+        pk,
+        Perm.ATTEND_MEETINGS,
+        "speakers",
+        lambda m: services.speaker_request(actor=request.user, meeting=m),  # type: ignore[arg-type]
+    )
+
+
+@login_required
+@require_POST
+def speaker_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def add(meeting: Meeting) -> None:
+        present = Member.objects.filter(
+            attendances__meeting=meeting, attendances__status__in=Attendance.PRESENT_STATUSES
+        )
+        form = SpeakerForm(request.POST, members=present)
+        if not form.is_valid():
+            raise _form_error(form)
+        services.speaker_add(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+
+    return _live_action(request, pk, RUN, "speakers", add)
+
+
+def _turn_action(request: HttpRequest, pk: int, turn_pk: int, act: Callable[[SpeakingTurn], object]) -> HttpResponse:
+    def run(meeting: Meeting) -> None:
+        act(get_object_or_404(SpeakingTurn.objects.select_related("meeting"), meeting=meeting, pk=turn_pk))
+
+    return _live_action(request, pk, RUN, "speakers", run)
+
+
+def _turn_text(request: HttpRequest) -> dict[str, str | None]:
+    form = TurnForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    return {
+        "kind": form.cleaned_data["kind"] or None,
+        "summary": form.cleaned_data["summary"] if "summary" in request.POST else None,
+    }
+
+
+@login_required
+@require_POST
+def turn_start(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
+    return _turn_action(request, pk, turn_pk, lambda t: services.turn_start(actor=request.user, turn=t))  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def turn_finish(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
+    return _turn_action(
+        request,
+        pk,
+        turn_pk,
+        lambda t: services.turn_finish(actor=request.user, turn=t, **_turn_text(request)),  # type: ignore[arg-type]
+    )
+
+
+@login_required
+@require_POST
+def turn_withdraw(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
+    return _turn_action(request, pk, turn_pk, lambda t: services.turn_withdraw(actor=request.user, turn=t))  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def turn_save(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
+    """Autosave of a turn's kind and summary; answers a one-line status, never the whole list (the
+    recorder is typing in it)."""
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    turn = get_object_or_404(SpeakingTurn.objects.select_related("meeting"), meeting=meeting, pk=turn_pk)
+    try:
+        services.turn_update(actor=request.user, turn=turn, **_turn_text(request))  # type: ignore[arg-type]
+    except ChiboError as err:
+        return _saved(request, meeting, err, "meetings:live")
+    return _saved(request, meeting, None, "meetings:live")
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    def record(meeting: Meeting) -> None:
+        form = VoteForm(request.POST)
+        if not form.is_valid():
+            raise _form_error(form)
+        services.vote_record(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+
+    return _live_action(request, pk, RUN, "vote", record)
+
+
+@login_required
+@require_POST
+def remark_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor's remark, autosaved as it is typed."""
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    form = RemarkForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_error(form)
+        services.remark_save(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+    except ChiboError as err:
+        return _saved(request, meeting, err, "meetings:live")
+    return _saved(request, meeting, None, "meetings:live")
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    try:
+        services.meeting_close(actor=request.user, meeting=meeting)  # type: ignore[arg-type]
+    except ChiboError as err:
+        return _back(request, meeting, err)
+    messages.success(request, _("Đã bế mạc buổi sinh hoạt."))
+    return redirect("meetings:detail", meeting.pk)

@@ -1,0 +1,97 @@
+/* Chi bộ số — the live meeting and the preparation page.
+ *
+ * 1. Autosave that survives a dropped connection: every textarea with data-autosave keeps what is typed
+ *    in localStorage until the server has confirmed it (htmx posts it on typing). If a request fails,
+ *    the text stays on the phone and is sent again when the connection comes back, on the next page
+ *    load, or every 15 seconds. A reload shows the server's text, then re-applies anything still unsent.
+ * 2. The per-turn timer: elements with data-started-at count minutes:seconds, corrected for the
+ *    difference between the phone's clock and the server's.
+ */
+(function () {
+  "use strict";
+  var PREFIX = "chibo:unsent:";
+  var live = document.getElementById("live") || document.body;
+  var serverNow = Date.parse(live.getAttribute("data-server-now") || "");
+  var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
+
+  function keyOf(el) { return PREFIX + el.getAttribute("data-autosave"); }
+  function stateOf(el) {
+    var box = el.closest("form, li, section");
+    return box ? box.querySelector(".saved") : null;
+  }
+  function say(el, text, cls) {
+    var s = stateOf(el);
+    if (s) { s.innerHTML = ""; var span = document.createElement("span"); span.className = "save-state " + cls; span.textContent = text; s.appendChild(span); }
+  }
+  function net(text) {
+    var p = document.getElementById("netstatus");
+    if (!p) return;
+    p.hidden = !text;
+    p.textContent = text || "";
+  }
+  function pending() {
+    return Array.prototype.filter.call(document.querySelectorAll("[data-autosave]"), function (el) {
+      return localStorage.getItem(keyOf(el)) !== null;
+    });
+  }
+  function resend() {
+    if (!navigator.onLine) return;
+    pending().forEach(function (el) { htmx.trigger(el, "autosave"); });
+  }
+
+  document.addEventListener("input", function (e) {
+    var el = e.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-autosave")) {
+      localStorage.setItem(keyOf(el), el.value);
+      say(el, "Đang lưu…", "busy");
+    }
+  });
+  document.addEventListener("htmx:configRequest", function (e) {
+    var el = e.detail.elt;
+    if (el && el.hasAttribute("data-autosave")) el._chiboSent = el.value;
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var el = e.detail.elt;
+    if (!el || !el.hasAttribute || !el.hasAttribute("data-autosave")) return;
+    var refused = e.detail.xhr && /data-refused/.test(e.detail.xhr.responseText || "");
+    if (e.detail.successful && !refused) {
+      if (localStorage.getItem(keyOf(el)) === el._chiboSent) localStorage.removeItem(keyOf(el));
+      if (!pending().length) net("");
+    }
+  });
+  function offline(e) {
+    var el = e.detail && e.detail.elt;
+    net("Mất kết nối: nội dung vừa nhập được giữ trên máy và sẽ tự gửi lại khi có mạng.");
+    if (el && el.hasAttribute && el.hasAttribute("data-autosave")) say(el, "Chưa gửi được — sẽ gửi lại", "unsent");
+  }
+  document.addEventListener("htmx:sendError", offline);
+  document.addEventListener("htmx:timeout", offline);
+  window.addEventListener("online", function () { net(""); resend(); });
+  window.addEventListener("offline", function () { net("Mất kết nối: nội dung vừa nhập được giữ trên máy và sẽ tự gửi lại khi có mạng."); });
+  setInterval(resend, 15000);
+
+  // New content (first load or an htmx swap): put back text that never reached the server.
+  htmx.onLoad(function (root) {
+    var els = root.querySelectorAll ? root.querySelectorAll("[data-autosave]") : [];
+    Array.prototype.forEach.call(els, function (el) {
+      var kept = localStorage.getItem(keyOf(el));
+      if (kept === null) return;
+      if (kept === el.value) { localStorage.removeItem(keyOf(el)); return; }
+      el.value = kept;
+      say(el, "Khôi phục nội dung chưa gửi, đang gửi lại…", "busy");
+      if (navigator.onLine) setTimeout(function () { htmx.trigger(el, "autosave"); }, 50);
+    });
+  });
+
+  function tick() {
+    var now = Date.now() + skew;
+    document.querySelectorAll("[data-started-at]").forEach(function (el) {
+      var start = Date.parse(el.getAttribute("data-started-at"));
+      if (isNaN(start)) return;
+      var s = Math.max(0, Math.floor((now - start) / 1000));
+      el.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+})();
