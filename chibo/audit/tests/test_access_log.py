@@ -33,6 +33,17 @@ def test_an_export_is_noted_with_its_list_and_size(world):
     assert (row.member, row.org, row.detail, row.row_count) == (None, world.ward, "Đảng viên, q=An", 37)
 
 
+def test_an_export_of_all_ones_members_belongs_to_the_root_of_ones_scope(world):
+    record_access(user=world.ward_officer, action=AccessLog.Action.EXPORT, detail="members.xlsx", row_count=2)
+    assert AccessLog.objects.get().org == world.ward
+
+
+def test_an_export_across_two_separate_subtrees_has_no_single_node(world):
+    both = make_user("both", (Role.VIEWER, world.anhoa), (Role.VIEWER, world.other_ward))
+    record_access(user=both, action=AccessLog.Action.EXPORT, row_count=2)
+    assert AccessLog.objects.get().org is None
+
+
 def test_reading_ones_own_record_is_not_noted(world):
     assert record_access(user=world.anhoa_member, member=world.member_of_anhoa, action=AccessLog.Action.VIEW) is None
     assert not AccessLog.objects.exists()
