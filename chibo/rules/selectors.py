@@ -130,7 +130,7 @@ def rule_values(org: Organization, on: date) -> list[RuleValue]:
         values.append(
             RuleValue(
                 field=name,
-                label=str(RuleSetVersion._meta.get_field(name).verbose_name),
+                label=str(RuleSetVersion._meta.get_field(name).verbose_name),  # type: ignore[union-attr]
                 value=getattr(source.version, name),
                 display=_display(source.version, name),
                 source=source,

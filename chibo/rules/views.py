@@ -1,26 +1,37 @@
 """Officer pages for rule sets (C20): what is in force at a node and where each value comes from; a new
-version, pre-filled from the one in force."""
+version, pre-filled from the one in force. A node outside the user's scope is 404; one they see but may not
+edit (no EDIT_ORG) is 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from chibo.accounts.scope import Perm, get_org_for_user
+from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
+from chibo.organizations.models import Organization
 from chibo.rules.forms import RuleSetVersionForm
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
 from chibo.rules.selectors import ancestor_paths, rule_values, ruleset_chain, ruleset_for
 from chibo.rules.services import ruleset_create_version
 
 
+def _get_org_for_officer(request: HttpRequest, pk: int) -> Organization:
+    """The node if the user may see it (else 404) and edit its rules (else 403)."""
+    org = get_org_for_user(request.user, pk)
+    if not has_perm_on(request.user, org, Perm.EDIT_ORG):
+        raise PermissionDenied
+    return org
+
+
 @login_required
 def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_pk, Perm.EDIT_ORG)
+    org = _get_org_for_officer(request, org_pk)
     on = parse_date(request.GET.get("on") or "") or today()
     own = RuleSetVersion.objects.filter(org=org).select_related("created_by").order_by("-version")
     inherited = (
@@ -44,7 +55,7 @@ def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @login_required
 def version_create(request: HttpRequest, org_pk: int) -> HttpResponse:
-    org = get_org_for_user(request.user, org_pk, Perm.EDIT_ORG)
+    org = _get_org_for_officer(request, org_pk)
     in_force = ruleset_for(org, today())
     if request.method == "POST":
         form = RuleSetVersionForm(request.POST)

@@ -7,7 +7,7 @@ from icalendar import Calendar, Event
 
 from chibo.meetings.models import Meeting
 
-ICAL_STATUS = {
+ICAL_STATUS: dict[str, str] = {
     Meeting.Status.PLANNED: "CONFIRMED",
     Meeting.Status.OPEN: "CONFIRMED",
     Meeting.Status.CLOSED: "CONFIRMED",

@@ -1,10 +1,12 @@
 """Calendar pages (C4): a month of a cell or of a committee's cells with its warnings; planning,
-generating, moving and cancelling meetings; guests; the member's iCalendar link and the feed itself."""
+generating, moving and cancelling meetings; guests; the member's iCalendar link and the feed itself.
+A node or meeting outside the user's scope is 404; one they see but may not plan (no RUN_MEETINGS) is 403."""
 
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
+from chibo.meetings.models import Meeting
 from chibo.organizations.models import Organization
 from chibo.scheduling import services
 from chibo.scheduling.calendar import month_start, next_month
@@ -36,14 +39,27 @@ def _month_param(request: HttpRequest) -> date:
         return month_start(today())
 
 
-def _org_param(request: HttpRequest, perm: Perm) -> Organization:
-    """The node named by ?org=, or the user's highest visible node."""
+def _org_param(request: HttpRequest, *, write: bool = False) -> Organization:
+    """The node named by ?org= (else the user's highest visible node) if the user may see it (else 404);
+    with `write`, only if they may plan its meetings (else 403)."""
+    perm = Perm.RUN_MEETINGS if write else Perm.VIEW_ORG
     if request.GET.get("org"):
-        return get_org_for_user(request.user, request.GET["org"], perm)  # type: ignore[arg-type]
-    top = orgs_with(request.user, perm).filter(dissolved_on__isnull=True).order_by("depth", "path").first()
-    if top is None:
-        raise Http404
-    return top
+        org: Organization | None = get_org_for_user(request.user, request.GET["org"])  # type: ignore[arg-type]
+    else:
+        org = orgs_with(request.user, perm).filter(dissolved_on__isnull=True).order_by("depth", "path").first()
+    if org is None:
+        raise PermissionDenied if write else Http404
+    if write and not has_perm_on(request.user, org, perm):
+        raise PermissionDenied
+    return org
+
+
+def _get_meeting(request: HttpRequest, pk: int) -> Meeting:
+    """A meeting the user may see (else 404) and whose calendar they may change (else 403)."""
+    meeting = get_meeting_for_user(request.user, pk)
+    if not has_perm_on(request.user, meeting.org, Perm.RUN_MEETINGS):
+        raise PermissionDenied
+    return meeting
 
 
 def _month_url(org: Organization, first: date) -> str:
@@ -52,7 +68,7 @@ def _month_url(org: Organization, first: date) -> str:
 
 @login_required
 def month(request: HttpRequest) -> HttpResponse:
-    org = _org_param(request, Perm.VIEW_ORG)
+    org = _org_param(request)
     first = _month_param(request)
     calendar = month_calendar(request.user, org, first)
     return render(
@@ -73,7 +89,7 @@ def month(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
-    org = _org_param(request, Perm.RUN_MEETINGS)
+    org = _org_param(request, write=True)
     cells = (
         orgs_with(request.user, Perm.RUN_MEETINGS)
         .filter(path__startswith=org.path, kind__in=Organization.CELL_KINDS, dissolved_on__isnull=True)
@@ -96,14 +112,14 @@ def plan(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def generate(request: HttpRequest) -> HttpResponse:
-    org = _org_param(request, Perm.RUN_MEETINGS)
+    org = _org_param(request, write=True)
     form = GenerateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tháng hoặc năm không hợp lệ."))
         return redirect(_month_url(org, month_start(today())))
     year, month_no = form.cleaned_data["year"], form.cleaned_data["month"]
     try:
-        created = services.regular_meetings_generate(actor=request.user, org=org, year=year, months=month_no)
+        created = services.regular_meetings_generate(actor=request.user, org=org, year=year, months=month_no)  # type: ignore[arg-type]
     except ChiboError as err:
         messages.error(request, err.message)
     else:
@@ -113,7 +129,7 @@ def generate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk, Perm.RUN_MEETINGS)
+    meeting = _get_meeting(request, pk)
     initial = {
         "scheduled_date": meeting.scheduled_date,
         "scheduled_time": meeting.scheduled_time,
@@ -134,7 +150,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk, Perm.RUN_MEETINGS)
+    meeting = _get_meeting(request, pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -150,7 +166,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def guests(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk, Perm.RUN_MEETINGS)
+    meeting = _get_meeting(request, pk)
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +184,7 @@ def guests(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def guest_remove(request: HttpRequest, pk: int, guest_pk: int) -> HttpResponse:
-    meeting = get_meeting_for_user(request.user, pk, Perm.RUN_MEETINGS)
+    meeting = _get_meeting(request, pk)
     guest = get_object_or_404(MeetingGuest, pk=guest_pk, meeting=meeting)
     try:
         services.guest_remove(actor=request.user, guest=guest)  # type: ignore[arg-type]

@@ -158,7 +158,8 @@ def test_the_page_rerenders_with_the_services_message(client, world):
 
 
 def test_rule_pages_are_for_officers_of_the_node(client, world):
-    for user in (world.anhoa_secretary, world.viewer, world.outsider):
+    for user, status in ((world.viewer, 403), (world.anhoa_secretary, 404), (world.outsider, 404)):
         client.force_login(user)
-        assert client.get(f"/rules/{world.ward.pk}/").status_code == 404
-        assert client.post(f"/rules/{world.ward.pk}/new/", {}).status_code == 404
+        assert client.get(f"/rules/{world.ward.pk}/").status_code == status
+        assert client.post(f"/rules/{world.ward.pk}/new/", {}).status_code == status
+    assert not RuleSetVersion.objects.filter(org=world.ward).exists()
