@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.rules",
     "chibo.meetings",
+    "chibo.documents",
     "chibo.scheduling",
     "chibo.notices",
     "chibo.audit",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("orgs/", include("chibo.organizations.urls")),
     path("members/", include("chibo.members.urls")),
     path("meetings/", include("chibo.meetings.urls")),
+    path("documents/", include("chibo.documents.urls")),
     path("rules/", include("chibo.rules.urls")),
     path("calendar/", include("chibo.scheduling.urls")),
     path("notices/", include("chibo.notices.urls")),
