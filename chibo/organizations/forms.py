@@ -3,6 +3,7 @@
 Forms only validate input; the services in `chibo.organizations.services` decide and write.
 """
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,10 @@ def with_parent_name(qs: QuerySet[Organization]) -> QuerySet[Organization]:
 
 
 class OrgChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", _("— Chọn —"))
+        super().__init__(**kwargs)
+
     def label_from_instance(self, obj: Organization) -> str:  # type: ignore[override]
         parent_name = getattr(obj, "parent_name", None)
         return f"{obj.name} — {parent_name}" if parent_name else obj.name
@@ -83,7 +88,7 @@ class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 def child_kinds(parent: Organization) -> list[tuple[str, str]]:
     """The kinds that may sit directly under `parent` (none under a cell)."""
-    return [(k.value, k.label) for k in Kind if parent.kind in ALLOWED_PARENTS[k]]
+    return [(k.value, str(k.label)) for k in Kind if parent.kind in ALLOWED_PARENTS[k]]
 
 
 # --- The administrative unit picker ---------------------------------------------------------------
@@ -103,8 +108,15 @@ class UnitEntry:
 
 
 # (fingerprint of the table, entries): ~3,400 current units fit in memory; one small aggregate per search
-# tells whether `load_admin_units` changed the table since they were read.
-_unit_cache: tuple[tuple[int, int | None], list[UnitEntry]] | None = None
+# tells whether `load_admin_units` added or retired units since they were read, and the list is read again
+# at least hourly for renames, which the fingerprint does not see.
+_unit_cache: tuple[tuple[int, int | None, int], list[UnitEntry]] | None = None
+_UNIT_CACHE_SECONDS = 3600
+
+
+def forget_units() -> None:
+    global _unit_cache
+    _unit_cache = None
 
 
 def _province_words(name: str) -> tuple[str, ...]:
@@ -120,7 +132,7 @@ def _unit_entries() -> list[UnitEntry]:
     global _unit_cache
     current = AdministrativeUnit.objects.filter(is_current=True)
     stamp = current.aggregate(n=Count("pk"), top=Max("pk"))
-    fingerprint = (stamp["n"], stamp["top"])
+    fingerprint = (stamp["n"], stamp["top"], int(time.monotonic() // _UNIT_CACHE_SECONDS))
     if _unit_cache is None or _unit_cache[0] != fingerprint:
         entries = [
             UnitEntry(
@@ -159,7 +171,7 @@ def search_units(text: str, limit: int = 15) -> list[UnitEntry]:
     return [entry for _, entry in found[:limit]]
 
 
-def unit_entry(pk: object) -> UnitEntry | None:
+def unit_entry(pk: str | int) -> UnitEntry | None:
     try:
         unit = AdministrativeUnit.objects.select_related("parent").get(pk=pk)
     except (AdministrativeUnit.DoesNotExist, ValueError, TypeError):
@@ -261,7 +273,7 @@ class MergeForm(ServiceForm):
         self.fields["sources"].queryset = siblings  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         target, sources = data.get("target"), data.get("sources") or []
         if target is not None and target in sources:
             self.add_error("sources", _("Tổ chức nhận sáp nhập không thể đồng thời bị sáp nhập."))
@@ -331,7 +343,7 @@ class SplitForm(ServiceForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         codes = [data.get(f"part_{i}_code") for i in range(1, self.part_count + 1)]
         for i, code in enumerate(codes, start=1):
             if code and codes.index(code) != i - 1:

@@ -322,7 +322,8 @@ def admin_units(request: HttpRequest) -> HttpResponse:
     if not _FIELD_NAME.match(field):
         field = "admin_unit"
     query = request.GET.get(f"{field}_search", "")
-    selected = unit_entry(request.GET.get(field)) if request.GET.get(field) else None
+    chosen = request.GET.get(field, "")
+    selected = unit_entry(chosen) if chosen else None
     return render(
         request,
         "organizations/_admin_unit_options.html",
