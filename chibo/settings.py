@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "auditlog",
+    # Serves the API docs page's Swagger UI from our static files instead of a CDN.
+    "ninja",
     "chibo.core",
     "chibo.accounts",
     "chibo.organizations",

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chibo.api import api
+
 urlpatterns = [
     path("", include("chibo.core.urls")),
     path("accounts/", include("chibo.accounts.urls")),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("calendar/", include("chibo.scheduling.urls")),
     path("notices/", include("chibo.notices.urls")),
     path("", include("chibo.audit.urls")),  # audit/…, privacy/…
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

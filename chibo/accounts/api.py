@@ -1,0 +1,98 @@
+"""API sign-in (C17): exchange a username and password for a bearer token; list and revoke one's tokens."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from chibo.accounts.models import ApiToken, User
+from chibo.accounts.scope import is_officer
+from chibo.accounts.tokens import get_token_for_user, token_issue, token_revoke, tokens_of
+from chibo.core.api_tools import ErrorOut, Pagination
+
+router = Router(tags=["Tài khoản"])
+
+WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+NEEDS_SECOND_FACTOR = (
+    "Cán bộ tổ chức phải nhập mã xác thực hai lớp (otp) từ ứng dụng xác thực đã đăng ký trên trang web."
+)
+
+
+def _locked_out_message() -> str:
+    minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
+    return f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị viên."
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str = ""
+    label: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class TokenInfo(Schema):
+    id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _second_factor_ok(user: User, code: str) -> bool:
+    """Officers sign in with a second factor on the API as on the pages (C3)."""
+    if not (settings.CHIBO_REQUIRE_OFFICER_2FA and is_officer(user)):
+        return True
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return bool(code) and device is not None and device.verify_token(code.strip())
+
+
+@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
+    """Đăng nhập: trả về mã truy cập, gửi kèm mỗi yêu cầu dưới dạng `Authorization: Bearer <mã>`."""
+    # Through django.contrib.auth with the request, so that django-axes counts the failures and the
+    # lockout is shared with the sign-in page.
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        # AxesMiddleware would swap this answer for the HTML lockout page; the API answers in JSON.
+        request.axes_locked_out = False  # type: ignore[attr-defined]
+        return Status(429, {"detail": _locked_out_message()})
+    if not isinstance(user, User):
+        return Status(401, {"detail": WRONG_CREDENTIALS})
+    if not _second_factor_ok(user, payload.otp):
+        return Status(401, {"detail": NEEDS_SECOND_FACTOR})
+    _token, raw = token_issue(user=user, label=payload.label)
+    # A token is a sign-in: django-axes clears the failures, Django records last_login.
+    user_logged_in.send(sender=User, request=request, user=user)
+    return Status(200, {"token": raw})
+
+
+@router.delete("/token", response={204: None})
+def token_delete_current(request: HttpRequest) -> Status:
+    """Thu hồi mã truy cập đang dùng (đăng xuất)."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    token_revoke(actor=token.user, token=token)
+    return Status(204, None)
+
+
+@router.get("/tokens", response=list[TokenInfo])
+@paginate(Pagination)
+def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
+    """Các mã truy cập của chính mình, mới nhất trước."""
+    return tokens_of(request.user)  # type: ignore[arg-type]
+
+
+@router.delete("/tokens/{token_id}", response={204: None, 404: ErrorOut})
+def token_delete(request: HttpRequest, token_id: int) -> Status:
+    """Thu hồi một mã truy cập của chính mình (ví dụ khi mất điện thoại)."""
+    user: User = request.user  # type: ignore[assignment]
+    token_revoke(actor=user, token=get_token_for_user(user, token_id))
+    return Status(204, None)

@@ -1,0 +1,8 @@
+"""Who may use core's pages (the scope matrix, chibo/core/scope_matrix.py)."""
+
+from chibo.core.scope_matrix import EVERYONE, SIGNED_IN, ScopeCase
+
+CASES = [
+    ScopeCase("core:home", allowed=SIGNED_IN),
+    ScopeCase("core:healthz", allowed=EVERYONE),
+]

@@ -1,0 +1,48 @@
+"""Who may use the member pages and API (the scope matrix, chibo/core/scope_matrix.py)."""
+
+from datetime import date
+
+from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
+
+# A member sees their own record, not their cell's roll.
+_OWN_RECORD = ANHOA_ROLL | {"anhoa_member"}
+
+# Changing a member of An Hòa is for those who edit its members; those who only read the record get 403.
+_EDIT_ANHOA_MEMBER = {
+    "allowed": ANHOA_EDITORS,
+    "forbidden": _OWN_RECORD - ANHOA_EDITORS,
+    "args": lambda w: {"pk": w.member_of_anhoa.pk},
+}
+# Anyone who edits the members of some cell may open the form to add one; the others get 403.
+_EDIT_SOME_CELL = frozenset(
+    {"admin", "town_officer", "ward_officer", "anhoa_secretary", "other_cell_secretary", "outsider"}
+)
+
+
+def _exemption(w):  # type: ignore[no-untyped-def]
+    from chibo.members.services import member_exempt
+
+    exemption = member_exempt(actor=None, member=w.member_of_anhoa, reason="old_age", started_on=date(2025, 1, 1))
+    return {"pk": w.member_of_anhoa.pk, "exemption_pk": exemption.pk}
+
+
+CASES = [
+    # The list is filtered by scope, so everyone signed in gets a page (perhaps empty)...
+    ScopeCase("members:list", allowed=SIGNED_IN),
+    # ...but asking for a node's roll outside one's scope is 404.
+    ScopeCase("members:list", label="An Hòa", allowed=ANHOA_ROLL, query=lambda w: {"org": w.anhoa.pk}),
+    ScopeCase("members:detail", allowed=_OWN_RECORD, args=lambda w: {"pk": w.member_of_anhoa.pk}),
+    ScopeCase("members:create", allowed=_EDIT_SOME_CELL, forbidden=SIGNED_IN - _EDIT_SOME_CELL),
+    ScopeCase("members:edit", **_EDIT_ANHOA_MEMBER),
+    ScopeCase("members:transfer", **_EDIT_ANHOA_MEMBER),
+    ScopeCase("members:exempt", **_EDIT_ANHOA_MEMBER),
+    ScopeCase("members:assign_position", **_EDIT_ANHOA_MEMBER),
+    ScopeCase("members:leave", **_EDIT_ANHOA_MEMBER),
+    ScopeCase("members:end_exemption", **(_EDIT_ANHOA_MEMBER | {"args": _exemption})),
+    # API
+    ScopeCase("GET /api/v1/members", allowed=SIGNED_IN),
+    ScopeCase("GET /api/v1/members", label="An Hòa", allowed=ANHOA_ROLL, query=lambda w: {"org": w.anhoa.pk}),
+    ScopeCase(
+        "GET /api/v1/members/{member_id}", allowed=_OWN_RECORD, args=lambda w: {"member_id": w.member_of_anhoa.pk}
+    ),
+]
