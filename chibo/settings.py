@@ -128,6 +128,8 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {
     # Invitations coming due and reminders before meetings (chibo.notices).
     "notices-send-due": {"task": "chibo.notices.send_due", "schedule": 15 * 60},
+    # Retention of the personal-data access log (chibo.audit, CHIBO_ACCESS_LOG_RETENTION_DAYS).
+    "audit-purge-access-logs": {"task": "chibo.audit.purge_access_logs", "schedule": 24 * 60 * 60},
 }
 
 # --- Auth -----------------------------------------------------------------------------------------

@@ -70,3 +70,14 @@ def test_request_lines_lose_their_query_strings():
 
 def test_the_development_server_log_goes_through_the_filter():
     assert any(isinstance(f, DropQueryStrings) for f in logging.getLogger("django.server").filters)
+
+
+def test_the_daily_task_purges_the_same_way(world, settings):
+    from chibo.audit.tasks import purge_old_access_logs
+
+    settings.CHIBO_ACCESS_LOG_RETENTION_DAYS = 730
+    _aged(800, world)
+    keep = _aged(1, world)
+    assert purge_old_access_logs.delay().get() == 1
+    assert list(AccessLog.objects.all()) == [keep]
+    assert "audit-purge-access-logs" in settings.CELERY_BEAT_SCHEDULE
