@@ -7,23 +7,25 @@ request to speak. Outside scope: 404. A refused action: 422 {"detail": "<Vietnam
 
 from datetime import date, datetime, time
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
 from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, get_org_for_user
 from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination, parse_day
+from chibo.core.errors import ChiboError
 from chibo.meetings import selectors, services
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn, Vote
 from chibo.meetings.selectors import LiveTotals
 
 router = Router(tags=["Sinh hoạt chi bộ"])
 READ = Perm.ATTEND_MEETINGS
-RUN = Perm.RUN_MEETINGS
 
 
 class MeetingOut(Schema):
@@ -80,8 +82,10 @@ class AttendanceOut(Schema):
     reason: str
 
 
+# Inputs the services check themselves are optional here, so that a caller outside scope gets 404/403
+# before any complaint about the body.
 class AttendanceIn(Schema):
-    status: Attendance.Status
+    status: Attendance.Status | None = None
     reason: str = ""
     arrived_at: time | None = None
 
@@ -101,7 +105,7 @@ class TurnOut(Schema):
 
 
 class TurnIn(Schema):
-    member_id: int
+    member_id: int | None = None
     kind: SpeakingTurn.Kind = SpeakingTurn.Kind.OPINION
 
 
@@ -124,7 +128,7 @@ class VoteOut(Schema):
 
 
 class VoteIn(Schema):
-    votes_for: int = Field(ge=0)
+    votes_for: int | None = Field(None, ge=0)
     votes_against: int = Field(0, ge=0)
     votes_abstain: int = Field(0, ge=0)
 
@@ -133,6 +137,14 @@ def _totals(t: LiveTotals) -> TotalsOut:
     return TotalsOut(
         **{name: getattr(t, name) for name in TotalsOut.model_fields},
     )
+
+
+def _to_run(request: HttpRequest, meeting_id: int) -> Meeting:
+    """404 outside scope; 403 for a reader who may not record (see selectors.get_meeting_to_run)."""
+    try:
+        return selectors.get_meeting_to_run(request.user, meeting_id)
+    except PermissionDenied as err:
+        raise HttpError(403, str(err)) from None
 
 
 def _user(request: HttpRequest) -> User:
@@ -178,17 +190,17 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
 @router.post("/{meeting_id}/open", response={200: MeetingDetailOut, 404: ErrorOut, 422: ChiboErrorOut})
 def meeting_open(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     """Khai mạc: lập danh sách điểm danh theo danh sách đảng viên của chi bộ trong ngày."""
-    meeting = selectors.get_meeting_for_user(request.user, meeting_id, RUN)
+    meeting = _to_run(request, meeting_id)
     services.meeting_open(actor=_user(request), meeting=meeting)
-    return _detail(selectors.get_meeting_for_user(request.user, meeting_id, RUN))
+    return _detail(_to_run(request, meeting_id))
 
 
 @router.post("/{meeting_id}/close", response={200: MeetingDetailOut, 404: ErrorOut, 422: ChiboErrorOut})
 def meeting_close(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     """Bế mạc."""
-    meeting = selectors.get_meeting_for_user(request.user, meeting_id, RUN)
+    meeting = _to_run(request, meeting_id)
     services.meeting_close(actor=_user(request), meeting=meeting)
-    return _detail(selectors.get_meeting_for_user(request.user, meeting_id, RUN))
+    return _detail(_to_run(request, meeting_id))
 
 
 # --- attendance ---------------------------------------------------------------------------------------
@@ -204,13 +216,13 @@ def attendance_list(request: HttpRequest, meeting_id: int) -> QuerySet[Attendanc
 @router.put("/{meeting_id}/attendance/{member_id}", response={200: AttendanceOut, 404: ErrorOut, 422: ChiboErrorOut})
 def attendance_record(request: HttpRequest, meeting_id: int, member_id: int, payload: AttendanceIn) -> Attendance:
     """Điểm danh một đảng viên: có mặt, đến muộn (giờ đến), vắng có lý do (lý do), vắng không lý do."""
-    meeting = selectors.get_meeting_for_user(request.user, meeting_id, RUN)
+    meeting = _to_run(request, meeting_id)
     row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=member_id)
     return services.attendance_record(
         actor=_user(request),
         meeting=meeting,
         member=row.member,
-        status=payload.status,
+        status=payload.status or "",
         reason=payload.reason,
         arrived_at=payload.arrived_at,
     )
@@ -229,7 +241,9 @@ def turn_list(request: HttpRequest, meeting_id: int) -> QuerySet[SpeakingTurn]:
 @router.post("/{meeting_id}/speakers", response={201: TurnOut, 404: ErrorOut, 422: ChiboErrorOut})
 def speaker_add(request: HttpRequest, meeting_id: int, payload: TurnIn) -> tuple[int, SpeakingTurn]:
     """Thư ký thêm một đảng viên có mặt vào danh sách phát biểu."""
-    meeting = selectors.get_meeting_for_user(request.user, meeting_id, RUN)
+    meeting = _to_run(request, meeting_id)
+    if payload.member_id is None:
+        raise ChiboError("Chọn đảng viên phát biểu.", field="member_id")
     row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=payload.member_id)
     return 201, services.speaker_add(actor=_user(request), meeting=meeting, member=row.member, kind=payload.kind)
 
@@ -242,7 +256,7 @@ def speaker_request(request: HttpRequest, meeting_id: int) -> tuple[int, Speakin
 
 
 def _turn(request: HttpRequest, meeting_id: int, turn_id: int) -> SpeakingTurn:
-    meeting = selectors.get_meeting_for_user(request.user, meeting_id, RUN)
+    meeting = _to_run(request, meeting_id)
     return get_object_or_404(SpeakingTurn.objects.select_related("meeting", "member"), meeting=meeting, pk=turn_id)
 
 
@@ -279,5 +293,13 @@ def vote_list(request: HttpRequest, meeting_id: int) -> QuerySet[Vote]:
 @router.post("/{meeting_id}/votes", response={200: VoteOut, 404: ErrorOut, 422: ChiboErrorOut})
 def vote_record(request: HttpRequest, meeting_id: int, payload: VoteIn) -> Vote:
     """Ghi kết quả biểu quyết nghị quyết (ghi lại thì thay kết quả trước)."""
-    meeting = selectors.get_meeting_for_user(request.user, meeting_id, RUN)
-    return services.vote_record(actor=_user(request), meeting=meeting, **payload.dict())
+    meeting = _to_run(request, meeting_id)
+    if payload.votes_for is None:
+        raise ChiboError("Nhập số phiếu tán thành.", field="votes_for")
+    return services.vote_record(
+        actor=_user(request),
+        meeting=meeting,
+        votes_for=payload.votes_for,
+        votes_against=payload.votes_against,
+        votes_abstain=payload.votes_abstain,
+    )

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.accounts.scope import AnyUser, Perm, orgs_with
+from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
 from chibo.meetings.models import AgendaItem, Attachment, Attendance, Meeting, Preparation, SpeakingTurn
 from chibo.members.selectors import vietnamese_order
 from chibo.organizations.models import Organization
@@ -27,6 +28,15 @@ def get_meeting_for_user(user: AnyUser, pk: object, perm: Perm = Perm.ATTEND_MEE
         return meetings_with(user, perm).select_related("org", "ruleset", "chair", "recorder").get(pk=pk)
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def get_meeting_to_run(user: AnyUser, pk: object) -> Meeting:
+    """The meeting for an action that records or changes it (Perm.RUN_MEETINGS): 404 outside scope, 403
+    (PermissionDenied) for someone who may see the meeting but not run it — a member, viewer, supervisor."""
+    meeting = get_meeting_for_user(user, pk)
+    if not has_perm_on(user, meeting.org, Perm.RUN_MEETINGS):
+        raise PermissionDenied(_("Chỉ chi ủy và cán bộ tổ chức được ghi nhận buổi sinh hoạt."))
+    return meeting
 
 
 # --- live totals ---------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def _prepare_context(meeting: Meeting, **extra: Any) -> dict[str, Any]:
 @login_required
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     """The preparation page; its POST records the cell committee's preparatory meeting."""
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     if request.method != "POST":
         return render(request, "meetings/prepare.html", _prepare_context(meeting))
     form = PreparationForm(request.POST, members=_cell_members(meeting))
@@ -191,7 +191,7 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _agenda_action(request: HttpRequest, pk: int, action: Callable[[Meeting], object]) -> HttpResponse:
     """Run an agenda change; htmx gets the agenda section back, a plain form a redirect."""
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     error = None
     try:
         action(meeting)
@@ -267,7 +267,7 @@ def agenda_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Autosave of the draft resolution (htmx, on typing); answers a one-line status."""
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     form = DraftForm(request.POST)
     try:
         if not form.is_valid():
@@ -288,7 +288,7 @@ def _saved(request: HttpRequest, meeting: Meeting, error: ChiboError | None, to:
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -309,7 +309,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     attachment = get_object_or_404(Attachment, meeting=meeting, pk=attachment_pk)
     error = None
     try:
@@ -391,7 +391,11 @@ def _live_action(
     request: HttpRequest, pk: int, perm: Perm, section: str, action: Callable[[Meeting], object]
 ) -> HttpResponse:
     """Run one live action and answer its section (htmx) or redirect (plain form)."""
-    meeting = selectors.get_meeting_for_user(request.user, pk, perm)
+    meeting = (
+        selectors.get_meeting_to_run(request.user, pk)
+        if perm == RUN
+        else selectors.get_meeting_for_user(request.user, pk, perm)
+    )
     error = None
     try:
         action(meeting)
@@ -410,7 +414,7 @@ def _live_action(
 @login_required
 @require_POST
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     form = OpenForm(request.POST, members=_cell_members(meeting))
     try:
         if not form.is_valid():
@@ -437,7 +441,7 @@ def officers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     """One tap: the member's row and the live totals come back."""
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=member_pk)
     form = AttendanceForm(request.POST)
     error = None
@@ -580,7 +584,7 @@ def turn_withdraw(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
 def turn_save(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
     """Autosave of a turn's kind and summary; answers a one-line status, never the whole list (the
     recorder is typing in it)."""
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     turn = get_object_or_404(SpeakingTurn.objects.select_related("meeting"), meeting=meeting, pk=turn_pk)
     try:
         services.turn_update(actor=request.user, turn=turn, **_turn_text(request))  # type: ignore[arg-type]
@@ -619,7 +623,7 @@ def remark_save(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for_user(request.user, pk, RUN)
+    meeting = selectors.get_meeting_to_run(request.user, pk)
     try:
         services.meeting_close(actor=request.user, meeting=meeting)  # type: ignore[arg-type]
     except ChiboError as err:

@@ -97,5 +97,5 @@ def test_a_member_asks_to_speak_but_cannot_record_others(cell: Cell) -> None:
     assert api.send("post", f"/{cell.meeting.pk}/speakers/request").status_code == 201
     assert SpeakingTurn.objects.get().requested_by_member
     r = api.send("put", f"/{cell.meeting.pk}/attendance/{cell.official[3].pk}", {"status": "present"})
-    assert r.status_code == 404
+    assert r.status_code == 403
     assert Attendance.objects.get(meeting=cell.meeting, member=cell.official[3]).status == Attendance.Status.UNMARKED

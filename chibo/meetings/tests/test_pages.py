@@ -94,7 +94,7 @@ def test_a_plain_member_cannot_record_attendance(cell: Cell) -> None:
     opened(cell)
     m = cell.official[2]
     r = client_for(cell.world.anhoa_member).post(url("attendance", cell.meeting, member_pk=m.pk), {"status": "present"})
-    assert r.status_code == 404
+    assert r.status_code == 403
     assert Attendance.objects.get(meeting=cell.meeting, member=m).status == A.UNMARKED
 
 
