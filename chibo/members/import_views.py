@@ -1,7 +1,7 @@
 """Excel pages of the members app (C2): import (upload, report, commit), the template, and the export.
 
-Import needs EDIT_MEMBERS somewhere (else 404); each row's cell is checked against that scope by the
-import service. An import job is seen only by the person who uploaded it. The export is the member list
+Import needs EDIT_MEMBERS somewhere (else 403, as for adding one member); the import service checks each
+row's cell against that scope. An import job is seen only by the person who uploaded it. The export is the member list
 page as a workbook: same filters, same scope (`_filtered_members`).
 """
 
@@ -11,6 +11,7 @@ from io import BytesIO
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from chibo.audit.services import record_access
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
-from chibo.members.excel import write_members, write_template
+from chibo.members.excel import export_rows, write_members, write_template
 from chibo.members.imports import import_job_commit, import_job_create, import_job_start
 from chibo.members.models import ImportJob
 from chibo.members.views import _filtered_members
@@ -48,8 +49,9 @@ def _actor(request: HttpRequest) -> User:
 
 
 def _require_import_scope(request: HttpRequest) -> None:
+    """Like the form that adds one member: for those who edit the members of some cell, else 403."""
     if not holds_anywhere(request.user, Perm.EDIT_MEMBERS):
-        raise Http404
+        raise PermissionDenied
 
 
 def _get_job_for_user(request: HttpRequest, pk: int) -> ImportJob:
@@ -165,18 +167,21 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_export(request: HttpRequest) -> HttpResponse:
+def member_export(request: HttpRequest) -> FileResponse:
     """The member list as a workbook, with the list page's filters and scope; re-imports as it is."""
     qs, org = _filtered_members(request)
     user = request.user
     sensitive = holds_anywhere(user, Perm.SEE_SENSITIVE)
     out = tempfile.TemporaryFile()  # FileResponse closes it once sent
-    count = write_members(
-        qs.iterator(chunk_size=2000),
-        out,
-        with_sensitive_columns=sensitive,
-        may_see_sensitive=lambda m: has_perm_on(user, m.org, Perm.SEE_SENSITIVE),
-    )
+    sensitive_paths: dict[str, bool] = {}
+
+    def may_see_sensitive(org_path: str) -> bool:
+        if org_path not in sensitive_paths:
+            sensitive_paths[org_path] = has_perm_on(user, Organization(path=org_path), Perm.SEE_SENSITIVE)
+        return sensitive_paths[org_path]
+
+    rows = export_rows(qs, with_sensitive_columns=sensitive).iterator(chunk_size=2000)
+    count = write_members(rows, out, with_sensitive_columns=sensitive, may_see_sensitive=may_see_sensitive)
     _record_export(request, org, count)
     out.seek(0)
     name = f"dang-vien-{org.code + '-' if org else ''}{today():%Y%m%d}.xlsx"

@@ -1,6 +1,6 @@
 """Importing members from Excel (C2): header variants, every error by row and column, all or nothing."""
 
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -87,7 +87,7 @@ def test_real_excel_dates_and_date_serials_are_accepted(world):
     data = xlsx(
         HEADERS,
         [
-            row("Trần Văn Một", "1", world.anhoa.code, birth=datetime(1965, 2, 3), joined=date(1990, 1, 2)),
+            row("Trần Văn Một", "1", world.anhoa.code, birth=date(1965, 2, 3), joined=date(1990, 1, 2)),
             # 36526 is 1/1/2000 as Excel counts days; a date cell that lost its format shows it.
             row("Trần Văn Hai", "2", world.anhoa.code, joined=36526, official="2001-01-01"),
         ],
@@ -170,7 +170,9 @@ def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers(world):
     ],
 )
 def test_each_bad_value_is_reported_at_its_row_and_column(world, over, column, message):
-    data = xlsx(HEADERS, [row("Lý Văn Đúng", "21", world.anhoa.code), row("Lý Văn Sai", "22", world.anhoa.code, **over)])
+    data = xlsx(
+        HEADERS, [row("Lý Văn Đúng", "21", world.anhoa.code), row("Lý Văn Sai", "22", world.anhoa.code, **over)]
+    )
     report = run(world.ward_officer, data)
     assert errors_of(report) == [(3, column, message)]
     assert report.errors[0]["letter"] == "ABCDEFG"[HEADERS.index(column)]
@@ -189,7 +191,9 @@ def test_bad_email_and_phone_are_reported(world):
 
 def test_a_missing_name_and_a_too_long_value_are_reported(world):
     headers = [*HEADERS, "Nghề nghiệp"]
-    data = xlsx(headers, [[*row(None, "41", world.anhoa.code)], [*row("Tạ Văn Dài", "42", world.anhoa.code), "x" * 121]])
+    data = xlsx(
+        headers, [[*row(None, "41", world.anhoa.code)], [*row("Tạ Văn Dài", "42", world.anhoa.code), "x" * 121]]
+    )
     assert errors_of(run(world.ward_officer, data)) == [
         (2, "Họ và tên", "Không được để trống."),
         (3, "Nghề nghiệp", "Nghề nghiệp dài quá 120 ký tự."),
@@ -217,7 +221,9 @@ def test_unknown_cell_codes_and_non_cells_are_reported(world):
 
 
 def test_a_cell_outside_the_importers_scope_is_refused_like_an_unknown_one(world):
-    data = xlsx(HEADERS, [row("Ngô Văn Ngoài", "61", world.other_ward_cell.code), row("Ngô Văn Trong", "62", world.anhoa.code)])
+    data = xlsx(
+        HEADERS, [row("Ngô Văn Ngoài", "61", world.other_ward_cell.code), row("Ngô Văn Trong", "62", world.anhoa.code)]
+    )
     report = run(world.ward_officer, data)
     assert errors_of(report) == [
         (2, "Mã chi bộ", f"Không có chi bộ mã «{world.other_ward_cell.code}» trong phạm vi bạn được nhập đảng viên.")
@@ -258,9 +264,7 @@ def test_importing_the_same_probationary_members_twice_is_refused(world):
     assert run(world.ward_officer, data).imported == 1
     data.seek(0)
     report = run(world.ward_officer, data)
-    assert errors_of(report) == [
-        (2, "Họ và tên", "Đã có đảng viên Lưu Thị Mới sinh ngày 17/05/1970 trong chi bộ này.")
-    ]
+    assert errors_of(report) == [(2, "Họ và tên", "Đã có đảng viên Lưu Thị Mới sinh ngày 17/05/1970 trong chi bộ này.")]
     assert Member.objects.filter(full_name="Lưu Thị Mới").count() == 1
 
 
@@ -308,3 +312,25 @@ def test_a_default_cell_outside_scope_is_refused(world):
     with pytest.raises(ChiboError, match="không có quyền") as err:
         run(world.anhoa_secretary, data, default_org=world.other_cell)
     assert err.value.field == "default_org"
+
+
+def test_the_documented_header_variants_are_exactly_the_recognised_ones():
+    from pathlib import Path
+
+    from chibo.members.excel import COLUMNS, NAME_PART_ALIASES, field_for_header, normalize_header
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "import-template.md").read_text()
+    section = doc.split("## Header variants", 1)[1].split("## Dates", 1)[0]
+    documented: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0].startswith("`"):
+            documented[cells[0].strip("`")] = {normalize_header(h) for h in cells[1].split(";")}
+    for column in COLUMNS:
+        assert documented[column.field] == {normalize_header(column.header), *column.aliases}, column.field
+        assert all(field_for_header(h)[0] == column.field for h in documented[column.field])  # type: ignore[index]
+    assert set(documented) == {c.field for c in COLUMNS}
+    parts_table = section.split("A name split over", 1)[1].split("Not supported", 1)[0]
+    parts = [line.strip().strip("|").split("|") for line in parts_table.splitlines() if line.count("|") == 3]
+    documented_parts = [{normalize_header(h) for h in cells[1].split(";")} for cells in parts[2:]]
+    assert documented_parts == [set(aliases) for aliases in NAME_PART_ALIASES.values()]
