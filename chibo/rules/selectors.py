@@ -154,6 +154,29 @@ def _display(version: RuleSetVersion, name: str) -> str:
         return "Có" if value else "Không"
     if isinstance(value, time):
         return f"{value:%H:%M}"
+    if name == "scoring" and isinstance(value, dict):
+        return _scoring_display(value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+SCORING_WORDS = {
+    "preparation": "chuẩn bị",
+    "attendance": "dự họp",
+    "conduct": "tiến hành",
+    "closing": "kết thúc",
+    "good": "Tốt",
+    "fair": "Khá",
+    "average": "Trung bình",
+}
+
+
+def _scoring_display(scoring: dict) -> str:
+    """ "Trọng số: chuẩn bị 15, …; mức: Tốt ≥ 90, …" rather than raw JSON, for the officer's page."""
+    try:
+        weights = ", ".join(f"{SCORING_WORDS.get(k, k)} {v}" for k, v in scoring["weights"].items())
+        levels = ", ".join(f"{SCORING_WORDS.get(k, k)} ≥ {v}" for k, v in scoring["levels"].items())
+    except (KeyError, AttributeError):
+        return json.dumps(scoring, ensure_ascii=False)
+    return f"Trọng số: {weights}; mức: {levels}"
