@@ -22,6 +22,11 @@ class PlanForm(forms.Form):
     thematic_topic = forms.CharField(
         label=_("Chủ đề chuyên đề"), max_length=255, required=False, help_text=_("Bắt buộc với sinh hoạt chuyên đề.")
     )
+    with_thematic = forms.BooleanField(
+        label=_("Buổi thường kỳ kết hợp sinh hoạt chuyên đề"),
+        required=False,
+        help_text=_("Thời lượng tối thiểu khi đó theo quy định cho buổi có chuyên đề."),
+    )
 
     def __init__(self, *args, cells=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -230,3 +230,23 @@ def test_the_feed_page_shows_the_link_to_the_member_only(client, world):
     assert token in response.content.decode()
     client.force_login(world.ward_officer)  # no member record
     assert token not in client.get("/calendar/feed/").content.decode()
+
+
+def test_a_regular_meeting_can_hold_the_quarters_thematic_session(client, world):
+    client.force_login(world.anhoa_secretary)
+    response = client.post(
+        f"/calendar/plan/?org={world.anhoa.pk}",
+        {
+            "org": world.anhoa.pk,
+            "kind": "regular",
+            "scheduled_date": "2025-05-05",
+            "thematic_topic": "Giảm nghèo bền vững",
+            "with_thematic": "on",
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(org=world.anhoa)
+    assert (meeting.period, meeting.with_thematic, meeting.min_duration_minutes) == (date(2025, 5, 1), True, 120)
+    client.force_login(world.ward_officer)
+    cal = client.get(f"/calendar/?org={world.ward.pk}&month=2025-05").context["cal"]
+    assert [r.cell for r in cal.without_thematic] == [world.other_cell]
