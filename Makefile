@@ -48,9 +48,11 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy chibo
 
-# Benchmarks run against PostgreSQL (BENCH_DATABASE_URL, default the local server's `test` database).
+# Benchmarks run against PostgreSQL (BENCH_DATABASE_URL, default the local server's `chibo_bench` database,
+# created if missing); BENCH_ARGS changes the size (make bench BENCH_ARGS=--members\ 50000). See bench/README.md.
+BENCH_ARGS ?=
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media
