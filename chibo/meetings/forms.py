@@ -1,6 +1,7 @@
 """Forms validate only; the views hand the cleaned values to chibo.meetings.services."""
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chibo.meetings.models import Attachment, Attendance, SpeakingTurn
@@ -34,7 +35,7 @@ class PreparationForm(forms.Form):
         help_text=_("Kết quả tháng trước, nhiệm vụ tháng tới, những vấn đề cần thảo luận và biểu quyết."),
     )
 
-    def __init__(self, *args: object, members: "forms.models.QuerySet[Member]", **kwargs: object) -> None:
+    def __init__(self, *args: object, members: QuerySet[Member], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["attendees"].queryset = members  # type: ignore[attr-defined]
         self.fields["preparer"].queryset = members  # type: ignore[attr-defined]
@@ -50,7 +51,7 @@ class AgendaItemForm(forms.Form):
     presenter = MemberChoiceField(label=_("Người trình bày"), queryset=Member.objects.none(), required=False)
     approved_on = forms.DateField(label=_("Chi ủy duyệt ngày"), required=False, widget=DATE_INPUT)
 
-    def __init__(self, *args: object, members: "forms.models.QuerySet[Member]", **kwargs: object) -> None:
+    def __init__(self, *args: object, members: QuerySet[Member], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["presenter"].queryset = members  # type: ignore[attr-defined]
 
@@ -69,7 +70,7 @@ class OpenForm(forms.Form):
     chair = MemberChoiceField(label=_("Chủ trì"), queryset=Member.objects.none(), required=False)
     recorder = MemberChoiceField(label=_("Thư ký"), queryset=Member.objects.none(), required=False)
 
-    def __init__(self, *args: object, members: "forms.models.QuerySet[Member]", **kwargs: object) -> None:
+    def __init__(self, *args: object, members: QuerySet[Member], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["chair"].queryset = members  # type: ignore[attr-defined]
         self.fields["recorder"].queryset = members  # type: ignore[attr-defined]
@@ -93,7 +94,7 @@ class SpeakerForm(forms.Form):
         label=_("Loại ý kiến"), choices=SpeakingTurn.Kind.choices, initial=SpeakingTurn.Kind.OPINION
     )
 
-    def __init__(self, *args: object, members: "forms.models.QuerySet[Member]", **kwargs: object) -> None:
+    def __init__(self, *args: object, members: QuerySet[Member], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
 

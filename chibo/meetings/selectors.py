@@ -22,7 +22,7 @@ def meetings_with(user: AnyUser, perm: Perm = Perm.ATTEND_MEETINGS) -> QuerySet[
     return Meeting.objects.filter(org__in=orgs_with(user, perm))
 
 
-def get_meeting_for_user(user: AnyUser, pk: object, perm: Perm = Perm.ATTEND_MEETINGS) -> Meeting:
+def get_meeting_for_user(user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_MEETINGS) -> Meeting:
     """The meeting with its cell and rule set, or 404 when it is outside the user's scope for `perm`."""
     try:
         return meetings_with(user, perm).select_related("org", "ruleset", "chair", "recorder").get(pk=pk)
@@ -30,7 +30,7 @@ def get_meeting_for_user(user: AnyUser, pk: object, perm: Perm = Perm.ATTEND_MEE
         raise Http404 from None
 
 
-def get_meeting_to_run(user: AnyUser, pk: object) -> Meeting:
+def get_meeting_to_run(user: AnyUser, pk: int | str) -> Meeting:
     """The meeting for an action that records or changes it (Perm.RUN_MEETINGS): 404 outside scope, 403
     (PermissionDenied) for someone who may see the meeting but not run it — a member, viewer, supervisor."""
     meeting = get_meeting_for_user(user, pk)

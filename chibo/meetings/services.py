@@ -217,8 +217,8 @@ def attachment_add(
     meeting = _lock(meeting)
     if meeting.status == S.CANCELLED:
         raise ChiboError(_("Buổi sinh hoạt đã bị hủy."))
-    name = upload.name or ""
-    filetype = files.check_upload(upload.file, name=name, size=upload.size or 0)
+    name, size = upload.name or "", upload.size or 0
+    filetype = files.check_upload(upload, name=name, size=size)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -229,7 +229,7 @@ def attachment_add(
         original_name=name[:255],
         extension=filetype.extension,
         content_type=filetype.content_type,
-        size=upload.size,
+        size=size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
@@ -40,8 +41,15 @@ from chibo.meetings.forms import (
 from chibo.meetings.models import AgendaItem, Attachment, Attendance, Guest, Meeting, SpeakingTurn
 from chibo.members.models import Member
 from chibo.members.selectors import in_name_order
+from chibo.organizations.models import Organization
 
 RUN = Perm.RUN_MEETINGS
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind @login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _cell_members(meeting: Meeting) -> Any:
@@ -112,6 +120,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
     """The upper level's board: every cell under a committee with a meeting in the coming days."""
     form = ReadinessForm(request.GET or None)
     days = (form.cleaned_data.get("days") if form.is_valid() else None) or 7
+    root: Organization | None
     if request.GET.get("org"):
         root = get_org_for_user(request.user, request.GET["org"])  # type: ignore[arg-type]
     else:  # the highest node the user watches
@@ -150,7 +159,7 @@ def _prepare_context(meeting: Meeting, **extra: Any) -> dict[str, Any]:
     )  # fmt: skip
     items = list(meeting.agenda_items.select_related("presenter").order_by("position"))
     for item in items:
-        item.form = AgendaItemForm(
+        item.form = AgendaItemForm(  # type: ignore[attr-defined]
             members=members,
             prefix=f"item{item.pk}",
             initial={"title": item.title, "notes": item.notes, "presenter": item.presenter,
@@ -179,7 +188,7 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     form = PreparationForm(request.POST, members=_cell_members(meeting))
     if form.is_valid():
         try:
-            services.preparation_record(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+            services.preparation_record(actor=_actor(request), meeting=meeting, **form.cleaned_data)
             messages.success(request, _("Đã ghi cuộc họp chi ủy chuẩn bị."))
             return redirect("meetings:prepare", meeting.pk)
         except ChiboError as err:
@@ -208,7 +217,7 @@ def _agenda_action(request: HttpRequest, pk: int, action: Callable[[Meeting], ob
 def agenda_template(request: HttpRequest, pk: int) -> HttpResponse:
     replace = request.POST.get("replace") == "1"
     return _agenda_action(
-        request, pk, lambda m: services.agenda_from_template(actor=request.user, meeting=m, replace=replace)
+        request, pk, lambda m: services.agenda_from_template(actor=_actor(request), meeting=m, replace=replace)
     )
 
 
@@ -220,7 +229,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     def add(meeting: Meeting) -> None:
         if not form.is_valid():
             raise _form_error(form)
-        services.agenda_item_add(actor=request.user, meeting=meeting, title=form.cleaned_data["title"])
+        services.agenda_item_add(actor=_actor(request), meeting=meeting, title=form.cleaned_data["title"])
 
     return _agenda_action(request, pk, add)
 
@@ -233,7 +242,7 @@ def agenda_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         form = AgendaItemForm(request.POST, members=_cell_members(meeting), prefix=f"item{item.pk}")
         if not form.is_valid():
             raise _form_error(form)
-        services.agenda_item_update(actor=request.user, item=item, **form.cleaned_data)  # type: ignore[arg-type]
+        services.agenda_item_update(actor=_actor(request), item=item, **form.cleaned_data)
 
     return _agenda_action(request, pk, update)
 
@@ -246,7 +255,7 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         request,
         pk,
         lambda m: services.agenda_item_move(
-            actor=request.user, item=get_object_or_404(AgendaItem, meeting=m, pk=item_pk), up=up
+            actor=_actor(request), item=get_object_or_404(AgendaItem, meeting=m, pk=item_pk), up=up
         ),
     )
 
@@ -258,7 +267,7 @@ def agenda_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         request,
         pk,
         lambda m: services.agenda_item_delete(
-            actor=request.user, item=get_object_or_404(AgendaItem, meeting=m, pk=item_pk)
+            actor=_actor(request), item=get_object_or_404(AgendaItem, meeting=m, pk=item_pk)
         ),
     )
 
@@ -272,7 +281,7 @@ def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise _form_error(form)
-        meeting = services.draft_resolution_save(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
+        meeting = services.draft_resolution_save(actor=_actor(request), meeting=meeting, text=form.cleaned_data["text"])
     except ChiboError as err:
         return _saved(request, meeting, err, "meetings:prepare")
     return _saved(request, meeting, None, "meetings:prepare")
@@ -293,7 +302,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.attachment_add(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_actor(request),
                 meeting=meeting,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
@@ -313,7 +322,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     attachment = get_object_or_404(Attachment, meeting=meeting, pk=attachment_pk)
     error = None
     try:
-        services.attachment_delete(actor=request.user, attachment=attachment)  # type: ignore[arg-type]
+        services.attachment_delete(actor=_actor(request), attachment=attachment)
     except ChiboError as err:
         error = err
     return _back(request, meeting, error, "meetings:prepare")
@@ -419,7 +428,7 @@ def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise _form_error(form)
-        services.meeting_open(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+        services.meeting_open(actor=_actor(request), meeting=meeting, **form.cleaned_data)
     except ChiboError as err:
         return _back(request, meeting, err)
     return redirect("meetings:live", meeting.pk)
@@ -432,7 +441,7 @@ def officers(request: HttpRequest, pk: int) -> HttpResponse:
         form = OpenForm(request.POST, members=_cell_members(meeting))
         if not form.is_valid():
             raise _form_error(form)
-        services.meeting_officers_set(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+        services.meeting_officers_set(actor=_actor(request), meeting=meeting, **form.cleaned_data)
 
     return _live_action(request, pk, RUN, "header", change)
 
@@ -448,7 +457,7 @@ def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise _form_error(form)
-        row = services.attendance_record(actor=request.user, meeting=meeting, member=row.member, **form.cleaned_data)  # type: ignore[arg-type]
+        row = services.attendance_record(actor=_actor(request), meeting=meeting, member=row.member, **form.cleaned_data)
     except ChiboError as err:
         error = err
     if not request.htmx:  # type: ignore[attr-defined]
@@ -469,7 +478,7 @@ def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = GuestForm(request.POST)
         if not form.is_valid():
             raise _form_error(form)
-        services.guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+        services.guest_add(actor=_actor(request), meeting=meeting, **form.cleaned_data)
 
     return _live_action(request, pk, RUN, "guests", add)
 
@@ -482,7 +491,7 @@ def guest_remove(request: HttpRequest, pk: int, guest_pk: int) -> HttpResponse:
         pk,
         RUN,
         "guests",
-        lambda m: services.guest_remove(actor=request.user, guest=get_object_or_404(Guest, meeting=m, pk=guest_pk)),  # type: ignore[arg-type]
+        lambda m: services.guest_remove(actor=_actor(request), guest=get_object_or_404(Guest, meeting=m, pk=guest_pk)),
     )
 
 
@@ -496,9 +505,9 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         Perm.ATTEND_MEETINGS,
         "guests",
         lambda m: services.guest_add(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             meeting=m,
-            user=request.user,  # type: ignore[arg-type]
+            user=_actor(request),
             is_supervisor=True,
             role=request.POST.get("role", ""),
         ),
@@ -508,7 +517,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agenda_advance(request: HttpRequest, pk: int) -> HttpResponse:
-    return _live_action(request, pk, RUN, "agenda", lambda m: services.agenda_advance(actor=request.user, meeting=m))  # type: ignore[arg-type]
+    return _live_action(request, pk, RUN, "agenda", lambda m: services.agenda_advance(actor=_actor(request), meeting=m))
 
 
 @login_required
@@ -520,7 +529,7 @@ def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         Perm.ATTEND_MEETINGS,
         "speakers",
-        lambda m: services.speaker_request(actor=request.user, meeting=m),  # type: ignore[arg-type]
+        lambda m: services.speaker_request(actor=_actor(request), meeting=m),
     )
 
 
@@ -534,7 +543,7 @@ def speaker_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = SpeakerForm(request.POST, members=present)
         if not form.is_valid():
             raise _form_error(form)
-        services.speaker_add(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+        services.speaker_add(actor=_actor(request), meeting=meeting, **form.cleaned_data)
 
     return _live_action(request, pk, RUN, "speakers", add)
 
@@ -559,7 +568,7 @@ def _turn_text(request: HttpRequest) -> dict[str, str | None]:
 @login_required
 @require_POST
 def turn_start(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
-    return _turn_action(request, pk, turn_pk, lambda t: services.turn_start(actor=request.user, turn=t))  # type: ignore[arg-type]
+    return _turn_action(request, pk, turn_pk, lambda t: services.turn_start(actor=_actor(request), turn=t))
 
 
 @login_required
@@ -569,14 +578,14 @@ def turn_finish(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
         request,
         pk,
         turn_pk,
-        lambda t: services.turn_finish(actor=request.user, turn=t, **_turn_text(request)),  # type: ignore[arg-type]
+        lambda t: services.turn_finish(actor=_actor(request), turn=t, **_turn_text(request)),
     )
 
 
 @login_required
 @require_POST
 def turn_withdraw(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
-    return _turn_action(request, pk, turn_pk, lambda t: services.turn_withdraw(actor=request.user, turn=t))  # type: ignore[arg-type]
+    return _turn_action(request, pk, turn_pk, lambda t: services.turn_withdraw(actor=_actor(request), turn=t))
 
 
 @login_required
@@ -587,7 +596,7 @@ def turn_save(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_to_run(request.user, pk)
     turn = get_object_or_404(SpeakingTurn.objects.select_related("meeting"), meeting=meeting, pk=turn_pk)
     try:
-        services.turn_update(actor=request.user, turn=turn, **_turn_text(request))  # type: ignore[arg-type]
+        services.turn_update(actor=_actor(request), turn=turn, **_turn_text(request))
     except ChiboError as err:
         return _saved(request, meeting, err, "meetings:live")
     return _saved(request, meeting, None, "meetings:live")
@@ -600,7 +609,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         form = VoteForm(request.POST)
         if not form.is_valid():
             raise _form_error(form)
-        services.vote_record(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+        services.vote_record(actor=_actor(request), meeting=meeting, **form.cleaned_data)
 
     return _live_action(request, pk, RUN, "vote", record)
 
@@ -614,7 +623,7 @@ def remark_save(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise _form_error(form)
-        services.remark_save(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        services.remark_save(actor=_actor(request), meeting=meeting, text=form.cleaned_data["text"])
     except ChiboError as err:
         return _saved(request, meeting, err, "meetings:live")
     return _saved(request, meeting, None, "meetings:live")
@@ -625,7 +634,7 @@ def remark_save(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_to_run(request.user, pk)
     try:
-        services.meeting_close(actor=request.user, meeting=meeting)  # type: ignore[arg-type]
+        services.meeting_close(actor=_actor(request), meeting=meeting)
     except ChiboError as err:
         return _back(request, meeting, err)
     messages.success(request, _("Đã bế mạc buổi sinh hoạt."))
