@@ -6,8 +6,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import DateField, ServiceForm
 from chibo.members.models import Exemption, Member, Membership, Position
-from chibo.organizations.forms import DateField, OrgChoiceField, ServiceForm
+from chibo.organizations.forms import OrgChoiceField
 from chibo.organizations.models import Organization
 
 # The fields of MemberForm that member_update() accepts, in the order of the form.

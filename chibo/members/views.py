@@ -27,6 +27,7 @@ from chibo.accounts.scope import (
 )
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.forms import ServiceForm
 from chibo.core.pagination import paginate
 from chibo.members import services
 from chibo.members.forms import (
@@ -40,7 +41,7 @@ from chibo.members.forms import (
 )
 from chibo.members.models import Exemption, Member
 from chibo.members.selectors import in_name_order
-from chibo.organizations.forms import ServiceForm, with_parent_name
+from chibo.organizations.forms import with_parent_name
 from chibo.organizations.models import Organization
 
 

@@ -84,6 +84,8 @@ def org_create(
     decision: str = "",
 ) -> Organization:
     _check_parent(kind, parent)
+    if established_on > today():
+        raise ChiboError("Ngày thành lập không được ở tương lai.", field="established_on")
     if Organization.objects.filter(code=code).exists():
         raise ChiboError(f"Mã {code} đã được dùng cho tổ chức khác.", field="code")
     if parent is not None and established_on < parent.established_on:

@@ -22,12 +22,12 @@ from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.forms import DATE_INPUT_FORMATS
 from chibo.core.pagination import paginate
 from chibo.members.models import Member, Position
 from chibo.members.selectors import in_name_order
 from chibo.organizations import services
 from chibo.organizations.forms import (
-    DATE_INPUT_FORMATS,
     ChildOrgForm,
     DissolveForm,
     MergeForm,
