@@ -26,7 +26,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
@@ -85,8 +85,13 @@ class ImportReport:
 
     def add(self, row: int | None, column: str, letter: str, message: str) -> None:
         self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append({"row": row, "column": column, "letter": letter, "message": message})
+        self.errors.append({"row": row, "column": column, "letter": letter, "message": message})
+
+    def finish(self) -> "ImportReport":
+        """Errors in the order of the sheet (file-level ones first), the first MAX_REPORTED_ERRORS kept."""
+        self.errors.sort(key=lambda e: (e["row"] or 0, column_index_from_string(e["letter"]) if e["letter"] else 0))
+        del self.errors[MAX_REPORTED_ERRORS:]
+        return self
 
 
 @dataclass
@@ -329,7 +334,8 @@ class _Row:
     full_name: str
     cell_code: str
     cell_name: str
-    fields: dict[str, Any]
+    fields: dict[str, Any]  # a value that could not be read is None here, and the row is not `readable`
+    readable: bool
 
 
 def _name_key(name: str) -> str:
@@ -367,13 +373,15 @@ class _Checker:
                 fields[name] = _READERS[name](value) if name in _READERS else cell_text(value)
             except BadValue as bad:
                 self.fail(number, name, str(bad))
+                fields[name] = None
                 continue
             if name in REQUIRED and not fields[name]:
                 self.fail(number, name, "Không được để trống.")
-        if self.report.error_count == errors_before:
-            self.rows.append(
-                _Row(number, full_name, cell_text(raw.get("cell_code")), cell_text(raw.get("cell_name")), fields)
-            )
+        # The row goes on to the checks against the database even when a value was unreadable, so that
+        # the report lists everything wrong with it at once.
+        readable = self.report.error_count == errors_before
+        code, cell_name = cell_text(raw.get("cell_code")), cell_text(raw.get("cell_name"))
+        self.rows.append(_Row(number, full_name, code, cell_name, fields, readable))
 
     # Pass 2: the rows together, against the database.
     def build(self) -> list[Member]:
@@ -392,7 +400,7 @@ class _Checker:
         for row in self.rows:
             org = orgs.get(row.number)
             card = row.fields["card_number"]
-            ok = org is not None
+            ok = row.readable and org is not None
             if card and card in first_row_of_card:
                 self.fail(
                     row.number, "card_number", f"Số thẻ đảng viên {card} trùng với dòng {first_row_of_card[card]}."
@@ -403,7 +411,7 @@ class _Checker:
                 ok = False
             elif card:
                 first_row_of_card[card] = row.number
-            if org is not None and not card:
+            if org is not None and not card and row.full_name and row.fields["birth_date"]:
                 # Probationary members have no card yet: name, birth date and cell tell a re-import apart.
                 person = (org.pk, normalize_name(row.full_name), row.fields["birth_date"])
                 if person in first_row_of_person:
@@ -558,11 +566,11 @@ def import_members(
         wb.close()
     if report.rows == 0:
         report.add(None, "", "", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
-        return report
+        return report.finish()
     members = checker.build()
     report.valid = len(members)
     if dry_run or not report.ok:
-        return report
+        return report.finish()
     if on_writing is not None:
         on_writing()
     try:
@@ -575,7 +583,7 @@ def import_members(
             "",
             "Một số thẻ đảng viên vừa được nhập ở nơi khác; hãy kiểm tra lại tệp.",
         )
-    return report
+    return report.finish()
 
 
 @transaction.atomic

@@ -180,6 +180,17 @@ def test_each_bad_value_is_reported_at_its_row_and_column(world, over, column, m
     assert not Member.objects.filter(card_number__in=["21", "22"]).exists()
 
 
+def test_a_row_with_several_problems_reports_them_all_in_column_order(world):
+    code = world.anhoa.code
+    data = xlsx(HEADERS, [row("Đoàn Văn Một", "31", code), row("Đoàn Văn Hai", "31", "XX", birth="x", gender="?")])
+    assert errors_of(run(world.ward_officer, data)) == [
+        (3, "Giới tính", "Giới tính «?» không hợp lệ; ghi Nam hoặc Nữ."),
+        (3, "Ngày sinh", "«x» không phải ngày hợp lệ; ghi dạng dd/mm/yyyy."),
+        (3, "Số thẻ đảng viên", "Số thẻ đảng viên 31 trùng với dòng 2."),
+        (3, "Mã chi bộ", "Không có chi bộ mã «XX» trong phạm vi bạn được nhập đảng viên."),
+    ]
+
+
 def test_bad_email_and_phone_are_reported(world):
     headers = [*HEADERS, "Điện thoại", "Thư điện tử"]
     data = xlsx(headers, [[*row("Hà Văn Thư", "31", world.anhoa.code), "gọi sau", "khong-phai-email"]])
@@ -334,3 +345,13 @@ def test_the_documented_header_variants_are_exactly_the_recognised_ones():
     parts = [line.strip().strip("|").split("|") for line in parts_table.splitlines() if line.count("|") == 3]
     documented_parts = [{normalize_header(h) for h in cells[1].split(";")} for cells in parts[2:]]
     assert documented_parts == [set(aliases) for aliases in NAME_PART_ALIASES.values()]
+
+
+def test_a_file_full_of_errors_keeps_the_first_ones_and_the_total(world, monkeypatch):
+    from chibo.members import imports
+
+    monkeypatch.setattr(imports, "MAX_REPORTED_ERRORS", 2)
+    data = xlsx(HEADERS, [row(f"Vũ Văn Số {i}", str(i), "XX") for i in range(3)])
+    report = run(world.ward_officer, data)
+    assert report.error_count == 3
+    assert [e["row"] for e in report.errors] == [2, 3]
