@@ -2,12 +2,12 @@
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from chibo.accounts.scope import is_officer
 
@@ -41,8 +41,24 @@ class RequireOfficerTwoFactorMiddleware:
             return JsonResponse({"detail": "Cần xác thực hai lớp trước khi dùng API bằng phiên đăng nhập."}, status=403)
         target = f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}"
         if request.headers.get("HX-Request"):
-            # htmx would swap the page into a fragment; ask it to navigate instead.
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
+            return _htmx_refusal(request, target)
         return redirect(target)
+
+
+def _htmx_refusal(request: HttpRequest, target: str) -> HttpResponse:
+    """A fragment asked for before the second factor: htmx would swap a whole page into it.
+
+    From an ordinary page (whose session lost its verification), htmx is told to navigate to the second
+    factor; from the sign-in or second-factor page itself (a badge in the layout polling), it is refused
+    quietly, or it would reload that page for ever.
+    """
+    current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    try:
+        on_open_page = resolve(current).view_name in OPEN_VIEWS
+    except Resolver404:
+        on_open_page = False
+    if on_open_page:
+        return HttpResponse(status=403)
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = target
+    return response
