@@ -355,7 +355,12 @@ def _speakers_context(request: HttpRequest, meeting: Meeting, rows: list[Attenda
         "meeting": meeting,
         "turns": [t for t in turns if t.status != SpeakingTurn.Status.WITHDRAWN],
         "present_rows": [r for r in rows if r.is_present],
-        "can_request": meeting.is_open and mine is not None and mine.is_present and not waiting,
+        # The secretary puts themself on the list like anyone else; the button is for the members' phones.
+        "can_request": meeting.is_open
+        and mine is not None
+        and mine.is_present
+        and not waiting
+        and not viewer["can_run"],
         "waiting": waiting,
         "kinds": SpeakingTurn.Kind.choices,
     }

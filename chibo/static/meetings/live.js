@@ -12,7 +12,9 @@
   var PREFIX = "chibo:unsent:";
   var live = document.getElementById("live") || document.body;
   var serverNow = Date.parse(live.getAttribute("data-server-now") || "");
+  // Only a real clock difference is corrected: a few seconds are the page's own loading time.
   var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
+  if (Math.abs(skew) < 10000) skew = 0;
 
   function keyOf(el) { return PREFIX + el.getAttribute("data-autosave"); }
   function stateOf(el) {
