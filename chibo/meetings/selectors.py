@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -179,7 +180,14 @@ def turns(meeting: Meeting) -> QuerySet[SpeakingTurn]:
 def with_readiness(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """Annotate what the readiness checklist reads, in the same query as the meetings themselves."""
     docs = Attachment.objects.filter(meeting=OuterRef("pk"))
+    extra = {}
+    if apps.is_installed("chibo.notices"):
+        # The notices app (C4) sends the upper-level committee member who follows the cell a notice of
+        # the meeting; it depends on this app, so it is looked up by name rather than imported.
+        notice = apps.get_model("notices", "Notice")
+        extra["supervisor_notified"] = Exists(notice.objects.filter(meeting=OuterRef("pk"), audience="supervisor"))
     return qs.select_related("org", "ruleset").annotate(
+        **extra,
         has_preparation=Exists(Preparation.objects.filter(meeting=OuterRef("pk"))),
         has_agenda=Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"))),
         has_draft_file=Exists(docs.filter(kind=Attachment.Kind.DRAFT_RESOLUTION)),
@@ -239,8 +247,8 @@ def checklist(meeting: Meeting) -> list[Check]:
 
 
 def supervisor_notified(meeting: Meeting) -> bool | None:
-    """Whether the upper-level committee member who follows the cell was notified. The notices app (C4)
-    knows; until it says so, None ("not known") rather than a guess."""
+    """Whether the upper-level committee member who follows the cell was notified (a notice of the
+    meeting to a supervisor, annotated by `with_readiness`); None when the notices app is not installed."""
     value = getattr(meeting, "supervisor_notified", None)
     return value if isinstance(value, bool) else None
 

@@ -14,6 +14,7 @@ from chibo.core.testing import MemberFactory, World
 from chibo.meetings import selectors, services
 from chibo.meetings.models import AgendaItem, Attachment, Meeting
 from chibo.meetings.tests.conftest import plan_meeting
+from chibo.notices import services as notices
 
 pytestmark = pytest.mark.django_db
 K = AgendaItem.Kind
@@ -183,13 +184,14 @@ def test_readiness_starts_empty_and_fills_as_the_committee_prepares(meeting: Mee
     checks = _checks(meeting)
     assert [checks[k].ok for k in ("preparation", "agenda", "draft_resolution")] == [False, False, False]
     assert checks["documents"].ok is None and "Hạn gửi tài liệu" in checks["documents"].detail
-    assert checks["supervisor_notified"].ok is None
+    assert checks["supervisor_notified"].ok is False
     services.preparation_record(actor=None, meeting=meeting, held_on=timezone.localdate(), attendees=[], decisions="x")
     services.agenda_from_template(actor=None, meeting=meeting)
     services.draft_resolution_save(actor=None, meeting=meeting, text="Dự thảo")
     services.attachment_add(actor=None, meeting=meeting, upload=upload("a.pdf", pdf()))
+    notices.meeting_notices_send(meeting_id=meeting.pk, kind="invitation")  # the supervisor persona follows An Hòa
     checks = _checks(meeting)
-    assert all(checks[k].ok for k in ("preparation", "agenda", "draft_resolution", "documents"))
+    assert all(checks[k].ok for k in ("preparation", "agenda", "draft_resolution", "documents", "supervisor_notified"))
 
 
 def test_documents_uploaded_after_the_lead_time_do_not_count(world: World) -> None:
