@@ -8,6 +8,8 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.scope import AnyUser, Perm, can_see_sensitive, get_member_for_user, get_org_for_user, members_with
+from chibo.audit.models import AccessLog
+from chibo.audit.services import record_access
 from chibo.core.api_tools import ErrorOut, Pagination
 from chibo.members.models import Member, MemberQuerySet
 from chibo.members.selectors import in_name_order
@@ -93,5 +95,7 @@ def member_list(
 
 @router.get("/{member_id}", response={200: MemberDetailOut, 404: ErrorOut})
 def member_detail(request: HttpRequest, member_id: int) -> Member:
-    """Hồ sơ một đảng viên."""
-    return get_member_for_user(request.user, member_id)
+    """Hồ sơ một đảng viên (việc xem được ghi vào nhật ký truy cập dữ liệu cá nhân)."""
+    member = get_member_for_user(request.user, member_id)
+    record_access(user=request.user, member=member, action=AccessLog.Action.API_VIEW)
+    return member

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from chibo.accounts.tokens import token_issue
+from chibo.audit.models import AccessLog
 from chibo.core.testing import MemberFactory
 from chibo.members import services
 from chibo.members.models import Member
@@ -57,6 +58,15 @@ def test_a_member_reads_their_own_record_but_not_their_neighbours(client, world)
     assert own.json()["org_name"] == world.anhoa.name
     secretary = world.anhoa_secretary.member
     assert _get(client, world.anhoa_member, f"/api/v1/members/{secretary.pk}").status_code == 404
+
+
+def test_reading_a_record_over_the_api_is_logged(client, world):
+    member = world.member_of_anhoa
+    _get(client, world.viewer, f"/api/v1/members/{member.pk}")
+    _get(client, world.outsider, f"/api/v1/members/{member.pk}")  # 404: nothing was read
+    _get(client, world.anhoa_member, f"/api/v1/members/{member.pk}")  # one's own record
+    logged = AccessLog.objects.get()
+    assert (logged.user, logged.member, logged.action) == (world.viewer, member, AccessLog.Action.API_VIEW)
 
 
 def test_a_member_item_carries_the_record(client, world):
