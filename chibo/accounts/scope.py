@@ -83,6 +83,13 @@ def is_officer(user: AnyUser) -> bool:
     return bool(getattr(user, "is_superuser", False)) or bool(roles_of(user) & OFFICER_ROLES)
 
 
+def holds_anywhere(user: AnyUser, perm: Perm) -> bool:
+    """Whether the user holds `perm` at any node (no query once the request's grants are read)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(perm in ROLE_PERMS[role] for role in roles_of(user))
+
+
 def _subtree_q(paths: list[str], prefix: str = "") -> Q:
     return reduce(or_, (Q(**{f"{prefix}path__startswith": p}) for p in paths), Q(pk__in=[]))
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from chibo.accounts.models import User
-from chibo.accounts.scope import ROLE_PERMS, AnyUser, Perm, has_perm_on, orgs_with, roles_of
+from chibo.accounts.scope import Perm, has_perm_on, holds_anywhere, orgs_with
 from chibo.audit.models import AccessLog
 from chibo.audit.services import record_access
 from chibo.core.dates import today
@@ -34,13 +34,6 @@ from chibo.organizations.forms import with_parent_name
 from chibo.organizations.models import Organization
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def holds_anywhere(user: AnyUser, perm: Perm) -> bool:
-    """Whether the user holds `perm` at any node (no query once the request's grants are read)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(perm in ROLE_PERMS[role] for role in roles_of(user))
 
 
 def _actor(request: HttpRequest) -> User:
@@ -137,7 +130,7 @@ def import_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if job.is_finished:
             return HttpResponseClientRefresh()
         return render(request, "members/import_progress.html", {"job": job})
-    return render(request, "members/import_job.html", {"job": job, "page": paginate(request, job.errors)})  # type: ignore[arg-type]
+    return render(request, "members/import_job.html", {"job": job, "page": paginate(request, job.errors)})
 
 
 @login_required

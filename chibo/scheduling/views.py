@@ -77,7 +77,7 @@ def month(request: HttpRequest) -> HttpResponse:
         {
             "org": org,
             "cal": calendar,
-            "page": paginate(request, calendar.rows),  # type: ignore[arg-type]
+            "page": paginate(request, calendar.rows),
             "prev_month": month_start(calendar.first - timedelta(days=1)),
             "next_month": next_month(first),
             "can_plan": has_perm_on(request.user, org, Perm.RUN_MEETINGS),

@@ -4,8 +4,7 @@ from typing import Any
 
 from django import template
 
-from chibo.accounts.scope import Perm, has_perm_on
-from chibo.members.import_views import holds_anywhere
+from chibo.accounts.scope import Perm, has_perm_on, holds_anywhere
 
 register = template.Library()
 
