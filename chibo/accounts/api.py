@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp import devices_for_user
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -51,8 +51,9 @@ def _second_factor_ok(user: User, code: str) -> bool:
     """Officers sign in with a second factor on the API as on the pages (C3)."""
     if not (settings.CHIBO_REQUIRE_OFFICER_2FA and is_officer(user)):
         return True
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    return bool(code) and device is not None and device.verify_token(code.strip())
+    code = code.strip()
+    # An authenticator app's code or one of the printed backup codes; each device throttles its own retries.
+    return bool(code) and any(device.verify_token(code) for device in devices_for_user(user, confirmed=True))
 
 
 @router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})

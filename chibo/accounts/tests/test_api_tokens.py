@@ -6,6 +6,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.accounts.models import ApiToken
@@ -163,6 +164,15 @@ def test_officers_need_their_second_factor_when_it_is_required(client, world, se
     device.throttle_reset()  # django-otp slows retries after a wrong code
     assert _sign_in(client, "ward_officer", otp=code).status_code == 200
     assert ApiToken.objects.filter(user=world.ward_officer).count() == 1
+
+
+def test_an_officer_may_use_a_backup_code_once(client, world, settings):
+    settings.CHIBO_REQUIRE_OFFICER_2FA = True
+    device = StaticDevice.objects.create(user=world.ward_officer, name="Mã dự phòng", confirmed=True)
+    device.token_set.create(token="bk7x2q9m")
+    assert _sign_in(client, "ward_officer", otp="bk7x2q9m").status_code == 200
+    assert _sign_in(client, "ward_officer", otp="bk7x2q9m").status_code == 401
+    assert not device.token_set.exists()
 
 
 def test_members_sign_in_without_a_second_factor(client, world, settings):

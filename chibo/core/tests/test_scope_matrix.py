@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, include, path, reverse
 
 from chibo.accounts.tokens import token_issue
 from chibo.api import api
@@ -32,7 +32,7 @@ HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 # --- (a) every URL and operation has a case ------------------------------------------------------
 
 
-def _routes() -> tuple[dict[str, str], list[str]]:
+def _routes(patterns: list[Any] | None = None) -> tuple[dict[str, str], list[str]]:
     """Named URLs to cover (name → module of its view), and the routes that have no name."""
     named: dict[str, str] = {}
     unnamed: list[str] = []
@@ -53,17 +53,17 @@ def _routes() -> tuple[dict[str, str], list[str]]:
                 else:
                     unnamed.append(f"{prefix}{p.pattern} (view in {module})")
 
-    walk(get_resolver().url_patterns, "", "/")
+    walk(get_resolver().url_patterns if patterns is None else patterns, "", "/")
     return named, unnamed
 
 
 def _api_operations() -> dict[str, str]:
     """Every API operation as "METHOD /path" (→ its operationId), plus the OpenAPI document and docs page."""
     operations: dict[str, str] = {}
-    for path, item in api.get_openapi_schema()["paths"].items():
+    for route, item in api.get_openapi_schema()["paths"].items():
         for method, operation in item.items():
             if method in HTTP_METHODS:
-                operations[f"{method.upper()} {path}"] = operation.get("operationId", "")
+                operations[f"{method.upper()} {route}"] = operation.get("operationId", "")
     for name in ("openapi-json", "openapi-view"):
         operations[f"GET {reverse(f'{api.urls_namespace}:{name}')}"] = "chibo_api_docs"
     return operations
@@ -77,10 +77,10 @@ def _cases_file(module: str) -> str:
     return "chibo/core/tests/scope_cases.py"
 
 
-def test_every_url_and_api_operation_has_a_scope_case():
-    named, unnamed = _routes()
+def _coverage_problems(cases: list[ScopeCase], patterns: list[Any] | None = None) -> list[str]:
+    named, unnamed = _routes(patterns)
     operations = _api_operations()
-    targets = {case.target for case in CASES}
+    targets = {case.target for case in cases}
     problems = [
         f"  URL {name!r}: add ScopeCase({name!r}, allowed=..., args=...) to {_cases_file(module)}"
         for name, module in sorted(named.items())
@@ -94,18 +94,56 @@ def test_every_url_and_api_operation_has_a_scope_case():
     problems += [f"  URL without a name, which the matrix cannot request: {route}; give it a name" for route in unnamed]
     problems += [
         f"  {case.id!r} in {case.module}: no such URL name or API operation any more; rename or remove the case"
-        for case in CASES
+        for case in cases
         if case.target not in named and case.target not in operations
     ]
     problems += [
         f"  {case_id!r} appears {n} times; give each case of one URL a distinct label"
-        for case_id, n in Counter(case.id for case in CASES).items()
+        for case_id, n in Counter(case.id for case in cases).items()
         if n > 1
     ]
+    return problems
+
+
+def test_every_url_and_api_operation_has_a_scope_case():
+    problems = _coverage_problems(CASES)
     assert not problems, (
         "The scope matrix (C3) does not match the URLs and API operations. Every page and operation must say "
         "who may use it (see chibo/core/scope_matrix.py):\n" + "\n".join(problems)
     )
+
+
+def _a_view(request: HttpRequest, pk: int = 0) -> HttpResponse:
+    return HttpResponse("")
+
+
+def test_a_new_url_without_a_case_fails_the_suite():
+    patterns = [
+        path("", include("chibo.urls")),
+        path("leaky/<int:pk>/", _a_view, name="leaky"),
+        path("nameless/", _a_view),
+    ]
+    problems = "\n".join(_coverage_problems(CASES, patterns))
+    assert "URL 'leaky': add ScopeCase('leaky'" in problems
+    assert "/nameless/" in problems
+    # Django's admin and the API's own routes are not pages of ours.
+    assert "admin:" not in problems
+    assert "api-v1:" not in problems
+
+
+def test_a_case_for_a_url_that_is_gone_fails_the_suite():
+    gone = ScopeCase("members:obsolete", allowed=frozenset())
+    twice = [ScopeCase("core:home", allowed=frozenset()), ScopeCase("core:home", allowed=frozenset())]
+    problems = "\n".join(_coverage_problems([*CASES, gone, *twice]))
+    assert "'members:obsolete'" in problems and "no such URL name" in problems
+    assert "'core:home' appears" in problems
+
+
+def test_a_case_names_only_known_personas():
+    with pytest.raises(ValueError, match="unknown personas"):
+        ScopeCase("core:home", allowed=frozenset({"secretary"}))
+    with pytest.raises(ValueError, match="both allowed and forbidden"):
+        ScopeCase("core:home", allowed=frozenset({"viewer"}), forbidden=frozenset({"viewer"}))
 
 
 # --- (b) every case, as every persona --------------------------------------------------------------
@@ -130,22 +168,28 @@ def matrix(django_db_setup, django_db_blocker) -> Iterator[tuple[World, dict[str
         outer.__exit__(None, None, None)
 
 
+def _url(case: ScopeCase, args: dict[str, Any]) -> str:
+    """The case's URL, or a failure that says which parameters its `args` must provide."""
+    try:
+        if case.is_api:
+            return case.target.split(" ", 1)[1].format(**args)
+        return reverse(case.target, kwargs=args)
+    except (KeyError, NoReverseMatch) as err:
+        pytest.fail(f"{case.id}: cannot build its URL from args {args!r} ({err}); fix `args` in {case.module}.")
+
+
 def _request(client: Client, case: ScopeCase, persona: str, world: World, tokens: dict[str, str]) -> HttpResponse:
     args, query = case.args(world), case.query(world)
+    url = _url(case, args) + (f"?{urlencode(query, doseq=True)}" if query else "")
     if case.is_api:
-        method, path = case.target.split(" ", 1)
-        url = path.format(**args)
         headers = {} if persona == ANONYMOUS else {"Authorization": f"Bearer {tokens[persona]}"}
-        if method == "GET":
-            return client.get(url, query, headers=headers)
-        url += f"?{urlencode(query)}" if query else ""
-        return client.generic(method, url, json.dumps({}), content_type="application/json", headers=headers)
+        body = "" if case.http_method == "GET" else json.dumps({})
+        return client.generic(case.http_method, url, body, content_type="application/json", headers=headers)
     if persona != ANONYMOUS:
         client.force_login(getattr(world, persona))
-    url = reverse(case.target, kwargs=args)
     if case.method == "POST":
-        return client.post(url + (f"?{urlencode(query)}" if query else ""), {})
-    return client.generic(case.method, url + (f"?{urlencode(query)}" if query else ""))
+        return client.post(url, {})
+    return client.generic(case.method, url)
 
 
 def _is_sign_in_redirect(response: HttpResponse) -> bool:
