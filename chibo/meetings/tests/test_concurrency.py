@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.db import connection, connections
@@ -10,9 +11,19 @@ from chibo.meetings import selectors, services
 from chibo.meetings.models import Attendance, SpeakingTurn
 from chibo.meetings.tests.conftest import Cell
 from chibo.members.models import Member
+from chibo.rules.models import RuleSetVersion, default_scoring
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 A = Attendance.Status
+
+
+@pytest.fixture(autouse=True)
+def _default_rules(db: None) -> None:
+    """A transactional test starts from a database that an earlier one may have flushed, data migrations
+    included; the meetings need the system's default rule set (chibo/rules/migrations/0002)."""
+    RuleSetVersion.objects.get_or_create(
+        org=None, version=1, defaults={"effective_from": date(2000, 1, 1), "scoring": default_scoring()}
+    )
 
 
 def run_together(*jobs: Callable[[threading.Barrier], None]) -> list[BaseException]:
