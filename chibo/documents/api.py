@@ -26,7 +26,6 @@ def _docx(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
     document = selectors.document_of(meeting, kind)
     if document is None:
         raise Http404
-    document = selectors.with_parts(MeetingDocument.objects.filter(pk=document.pk)).get()
     response = HttpResponse(
         docx_builder.document_docx(selectors.render(document)), content_type=docx_builder.CONTENT_TYPE
     )

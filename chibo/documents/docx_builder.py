@@ -93,14 +93,35 @@ def _new_document() -> DocxDocument:
     return doc
 
 
-def _no_borders(table: Table) -> None:
+def _table_property(table: Table, element: Any, *before: str) -> None:
+    """Put `element` in the table's properties ahead of the first of `before` present: Word and LibreOffice
+    ignore properties out of the schema's order."""
     props = table._tbl.tblPr
+    follower = next((props.find(qn(tag)) for tag in before if props.find(qn(tag)) is not None), None)
+    if follower is None:
+        props.append(element)
+    else:
+        follower.addprevious(element)
+
+
+def _no_borders(table: Table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    props.append(borders)
+    _table_property(table, borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+
+
+def _no_padding(table: Table) -> None:
+    """Cells without inner margins: the header's two blocks need every millimetre of the 160 mm line."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    _table_property(table, margins, "w:tblLook")
 
 
 def _columns(doc: DocxDocument, widths: tuple[int, ...], *, borders: bool = False) -> Table:
@@ -111,6 +132,9 @@ def _columns(doc: DocxDocument, widths: tuple[int, ...], *, borders: bool = Fals
         table.style = doc.styles["Table Grid"]
     else:
         _no_borders(table)
+    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = width
     for cell, width in zip(table.rows[0].cells, widths, strict=True):
         cell.width = width
     return table
@@ -150,7 +174,9 @@ def _tight(paragraph: Paragraph) -> None:
 def _header(doc: DocxDocument, r: Rendered) -> None:
     if r.is_draft:
         _line(doc, "DỰ THẢO", align=RIGHT, bold=True, size=12)
-    table = _columns(doc, (Mm(72), Mm(88)))
+    # 164 mm, centred: 2 mm into each margin, so that a long superior name and the date keep to one line.
+    table = _columns(doc, (Mm(80), Mm(84)))
+    _no_padding(table)
     left, right = table.rows[0].cells
     lines = [(r.superior, False)] if r.superior else []
     lines += [(r.issuer, True), ("*", False), (r.number, False)]
@@ -219,7 +245,7 @@ def _amendments(doc: DocxDocument, r: Rendered) -> None:
     _line(doc, "ĐÍNH CHÍNH SAU KHI KÝ", align=LEFT, bold=True)
     for i, a in enumerate(r.amendments, start=1):
         at = timezone.localtime(a.created_at)
-        who = a.author.get_full_name() or a.author.get_username()
+        who = a.author_name
         _tight(
             _line(doc, f"{i}. Lúc {at:%H:%M} ngày {at:%d/%m/%Y}, {who} đính chính mục “{a.field_label}”.", bold=True)
         )

@@ -193,3 +193,11 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field_label} ({self.created_at:%d/%m/%Y})"
+
+    @property
+    def author_name(self) -> str:
+        """The member's name when the account is a member's, else the account's (select author__member)."""
+        author = self.author
+        if author.member_id is not None and author.member is not None:
+            return f"đồng chí {author.member.full_name}"
+        return author.get_full_name() or author.get_username()

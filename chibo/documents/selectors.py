@@ -30,19 +30,16 @@ def documents_with(user: AnyUser, perm: Perm = Perm.ATTEND_MEETINGS) -> QuerySet
 
 
 def get_document_for_user(user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_MEETINGS) -> MeetingDocument:
-    """The document with its meeting, or 404 when it is outside the user's scope for `perm`."""
+    """The document with its meeting and what `render` reads, or 404 when it is outside the user's scope."""
     try:
-        return (
-            documents_with(user, perm)
-            .select_related("org", "meeting", "meeting__org", "meeting__chair", "meeting__recorder")
-            .get(pk=pk)
-        )
+        return with_parts(documents_with(user, perm)).get(pk=pk)
     except (MeetingDocument.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
 def document_of(meeting: Meeting, kind: str) -> MeetingDocument | None:
-    return MeetingDocument.objects.filter(meeting=meeting, kind=kind).first()
+    """The meeting's minutes or resolution, with what `render` reads."""
+    return with_parts(MeetingDocument.objects.filter(meeting=meeting, kind=kind)).first()
 
 
 # --- who signs -----------------------------------------------------------------------------------------
@@ -189,10 +186,12 @@ def render(document: MeetingDocument, needed: list[Signer] | None = None) -> Ren
 
 def with_parts(qs: QuerySet[MeetingDocument]) -> QuerySet[MeetingDocument]:
     """What `render` reads, in a fixed number of queries for any number of documents."""
-    return qs.select_related("org", "meeting", "meeting__chair", "meeting__recorder").prefetch_related(
+    return qs.select_related("org", "meeting", "meeting__org", "meeting__chair", "meeting__recorder").prefetch_related(
         Prefetch("signatures", queryset=Signature.objects.select_related("member")),
         Prefetch("clauses", queryset=ResolutionClause.objects.order_by("position")),
-        Prefetch("amendments", queryset=Amendment.objects.select_related("author").order_by("created_at", "id")),
+        Prefetch(
+            "amendments", queryset=Amendment.objects.select_related("author__member").order_by("created_at", "id")
+        ),
     )
 
 
