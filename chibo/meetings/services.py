@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime, time
 
+from django.apps import apps
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
@@ -62,12 +63,16 @@ def _require_open(meeting: Meeting) -> None:
 
 
 def _require_record_editable(meeting: Meeting) -> None:
-    """Summaries and remarks may still be completed after the close, until the minutes lock them (C7:
-    the minutes module refuses here once signed, through `Meeting.minutes_locked` when it exists)."""
+    """Summaries and remarks may still be completed after the close, until the minutes are signed and
+    locked (C7); later corrections are the documents app's amendments."""
     if meeting.status not in (S.OPEN, S.CLOSED):
         raise ChiboError(_("Buổi sinh hoạt chưa khai mạc hoặc đã hủy."))
-    if getattr(meeting, "minutes_locked", False):
-        raise ChiboError(_("Biên bản đã ký, không sửa được; hãy lập đính chính."))
+    if meeting.status == S.CLOSED and apps.is_installed("chibo.documents"):
+        # Imported here: the documents app is built on this one and imports it.
+        from chibo.documents.selectors import minutes_locked
+
+        if minutes_locked(meeting):
+            raise ChiboError(_("Biên bản đã ký và khóa, không sửa được; hãy lập đính chính."))
 
 
 def _now_local_time() -> time:

@@ -313,3 +313,25 @@ def test_a_member_of_the_cell_cannot_leave_a_supervisor_remark(cell: Cell) -> No
     _open(cell)
     with pytest.raises(ChiboError, match="Chỉ cán bộ cấp trên"):
         services.remark_save(actor=cell.world.anhoa_member, meeting=cell.meeting, text="...")
+
+
+def test_nothing_is_completed_after_the_minutes_are_signed_and_locked(cell: Cell) -> None:
+    from chibo.documents import services as documents
+    from chibo.documents.models import MeetingDocument, Signature
+
+    w = cell.world
+    services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=w.member_of_anhoa)
+    _mark(cell, present=16)
+    turn = services.turn_start(
+        actor=None, turn=services.speaker_add(actor=None, meeting=cell.meeting, member=cell.official[0])
+    )
+    services.meeting_close(actor=None, meeting=cell.meeting)
+    minutes = documents.document_compose(actor=None, meeting=cell.meeting, kind=MeetingDocument.Kind.MINUTES)
+    documents.document_sign(actor=w.anhoa_secretary, document=minutes, role=Signature.Role.CHAIR)
+    documents.document_sign(actor=w.anhoa_member, document=minutes, role=Signature.Role.RECORDER)
+    with pytest.raises(ChiboError, match="Biên bản đã ký và khóa"):
+        services.turn_update(actor=None, turn=turn, summary="Sửa sau khi ký.")
+    with pytest.raises(ChiboError, match="Biên bản đã ký và khóa"):
+        services.remark_save(actor=w.supervisor, meeting=cell.meeting, text="Muộn.")
+    turn.refresh_from_db()
+    assert turn.summary == "" and not cell.meeting.remarks.exists()
