@@ -257,3 +257,31 @@ def test_the_readiness_board_lists_each_cell_with_its_checklist_in_constant_quer
     with django_assert_num_queries(len(few.captured_queries)):  # type: ignore[attr-defined,operator]
         c.get(page)
     assert client_for(world.outsider).get(page).status_code == 404
+
+
+def test_the_list_and_a_held_meetings_page_cost_the_same_queries_at_two_sizes(
+    cell: Cell, django_assert_num_queries: object
+) -> None:
+    opened(cell)
+    mark_all_present(cell.meeting)
+    c = client_for(cell.world.ward_officer)
+    list_url = f"{reverse('meetings:list')}?org={cell.world.ward.pk}"
+    detail = url("detail", cell.meeting)
+    c.get(list_url)
+    with django_assert_num_queries(6) as list_small:  # type: ignore[operator]
+        c.get(list_url)
+    with django_assert_num_queries(11) as detail_small:  # type: ignore[operator]
+        c.get(detail)
+    for i in range(5):
+        plan_meeting(cell.world.other_cell, timezone.localdate() + timedelta(days=i + 1), kind=Meeting.Kind.THEMATIC)
+    add_members(cell.world.anhoa, 10)
+    for m in cell.official[:8]:
+        services.turn_start(actor=None, turn=services.speaker_add(actor=None, meeting=cell.meeting, member=m))
+    services.attendance_record(
+        actor=None, meeting=cell.meeting, member=cell.official[9], status=A.EXCUSED, reason="Đi công tác"
+    )
+    with django_assert_num_queries(len(list_small.captured_queries)):  # type: ignore[attr-defined,operator]
+        c.get(list_url)
+    with django_assert_num_queries(len(detail_small.captured_queries)):  # type: ignore[attr-defined,operator]
+        r = c.get(detail)
+    assert "Đi công tác" in r.content.decode()
