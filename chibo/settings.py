@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "chibo.documents",
     "chibo.scheduling",
     "chibo.notices",
+    "chibo.tasks",
+    "chibo.criticism",
+    "chibo.commitments",
     "chibo.audit",
 ]
 
@@ -130,6 +133,8 @@ CELERY_BEAT_SCHEDULE = {
     "notices-send-due": {"task": "chibo.notices.send_due", "schedule": 15 * 60},
     # Retention of the personal-data access log (chibo.audit, CHIBO_ACCESS_LOG_RETENTION_DAYS).
     "audit-purge-access-logs": {"task": "chibo.audit.purge_access_logs", "schedule": 24 * 60 * 60},
+    # Reminders of tasks past due, once a week each while open (chibo.tasks).
+    "tasks-remind-overdue": {"task": "chibo.tasks.remind_overdue", "schedule": 24 * 60 * 60},
 }
 
 # --- Auth -----------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ urlpatterns = [
     path("rules/", include("chibo.rules.urls")),
     path("calendar/", include("chibo.scheduling.urls")),
     path("notices/", include("chibo.notices.urls")),
+    path("tasks/", include("chibo.tasks.urls")),
+    path("criticism/", include("chibo.criticism.urls")),
+    path("commitments/", include("chibo.commitments.urls")),
     path("", include("chibo.audit.urls")),  # audit/…, privacy/…
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

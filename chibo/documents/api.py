@@ -4,6 +4,8 @@ may see the meeting (Perm.ATTEND_MEETINGS on its cell) may download them; otherw
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 
+from chibo.audit.models import AccessLog
+from chibo.audit.services import record_access
 from chibo.core.api_tools import ErrorOut
 from chibo.documents import docx_builder, selectors
 from chibo.documents.models import MeetingDocument
@@ -26,10 +28,12 @@ def _docx(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
     document = selectors.document_of(meeting, kind)
     if document is None:
         raise Http404
+    filename = docx_builder.filename_for(document)
+    record_access(user=request.user, action=AccessLog.Action.EXPORT, org=document.org, detail=filename)  # C19
     response = HttpResponse(
         docx_builder.document_docx(selectors.render(document)), content_type=docx_builder.CONTENT_TYPE
     )
-    response["Content-Disposition"] = f'attachment; filename="{docx_builder.filename_for(document)}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
+from chibo.audit.models import AccessLog
+from chibo.audit.services import record_access
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
@@ -60,7 +62,9 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _attachment(content: bytes, filename: str) -> HttpResponse:
+def _attachment(request: HttpRequest, org: Organization, content: bytes, filename: str) -> HttpResponse:
+    # Minutes name members with their absences and what they said: a download is noted (C19).
+    record_access(user=request.user, action=AccessLog.Action.EXPORT, org=org, detail=filename)
     response = HttpResponse(content, content_type=docx_builder.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -234,7 +238,8 @@ def document_amend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
     document = _get_document(request, pk)
-    return _attachment(docx_builder.document_docx(selectors.render(document)), docx_builder.filename_for(document))
+    content = docx_builder.document_docx(selectors.render(document))
+    return _attachment(request, document.org, content, docx_builder.filename_for(document))
 
 
 @login_required
@@ -275,7 +280,7 @@ def minutes_book(request: HttpRequest, org_pk: int, year: int) -> HttpResponse:
 def minutes_book_docx(request: HttpRequest, org_pk: int, year: int) -> HttpResponse:
     org = _get_cell(request, org_pk)
     book = selectors.minutes_book(org, _book_year(year))
-    return _attachment(docx_builder.book_docx(book), f"so-bien-ban-{org.code}-{year}.docx")
+    return _attachment(request, org, docx_builder.book_docx(book), f"so-bien-ban-{org.code}-{year}.docx")
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.urls import reverse
 from docx import Document
 
 from chibo.accounts.tokens import token_issue
+from chibo.audit.models import AccessLog
 from chibo.documents import services
 from chibo.documents.models import Amendment, MeetingDocument, Signature
 from chibo.documents.tests.conftest import APRIL, Held, docx_text, plan
@@ -162,6 +163,11 @@ def test_the_api_returns_the_minutes_and_the_resolution_as_word_files(held: Held
     resolution = _api(client, held.world.supervisor, f"{base}/resolution.docx")
     assert "CHI BỘ QUYẾT NGHỊ:" in [p.text for p in Document(BytesIO(resolution.content)).paragraphs]
     assert resolution["Content-Disposition"] == 'attachment; filename="nghi-quyet-01-NQ-CB-2021.docx"'
+    logged = AccessLog.objects.filter(action=AccessLog.Action.EXPORT, org=held.world.anhoa)
+    assert set(logged.values_list("user__username", "detail")) == {
+        ("anhoa_member", "bien-ban-01-BB-CB-2021.docx"),
+        ("supervisor", "nghi-quyet-01-NQ-CB-2021.docx"),
+    }
 
 
 def test_the_api_answers_404_outside_scope_and_before_the_document_exists(held: Held, client):
