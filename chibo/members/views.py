@@ -25,6 +25,8 @@ from chibo.accounts.scope import (
     members_with,
     orgs_with,
 )
+from chibo.audit.models import AccessLog
+from chibo.audit.services import record_access
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.forms import ServiceForm
@@ -112,6 +114,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = _get_member_for_user(request, pk)
+    # C19: who viewed which member's personal record.
+    record_access(user=request.user, member=member, action=AccessLog.Action.VIEW)
     can_edit = has_perm_on(request.user, member.org, Perm.EDIT_MEMBERS)
     return render(
         request,
