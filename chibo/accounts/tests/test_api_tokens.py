@@ -10,7 +10,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.accounts.models import ApiToken
-from chibo.accounts.tokens import token_issue
+from chibo.accounts.tokens import token_issue, token_revoke
+from chibo.core.errors import ChiboError
 from chibo.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,24 @@ def test_nobody_revokes_someone_elses_token(client, world):
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
     assert client.get("/api/v1/orgs", headers=_bearer(their_raw)).status_code == 200
+
+
+def test_the_revoke_service_refuses_another_users_token_and_keeps_the_first_revocation(world):
+    token, _raw = token_issue(user=world.anhoa_member)
+    with pytest.raises(ChiboError, match="của chính mình"):
+        token_revoke(actor=world.admin, token=token)
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+    first = token_revoke(actor=world.anhoa_member, token=token).revoked_at
+    assert token_revoke(actor=world.anhoa_member, token=token).revoked_at == first
+
+
+def test_a_deactivated_account_gets_no_new_token(world):
+    world.viewer.is_active = False
+    with pytest.raises(ChiboError, match="bị khóa"):
+        token_issue(user=world.viewer)
+    assert not ApiToken.objects.exists()
 
 
 def test_a_user_lists_only_their_own_tokens(client, world):
