@@ -1,0 +1,161 @@
+"""Commitments to follow Hồ Chí Minh's example over the API (C10), scoped like the pages: the member their
+own, the roll's readers the cell's, the committee registers for members and reviews."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from pydantic import Field
+
+from chibo.accounts.models import User
+from chibo.accounts.scope import Perm, get_org_for_user
+from chibo.commitments import selectors, services
+from chibo.commitments.models import Commitment, ProgressNote
+from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination
+from chibo.core.dates import today
+
+router = Router(tags=["Học tập và làm theo Bác"])
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    created_at: datetime
+
+
+class CommitmentOut(Schema):
+    id: int
+    member_id: int
+    full_name: str = Field(alias="member.full_name")
+    org_id: int
+    year: int
+    items: list[str]
+    status: Commitment.Status
+    level: str
+    review_comment: str
+    notes: list[NoteOut]
+
+    @staticmethod
+    def resolve_notes(obj: Commitment) -> list[ProgressNote]:
+        return list(obj.notes.all())
+
+
+class RegisterIn(Schema):
+    year: int | None = None
+    content: str = Field("", description="Mỗi dòng một việc cụ thể.")
+
+
+class NoteIn(Schema):
+    text: str = ""
+
+
+class ReviewIn(Schema):
+    level: Commitment.Level | None = None
+    comment: str = ""
+
+
+class LevelCount(Schema):
+    level: str
+    label: str
+    count: int
+
+
+class MemberRef(Schema):
+    id: int
+    full_name: str
+
+
+class SummaryOut(Schema):
+    org_id: int
+    year: int
+    required: int
+    registered: int
+    reviewed: int
+    by_level: list[LevelCount]
+    not_registered: list[MemberRef]
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _scoped(request: HttpRequest, commitment_id: int, action: str = "") -> Commitment:
+    try:
+        return selectors.get_commitment_for_user(request.user, commitment_id, action=action)
+    except PermissionDenied as err:
+        raise HttpError(403, str(err)) from None
+
+
+def _one(pk: int) -> Commitment:
+    return Commitment.objects.select_related("member").prefetch_related("notes").get(pk=pk)
+
+
+@router.get("", response={200: list[CommitmentOut], 404: ErrorOut})
+@paginate(Pagination)
+def commitment_list(request: HttpRequest, org: int | None = None, year: int | None = None) -> QuerySet[Commitment]:
+    """Các bản đăng ký trong phạm vi (của mình, hoặc của các chi bộ được xem); lọc theo `org`, `year`."""
+    qs = selectors.commitments_with(request.user).select_related("member").prefetch_related("notes")
+    if org is not None:
+        qs = qs.filter(org__path__startswith=get_org_for_user(request.user, org, Perm.LIST_MEMBERS).path)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "member__name_sort_key", "pk")
+
+
+@router.post("/members/{member_id}", response={200: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
+def register(request: HttpRequest, member_id: int, payload: RegisterIn) -> Commitment:
+    """Đăng ký (hoặc sửa trước khi được đánh giá) các việc làm theo Bác trong năm."""
+    try:
+        member = selectors.get_member_to_register(request.user, member_id)
+    except PermissionDenied as err:
+        raise HttpError(403, str(err)) from None
+    commitment = services.commitment_register(
+        actor=_user(request), member=member, year=payload.year, content=payload.content
+    )
+    return _one(commitment.pk)
+
+
+@router.get("/cells/{org_id}/summary", response={200: SummaryOut, 404: ErrorOut})
+def summary(request: HttpRequest, org_id: int, year: int | None = None) -> SummaryOut:
+    """Tổng hợp của chi bộ: số đã đăng ký, đã đánh giá, theo mức, và những ai chưa đăng ký."""
+    org = get_org_for_user(request.user, org_id, Perm.LIST_MEMBERS)
+    if not org.is_cell:
+        raise Http404
+    s = selectors.cell_summary(org, year or today().year)
+    return SummaryOut(
+        org_id=org.pk,
+        year=s.year,
+        required=s.required,
+        registered=s.registered,
+        reviewed=s.reviewed,
+        by_level=[LevelCount(level=lv, label=label, count=n) for lv, label, n in s.by_level],
+        not_registered=[MemberRef(id=m.pk, full_name=m.full_name) for m in s.not_registered],
+    )
+
+
+@router.get("/{commitment_id}", response={200: CommitmentOut, 404: ErrorOut})
+def commitment_detail(request: HttpRequest, commitment_id: int) -> Commitment:
+    return _one(_scoped(request, commitment_id).pk)
+
+
+@router.post("/{commitment_id}/notes", response={201: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
+def note_add(request: HttpRequest, commitment_id: int, payload: NoteIn) -> tuple[int, Commitment]:
+    """Ghi kết quả thực hiện trong năm."""
+    commitment = _scoped(request, commitment_id, action="note")
+    services.progress_note_add(actor=_user(request), commitment=commitment, text=payload.text)
+    return 201, _one(commitment.pk)
+
+
+@router.put("/{commitment_id}/review", response={200: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
+def review(request: HttpRequest, commitment_id: int, payload: ReviewIn) -> Commitment:
+    """Chi ủy đánh giá cuối năm: mức đánh giá và nhận xét."""
+    commitment = _scoped(request, commitment_id, action="review")
+    services.commitment_review(
+        actor=_user(request), commitment=commitment, level=payload.level, comment=payload.comment
+    )
+    return _one(commitment.pk)

@@ -1,0 +1,210 @@
+"""Reads of tasks worth naming: scope, the review list of a meeting, a member's tasks, and the lines the
+minutes and the resolution print (hooks for chibo.documents)."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
+from chibo.documents.selectors import minutes_locked
+from chibo.meetings.models import Meeting
+from chibo.members.models import Exemption, Member
+from chibo.members.selectors import vietnamese_order
+from chibo.tasks.models import Task, TaskAssignment, TaskReview
+
+R = TaskReview.Outcome
+E = TaskReview.Evaluation
+
+# --- scope -------------------------------------------------------------------------------------------
+
+
+def tasks_with(user: AnyUser, perm: Perm = Perm.ATTEND_MEETINGS) -> QuerySet[Task]:
+    """Tasks of the cells whose meetings the user may see (the resolution is read to every member)."""
+    return Task.objects.filter(org__in=orgs_with(user, perm))
+
+
+def get_task_for_user(user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_MEETINGS) -> Task:
+    try:
+        return tasks_with(user, perm).select_related("org", "meeting", "carried_from").get(pk=pk)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_report(user: AnyUser, assignment: TaskAssignment) -> bool:
+    """The assignee reports on their own task; the cell committee and officers may record it for them."""
+    own = getattr(user, "member_id", None)
+    return (own is not None and own == assignment.member_id) or has_perm_on(
+        user, assignment.task.org, Perm.RUN_MEETINGS
+    )
+
+
+def get_assignment_to_report(user: AnyUser, task_pk: int | str, member_pk: int | str | None) -> TaskAssignment:
+    """The assignment the user reports on: 404 outside scope, 403 for someone who sees the task but may not
+    report on it. Without `member_pk`, the user's own assignment."""
+    task = get_task_for_user(user, task_pk)
+    wanted = member_pk if member_pk not in (None, "") else getattr(user, "member_id", None)
+    assignment = (
+        TaskAssignment.objects.filter(task=task, member_id=wanted).select_related("task", "member").first()
+        if wanted
+        else None
+    )
+    if assignment is None:
+        if has_perm_on(user, task.org, Perm.RUN_MEETINGS):
+            raise Http404
+        raise PermissionDenied(_("Đồng chí không được giao nhiệm vụ này."))
+    if not may_report(user, assignment):
+        raise PermissionDenied(_("Chỉ đảng viên được giao hoặc chi ủy mới báo cáo tiến độ."))
+    assignment.task = task
+    return assignment
+
+
+# --- dates and locks -----------------------------------------------------------------------------------
+
+
+def held_on(meeting: Meeting) -> date:
+    """The day the meeting was held (opened), else the day it is planned for."""
+    return timezone.localdate(meeting.started_at) if meeting.started_at else meeting.scheduled_date
+
+
+def record_locked(meeting: Meeting) -> bool:
+    """The meeting's record may no longer change: its minutes are signed by all and locked (C7)."""
+    return minutes_locked(meeting)
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The cell's last meeting held before this one (the one whose resolution this one reviews)."""
+    return (
+        Meeting.objects.filter(org_id=meeting.org_id, status=Meeting.Status.CLOSED)
+        .filter(
+            Q(scheduled_date__lt=meeting.scheduled_date)
+            | Q(scheduled_date=meeting.scheduled_date, scheduled_time__lt=meeting.scheduled_time)
+        )
+        .exclude(pk=meeting.pk)
+        .order_by("-scheduled_date", "-scheduled_time", "-pk")
+        .first()
+    )
+
+
+def exempt_now(day: date) -> Exists:
+    """Annotation: the member is exempt (from work, or work and meetings) on `day`."""
+    return Exists(
+        Exemption.objects.filter(member=OuterRef("pk"), started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+    )
+
+
+def open_assignments(prefix: str = "") -> Q:
+    """An assignment still on the member's plate: not reported done, not yet reviewed."""
+    return Q(**{f"{prefix}review__isnull": True}) & ~Q(**{f"{prefix}status": TaskAssignment.Status.DONE})
+
+
+# --- lists ---------------------------------------------------------------------------------------------
+
+
+def _with_parts(qs: QuerySet[TaskAssignment]) -> QuerySet[TaskAssignment]:
+    return qs.select_related("task", "task__meeting", "member", "review", "review__meeting", "review__carried_to")
+
+
+def review_list(meeting: Meeting) -> QuerySet[TaskAssignment]:
+    """What the meeting's "review of last month" lists, automatically: every assignment of the previous
+    meeting's resolution, every earlier one still unreviewed and due by this meeting's day, and those
+    already reviewed here. Three queries at most, whatever the history (one for the previous meeting)."""
+    prev = previous_meeting(meeting)
+    earlier = Q(task__org_id=meeting.org_id) & (
+        Q(task__meeting__scheduled_date__lt=meeting.scheduled_date) & ~Q(task__meeting_id=meeting.pk)
+    )
+    waiting = Q(review__isnull=True) & (
+        Q(task__due_on__lte=held_on(meeting)) | Q(task__meeting_id=getattr(prev, "pk", None))
+    )
+    qs = TaskAssignment.objects.filter((earlier & waiting) | Q(review__meeting_id=meeting.pk))
+    return _with_parts(qs).order_by("task__meeting__scheduled_date", "task_id", *vietnamese_order("member__"))
+
+
+def tasks_of_meeting(meeting: Meeting) -> QuerySet[Task]:
+    """The tasks the meeting's resolution gives, with their assignees (two queries)."""
+    return (
+        Task.objects.filter(meeting=meeting)
+        .select_related("carried_from")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=TaskAssignment.objects.select_related("member", "review").order_by(
+                    *vietnamese_order("member__")
+                ),
+            )
+        )
+        .order_by("pk")
+    )
+
+
+def my_open_and_recent(member: Member) -> tuple[QuerySet[TaskAssignment], QuerySet[TaskAssignment]]:
+    """ "My tasks": open ones by due date, and those reviewed (newest first)."""
+    base = _with_parts(TaskAssignment.objects.filter(member=member))
+    return (
+        base.filter(review__isnull=True).order_by("task__due_on", "pk"),
+        base.filter(review__isnull=False).order_by("-review__meeting__scheduled_date", "-pk"),
+    )
+
+
+def review_counts(meeting: Meeting) -> dict[str, int]:
+    """Counts of the review list by outcome and evaluation, in one query."""
+    return review_list(meeting).aggregate(
+        total=Count("pk"),
+        reviewed=Count("pk", filter=Q(review__meeting_id=meeting.pk)),
+        commended=Count("pk", filter=Q(review__evaluation=E.COMMENDED)),
+        reminded=Count("pk", filter=Q(review__evaluation=E.REMINDED)),
+        unfinished=Count("pk", filter=Q(review__outcome__in=TaskReview.UNFINISHED_OUTCOMES)),
+    )
+
+
+# --- for the minutes and the resolution (C7; called by chibo.documents.compose) -------------------------
+
+
+def _name(member: Member) -> str:
+    return f"đồng chí {member.full_name}"
+
+
+def minutes_review_lines(meeting: Meeting) -> list[str]:
+    """The review of last month's tasks as the minutes print it, one line an assignment reviewed at this
+    meeting: outcome, evaluation; cause, support measure and reminder for what was not done; where an
+    unfinished task went. Empty when nothing was reviewed. A fixed number of queries."""
+    reviewed = [a for a in review_list(meeting) if getattr(a, "review", None) and a.review.meeting_id == meeting.pk]
+    if not reviewed:
+        return []
+    commended = sum(1 for a in reviewed if a.review.evaluation == E.COMMENDED)
+    reminded = sum(1 for a in reviewed if a.review.evaluation == E.REMINDED)
+    done = sum(1 for a in reviewed if a.review.outcome in (R.DONE, R.DONE_LATE))
+    lines = [
+        f"Kiểm điểm {len(reviewed)} phần việc được giao tại nghị quyết kỳ trước: hoàn thành {done}, "
+        f"chưa hoàn thành {len(reviewed) - done}; biểu dương {commended}, nhắc nhở {reminded}."
+    ]
+    for a in reviewed:
+        r = a.review
+        line = f"- Đồng chí {a.member.full_name}: {a.task.description.strip()} — {r.get_outcome_display().lower()}"
+        line += f"; {r.get_evaluation_display().lower()}."
+        if r.comment.strip():
+            line += f" {r.comment.strip()}"
+        if r.is_unfinished:
+            line += f" Nguyên nhân: {r.cause.strip()}. Biện pháp giúp đỡ: {r.support_measure.strip()}."
+            if r.reminder.strip():
+                line += f" Nhắc nhở: {r.reminder.strip()}"
+            if r.carried_to_id:
+                line += f" Chuyển tiếp sang nghị quyết kỳ này, hạn {r.carried_to.due_on:%d/%m/%Y}."  # type: ignore[union-attr]
+        lines.append(line)
+    return lines
+
+
+def resolution_task_lines(meeting: Meeting) -> list[str]:
+    """The concrete tasks the resolution assigns, one clause each: "<task>: đồng chí A, đồng chí B; hạn
+    dd/mm/yyyy" (carried-over tasks say so). Two queries."""
+    lines = []
+    for task in tasks_of_meeting(meeting):
+        who = ", ".join(_name(a.member) for a in task.assignments.all())
+        carried = " (chuyển tiếp từ kỳ trước)" if task.carried_from_id else ""
+        lines.append(f"{task.description.strip()}{carried}: {who}; hạn hoàn thành {task.due_on:%d/%m/%Y}.")
+    return lines
