@@ -17,6 +17,10 @@ the world; it may create what the case needs (a meeting, an import job): each re
 transaction, rolled back afterwards. Pages answering POST only are sent an empty form; API operations
 other than GET an empty JSON object. Two cases of one target (with and without `?org=`) differ by `label`.
 
+A list answers everyone signed in and filters what it shows; `shows` and `seen_by` check the filter: the
+text `shows(world)` (say, an An Hòa member's name) must appear for the personas in `seen_by` and for
+nobody else who gets the page.
+
 Example:
     ScopeCase("members:detail", allowed=ANHOA_ROLL | {"anhoa_member"},
               args=lambda w: {"pk": w.member_of_anhoa.pk}),
@@ -73,6 +77,9 @@ class ScopeCase:
     forbidden: frozenset[str] = frozenset()  # signed-in personas who see the object but may not act: 403
     denied: int = 404  # what any other signed-in persona outside `allowed` gets
     label: str = ""  # tells apart several cases of one target
+    # For lists, which filter rather than refuse: a text (a member's name) that only `seen_by` find in the page.
+    shows: Callable[[World], str] | None = None
+    seen_by: frozenset[str] = frozenset()
     module: str = field(default="", compare=False)  # set by collect_cases(): where the case is written
 
     def __post_init__(self) -> None:
@@ -87,6 +94,9 @@ class ScopeCase:
             raise ValueError(f"{self.target}: the anonymous visitor is sent to sign in, never 403")
         object.__setattr__(self, "allowed", frozenset(self.allowed))
         object.__setattr__(self, "forbidden", frozenset(self.forbidden))
+        object.__setattr__(self, "seen_by", frozenset(self.seen_by))
+        if not self.seen_by <= self.allowed:
+            raise ValueError(f"{self.target}: seen_by {sorted(self.seen_by - self.allowed)} are not allowed in")
 
     @property
     def is_api(self) -> bool:

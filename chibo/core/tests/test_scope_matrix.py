@@ -144,6 +144,8 @@ def test_a_case_names_only_known_personas():
         ScopeCase("core:home", allowed=frozenset({"secretary"}))
     with pytest.raises(ValueError, match="both allowed and forbidden"):
         ScopeCase("core:home", allowed=frozenset({"viewer"}), forbidden=frozenset({"viewer"}))
+    with pytest.raises(ValueError, match="are not allowed in"):
+        ScopeCase("core:home", allowed=frozenset({"viewer"}), seen_by=frozenset({"admin"}))
 
 
 # --- (b) every case, as every persona --------------------------------------------------------------
@@ -219,6 +221,16 @@ def test_scope(case: ScopeCase, persona: str, matrix, client, db) -> None:  # ty
             + (" (or the page answers POST only: set method='POST')" if response.status_code == 405 else "")
             + "."
         )
+        if case.shows is not None:
+            text, shown = case.shows(world), persona in case.seen_by
+            assert (text in response.content.decode()) == shown, (
+                f"{where}: the page {'should' if shown else 'must not'} show {text!r}. "
+                + (
+                    f"Fix `seen_by` in {case.module} if {persona} should see it."
+                    if shown
+                    else "The list leaks outside scope: filter it through chibo.accounts.scope."
+                )
+            )
     elif persona == ANONYMOUS:
         if case.is_api:
             assert response.status_code == 401, f"{where}: expected 401 (no token), got {_described(response)}."

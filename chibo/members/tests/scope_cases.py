@@ -19,6 +19,10 @@ _EDIT_SOME_CELL = frozenset(
 )
 
 
+def _anhoa_member_name(w):  # type: ignore[no-untyped-def]
+    return w.member_of_anhoa.full_name
+
+
 def _exemption(w):  # type: ignore[no-untyped-def]
     from chibo.members.services import member_exempt
 
@@ -37,8 +41,8 @@ def _import_job(w):  # type: ignore[no-untyped-def]
 
 
 CASES = [
-    # The list is filtered by scope, so everyone signed in gets a page (perhaps empty)...
-    ScopeCase("members:list", allowed=SIGNED_IN),
+    # The list is filtered by scope, so everyone signed in gets a page (perhaps empty, never with a stranger)...
+    ScopeCase("members:list", allowed=SIGNED_IN, shows=_anhoa_member_name, seen_by=_OWN_RECORD),
     # ...but asking for a node's roll outside one's scope is 404.
     ScopeCase("members:list", label="An Hòa", allowed=ANHOA_ROLL, query=lambda w: {"org": w.anhoa.pk}),
     ScopeCase("members:detail", allowed=_OWN_RECORD, args=lambda w: {"pk": w.member_of_anhoa.pk}),
@@ -58,7 +62,7 @@ CASES = [
     ScopeCase("members:import_job", allowed={"ward_officer"}, args=_import_job),
     ScopeCase("members:import_commit", allowed={"ward_officer"}, args=_import_job, method="POST"),
     # API
-    ScopeCase("GET /api/v1/members", allowed=SIGNED_IN),
+    ScopeCase("GET /api/v1/members", allowed=SIGNED_IN, shows=_anhoa_member_name, seen_by=_OWN_RECORD),
     ScopeCase("GET /api/v1/members", label="An Hòa", allowed=ANHOA_ROLL, query=lambda w: {"org": w.anhoa.pk}),
     ScopeCase(
         "GET /api/v1/members/{member_id}", allowed=_OWN_RECORD, args=lambda w: {"member_id": w.member_of_anhoa.pk}

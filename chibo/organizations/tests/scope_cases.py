@@ -40,7 +40,7 @@ CASES = [
     ScopeCase("organizations:split", **_RESTRUCTURE),
     ScopeCase("organizations:dissolve", **_RESTRUCTURE),
     # API
-    ScopeCase("GET /api/v1/orgs", allowed=SIGNED_IN),
+    ScopeCase("GET /api/v1/orgs", allowed=SIGNED_IN, shows=lambda w: w.anhoa.name, seen_by=ANHOA_VISIBLE),
     ScopeCase("GET /api/v1/orgs/{org_id}", allowed=ANHOA_VISIBLE, args=lambda w: {"org_id": w.anhoa.pk}),
     ScopeCase(
         "GET /api/v1/orgs/{org_id}",
