@@ -31,3 +31,25 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     # Real hashing costs ~0.3 s a user; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_ruleset(request):  # type: ignore[no-untyped-def]
+    """Tests with real transactions flush the database afterwards, migration-made rows included; the
+    system's default rule set must be there for every test that touches the database."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    from datetime import date
+
+    from chibo.rules.models import RuleSetVersion, default_scoring
+
+    with blocker.unblock():
+        if not RuleSetVersion.objects.filter(org__isnull=True).exists():
+            RuleSetVersion.objects.create(
+                org=None, version=1, effective_from=date(2000, 1, 1), note="Mặc định", scoring=default_scoring()
+            )
