@@ -6,7 +6,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
@@ -144,11 +144,11 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> Commitment:
 
 
 @router.post("/{commitment_id}/notes", response={201: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
-def note_add(request: HttpRequest, commitment_id: int, payload: NoteIn) -> tuple[int, Commitment]:
+def note_add(request: HttpRequest, commitment_id: int, payload: NoteIn) -> Status:
     """Ghi kết quả thực hiện trong năm."""
     commitment = _scoped(request, commitment_id, action="note")
     services.progress_note_add(actor=_user(request), commitment=commitment, text=payload.text)
-    return 201, _one(commitment.pk)
+    return Status(201, _one(commitment.pk))
 
 
 @router.put("/{commitment_id}/review", response={200: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})

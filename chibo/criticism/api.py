@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -84,7 +84,7 @@ def record_list(request: HttpRequest, org: int | None = None) -> QuerySet[Critic
 
 
 @router.post("/meetings/{meeting_id}", response={201: RecordOut, 404: ErrorOut, 422: ChiboErrorOut})
-def record_create(request: HttpRequest, meeting_id: int, payload: RecordIn) -> tuple[int, CriticismRecord]:
+def record_create(request: HttpRequest, meeting_id: int, payload: RecordIn) -> Status:
     """Ghi phê bình hoặc tự phê bình của một đảng viên tại buổi họp, với điều đảng viên hứa khắc phục."""
     meeting = selectors.get_meeting_to_record(request.user, meeting_id)
     member = Member.objects.filter(pk=payload.member_id).first() if payload.member_id else None
@@ -101,7 +101,7 @@ def record_create(request: HttpRequest, meeting_id: int, payload: RecordIn) -> t
         turn=turn,
         fix_by=payload.fix_by,
     )
-    return 201, _one(record.pk)
+    return Status(201, _one(record.pk))
 
 
 @router.get("/{record_id}", response={200: RecordOut, 404: ErrorOut})
@@ -110,11 +110,11 @@ def record_detail(request: HttpRequest, record_id: int) -> CriticismRecord:
 
 
 @router.post("/{record_id}/follow-ups", response={201: RecordOut, 404: ErrorOut, 422: ChiboErrorOut})
-def follow_up(request: HttpRequest, record_id: int, payload: FollowUpIn) -> tuple[int, CriticismRecord]:
+def follow_up(request: HttpRequest, record_id: int, payload: FollowUpIn) -> Status:
     """Theo dõi việc khắc phục tại một buổi sinh hoạt sau; "kept" đóng hồ sơ."""
     record = selectors.get_record_for_user(request.user, record_id, write=True)
     meeting = Meeting.objects.filter(pk=payload.meeting_id).first() if payload.meeting_id else None
     services.follow_up_record(
         actor=_user(request), record=record, meeting=meeting, progress=payload.progress, note=payload.note
     )
-    return 201, _one(record.pk)
+    return Status(201, _one(record.pk))

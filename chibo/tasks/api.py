@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
@@ -196,7 +196,7 @@ def meeting_tasks(request: HttpRequest, meeting_id: int) -> QuerySet[Task]:
 
 
 @router.post("/meetings/{meeting_id}", response={201: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
-def task_create(request: HttpRequest, meeting_id: int, payload: TaskIn) -> tuple[int, Task]:
+def task_create(request: HttpRequest, meeting_id: int, payload: TaskIn) -> Status:
     """Giao một nhiệm vụ cụ thể cho một hoặc nhiều đảng viên của chi bộ, có hạn hoàn thành."""
     meeting = _to_run(request, meeting_id)
     members = list(Member.objects.filter(pk__in=payload.assignee_ids))
@@ -205,7 +205,7 @@ def task_create(request: HttpRequest, meeting_id: int, payload: TaskIn) -> tuple
     task = services.task_create(
         actor=_user(request), meeting=meeting, description=payload.description, assignees=members, due_on=payload.due_on
     )
-    return 201, _task(task.pk)
+    return Status(201, _task(task.pk))
 
 
 @router.get("/meetings/{meeting_id}/suggestions", response={200: list[FitOut], 403: ErrorOut, 404: ErrorOut})
