@@ -28,8 +28,17 @@ def api_commitment(w: World) -> dict[str, Any]:
     return {"commitment_id": _commitment(w).pk}
 
 
+def registered(w: World) -> dict[str, Any]:
+    _commitment(w)
+    return {}
+
+
+def _text(w: World) -> str:
+    return "Giữ gìn vệ sinh khu phố"
+
+
 CASES = [
-    ScopeCase("commitments:mine", allowed=SIGNED_IN),
+    ScopeCase("commitments:mine", allowed=SIGNED_IN, args=registered, shows=_text, seen_by={"anhoa_member"}),
     ScopeCase("commitments:detail", allowed=OWN, args=commitment),
     ScopeCase("commitments:note", allowed=NOTERS, forbidden={"viewer"}, args=commitment, method="POST"),
     ScopeCase(
@@ -43,7 +52,7 @@ CASES = [
         "commitments:register", allowed=NOTERS, forbidden={"viewer"}, args=lambda w: {"pk": w.member_of_anhoa.pk}
     ),
     ScopeCase("commitments:summary", allowed=ANHOA_ROLL, args=lambda w: {"org_pk": w.anhoa.pk}),
-    ScopeCase("GET /api/v1/commitments", allowed=SIGNED_IN),
+    ScopeCase("GET /api/v1/commitments", allowed=SIGNED_IN, args=registered, shows=_text, seen_by=OWN),
     ScopeCase(
         "POST /api/v1/commitments/members/{member_id}",
         allowed=NOTERS,

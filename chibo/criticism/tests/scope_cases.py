@@ -35,13 +35,27 @@ def record(w: World) -> dict[str, Any]:
     return {"pk": _record(w).pk}
 
 
+def with_record(w: World) -> dict[str, Any]:
+    _record(w)
+    return {}
+
+
+def _criticised(w: World) -> str:
+    return w.member_of_anhoa.full_name
+
+
 CASES = [
-    ScopeCase("criticism:list", allowed=SENSITIVE_SOMEWHERE),
+    # The lists: a record about An Hòa's plain member is seen by An Hòa's committee and the officers above only.
+    ScopeCase(
+        "criticism:list", allowed=SENSITIVE_SOMEWHERE, args=with_record, shows=_criticised, seen_by=ANHOA_EDITORS
+    ),
     ScopeCase("criticism:list", allowed=ANHOA_EDITORS, query=lambda w: {"org": w.anhoa.pk}, label="org"),
     ScopeCase("criticism:create", allowed=ANHOA_EDITORS, args=meeting),
     ScopeCase("criticism:detail", allowed=ANHOA_EDITORS, args=record),
     ScopeCase("criticism:follow_up", allowed=ANHOA_EDITORS, args=record, method="POST"),
-    ScopeCase("GET /api/v1/criticism", allowed=SENSITIVE_SOMEWHERE),
+    ScopeCase(
+        "GET /api/v1/criticism", allowed=SENSITIVE_SOMEWHERE, args=with_record, shows=_criticised, seen_by=ANHOA_EDITORS
+    ),
     ScopeCase("GET /api/v1/criticism", allowed=ANHOA_EDITORS, query=lambda w: {"org": w.anhoa.pk}, label="org"),
     ScopeCase(
         "POST /api/v1/criticism/meetings/{meeting_id}",

@@ -87,8 +87,20 @@ REPORTERS = RUNNERS | {"anhoa_member"}
 SEE_ONLY = READERS_ONLY - {"anhoa_member"}
 RECORD_READERS = ANHOA_ROLL | {"anhoa_member"}
 
+
+def given(w: World) -> dict[str, Any]:
+    _given(w)
+    return {}
+
+
+def _task_text(w: World) -> str:
+    return "Vận động 10 hộ tham gia bảo hiểm y tế"
+
+
+MINE = frozenset({"anhoa_member"})  # "my tasks" shows the plain member's task to them alone
+
 CASES = [
-    ScopeCase("tasks:mine", allowed=SIGNED_IN),
+    ScopeCase("tasks:mine", allowed=SIGNED_IN, args=given, shows=_task_text, seen_by=MINE),
     ScopeCase("tasks:detail", allowed=ANHOA_VISIBLE, args=task),
     _run("tasks:delete", task),
     ScopeCase("tasks:report", allowed=REPORTERS, forbidden=SEE_ONLY, args=report, method="POST"),
@@ -99,7 +111,7 @@ CASES = [
     _run("tasks:review_save", review_row),
     ScopeCase("tasks:record", allowed=RECORD_READERS, args=member),
     # API
-    ScopeCase("GET /api/v1/tasks/mine", allowed=SIGNED_IN),
+    ScopeCase("GET /api/v1/tasks/mine", allowed=SIGNED_IN, args=given, shows=_task_text, seen_by=MINE),
     ScopeCase("GET /api/v1/tasks/{task_id}", allowed=ANHOA_VISIBLE, args=api_task),
     ScopeCase(
         "POST /api/v1/tasks/{task_id}/assignees/{member_id}/progress",
