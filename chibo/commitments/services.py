@@ -15,6 +15,12 @@ from chibo.members.models import Member
 REVIEW_OPENS_MONTH = 11
 
 
+def review_is_open(year: int) -> bool:
+    """Whether the year-end review of `year`'s commitments may be recorded today."""
+    now = today()
+    return year < now.year or (year == now.year and now.month >= REVIEW_OPENS_MONTH)
+
+
 @transaction.atomic
 def commitment_register(*, actor: User | None, member: Member, year: int | None, content: str = "") -> Commitment:
     """Register this year's (or next year's) commitments, or correct them until they are reviewed."""
@@ -62,8 +68,7 @@ def commitment_review(
     """The cell committee's year-end evaluation: a level and a comment. Once reviewed, the level may be
     corrected by the committee; the commitments themselves no longer change."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    now = today()
-    if commitment.year > now.year or (commitment.year == now.year and now.month < REVIEW_OPENS_MONTH):
+    if not review_is_open(commitment.year):
         raise ChiboError(
             _("Đánh giá bản đăng ký năm %(y)s khi tổng kết cuối năm, từ ngày 01/%(m)02d/%(y)s.")
             % {"y": commitment.year, "m": REVIEW_OPENS_MONTH}
