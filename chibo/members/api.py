@@ -7,13 +7,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from chibo.accounts.scope import AnyUser, Perm, can_see_sensitive, get_member_for_user, get_org_for_user, members_with
+from chibo.accounts.scope import Perm, can_see_sensitive, get_member_for_user, get_org_for_user
 from chibo.audit.models import AccessLog
 from chibo.audit.services import record_access
 from chibo.core.api_tools import ErrorOut, Pagination
 from chibo.members.models import Member, MemberQuerySet
-from chibo.members.selectors import in_name_order
-from chibo.organizations.models import Organization
+from chibo.members.selectors import member_roll
 
 router = Router(tags=["Đảng viên"])
 
@@ -58,25 +57,6 @@ class MemberDetailOut(MemberOut):
     @staticmethod
     def resolve_org_name(obj: Member) -> str:
         return obj.org.name
-
-
-def member_roll(
-    user: AnyUser,
-    *,
-    org: Organization | None = None,
-    search: str = "",
-    status: str | None = None,
-) -> MemberQuerySet:
-    """Current members the user may list, under `org` if given, in Vietnamese name order."""
-    qs = members_with(user, Perm.LIST_MEMBERS).current()
-    if org is not None:
-        qs = qs.filter(org__path__startswith=org.path)
-    if search.strip():
-        qs = qs.search(search)
-    if status:
-        qs = qs.filter(status=status)
-    # The org is needed for each row's sensitive-field check (its path), hence select_related.
-    return in_name_order(qs.select_related("org"))  # type: ignore[return-value]
 
 
 @router.get("", response={200: list[MemberOut], 404: ErrorOut})

@@ -4,7 +4,9 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.functions import Collate
 
-from chibo.members.models import Member
+from chibo.accounts.scope import AnyUser, Perm, members_with
+from chibo.members.models import Member, MemberQuerySet
+from chibo.organizations.models import Organization
 
 # PostgreSQL sorts with ICU's Vietnamese rules; SQLite has no ICU, so it sorts by the precomputed key
 # (chibo.core.vietnamese.name_sort_key), which gives the same order.
@@ -25,3 +27,23 @@ def vietnamese_order(prefix: str = "") -> list:
 
 def in_name_order(qs: QuerySet[Member]) -> QuerySet[Member]:
     return qs.order_by(*vietnamese_order())
+
+
+def member_roll(
+    user: AnyUser,
+    *,
+    org: Organization | None = None,
+    search: str = "",
+    status: str | None = None,
+) -> MemberQuerySet:
+    """Current members the user may list, under `org` if given, in Vietnamese name order: the list behind
+    the member page, its Excel export and the API."""
+    qs = members_with(user, Perm.LIST_MEMBERS).current()
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    if search.strip():
+        qs = qs.search(search)
+    if status in Member.Status.values:
+        qs = qs.filter(status=status)
+    # The org is needed for each row's sensitive-field check (its path), hence select_related.
+    return in_name_order(qs.select_related("org"))  # type: ignore[return-value]

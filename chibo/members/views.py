@@ -22,7 +22,6 @@ from chibo.accounts.scope import (
     get_member_for_user,
     get_org_for_user,
     has_perm_on,
-    members_with,
     orgs_with,
 )
 from chibo.audit.models import AccessLog
@@ -42,23 +41,18 @@ from chibo.members.forms import (
     TransferForm,
 )
 from chibo.members.models import Exemption, Member
-from chibo.members.selectors import in_name_order
+from chibo.members.selectors import member_roll
 from chibo.organizations.forms import with_parent_name
 from chibo.organizations.models import Organization
 
 
 def _filtered_members(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The list behind the page and its Excel export: scope, then the filters in the query string."""
-    qs = members_with(request.user, Perm.LIST_MEMBERS).current()
     org = None
     if request.GET.get("org"):
         org = get_org_for_user(request.user, request.GET["org"], Perm.LIST_MEMBERS)  # type: ignore[arg-type]
-        qs = qs.filter(org__path__startswith=org.path)
-    if request.GET.get("q"):
-        qs = qs.search(request.GET["q"])
-    if request.GET.get("status") in Member.Status.values:
-        qs = qs.filter(status=request.GET["status"])
-    return in_name_order(qs.select_related("org")), org
+    qs = member_roll(request.user, org=org, search=request.GET.get("q", ""), status=request.GET.get("status"))
+    return qs, org
 
 
 def _get_member_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Member:

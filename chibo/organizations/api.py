@@ -16,8 +16,9 @@ from pydantic import Field
 from chibo.accounts.scope import Perm, get_org_for_user, orgs_with
 from chibo.core.api_tools import ErrorOut, Pagination, parse_day
 from chibo.core.dates import today
-from chibo.members.api import MemberOut, member_roll
+from chibo.members.api import MemberOut
 from chibo.members.models import Member, MemberQuerySet
+from chibo.members.selectors import member_roll
 from chibo.organizations.models import Organization
 
 router = Router(tags=["Tổ chức đảng"])
