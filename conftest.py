@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from chibo.core.browser import unavailable as browser_unavailable
 from chibo.core.testing import World, build_world
 
 
@@ -9,11 +10,14 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     """Tests that need a server run when its URL is set; elsewhere they are skipped, not failed."""
     needs_pg = not os.environ.get("DATABASE_URL", "").startswith("postgres")
     needs_redis = not os.environ.get("REDIS_URL")
+    no_browser = browser_unavailable()
     for item in items:
         if needs_pg and "postgres" in item.keywords:
             item.add_marker(pytest.mark.skip(reason="DATABASE_URL is not PostgreSQL"))
         if needs_redis and "redis" in item.keywords:
             item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
+        if "browser" in item.keywords and no_browser:
+            item.add_marker(pytest.mark.skip(reason=no_browser))
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +57,32 @@ def _default_ruleset(request):  # type: ignore[no-untyped-def]
             RuleSetVersion.objects.create(
                 org=None, version=1, effective_from=date(2000, 1, 1), note="Mặc định", scoring=default_scoring()
             )
+
+
+@pytest.fixture
+def browser(request, live_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """Debian's Chromium (chibo.core.browser), headless, closed after the test; for @pytest.mark.browser
+    tests only, which are skipped where Chromium is missing."""
+    if request.node.get_closest_marker("browser") is None:
+        pytest.fail("The browser and phone fixtures are for tests marked @pytest.mark.browser.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    from chibo.core.browser import launch
+
+    # Playwright's sync API runs an event loop in this thread; the test still reads the database between
+    # steps, which Django would otherwise refuse inside a running loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):  # type: ignore[no-untyped-def]
+    """`phone(user)`: a new 375-px phone signed in as `user` through the login form; `phone()`: nobody."""
+    from chibo.core.browser import Phones
+
+    return Phones(browser, live_server.url)

@@ -6,114 +6,84 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
-from chibo.accounts.models import User
+from chibo.core.browser import page_width
 from chibo.meetings import services
 from chibo.meetings.models import Attendance, SpeakingTurn
 from chibo.meetings.tests.conftest import Cell
 
 # Screenshots to look at by hand (the brief asks for /tmp); CHIBO_SHOTS_DIR moves them.
 SHOTS = Path(os.environ.get("CHIBO_SHOTS_DIR", tempfile.gettempdir()))
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def _session(user: User) -> str:
-    c = Client()
-    c.force_login(user)
-    return c.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 @pytest.mark.browser
-def test_the_live_page_works_on_a_phone_and_keeps_text_typed_offline(live_server, cell: Cell, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect, sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test still reads the database between
-    # steps, which Django would otherwise refuse inside a running loop.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def test_the_live_page_works_on_a_phone_and_keeps_text_typed_offline(phone, cell: Cell) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
 
     services.agenda_from_template(actor=None, meeting=cell.meeting)
     meeting = services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0])
     for m in cell.required[2:14]:
         services.attendance_record(actor=None, meeting=meeting, member=m, status=Attendance.Status.PRESENT)
-    live = live_server.url + reverse("meetings:live", args=[meeting.pk])
+    live = reverse("meetings:live", args=[meeting.pk])
     first = cell.required[0]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        try:
-            ctx = browser.new_context(viewport={"width": 375, "height": 812}, locale="vi-VN")
-            ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": _session(cell.world.anhoa_secretary),
-                              "url": live_server.url}])  # fmt: skip
-            page = ctx.new_page()
-            page.goto(live)
-            page.screenshot(path=SHOTS / "meetings-live-top-375.png")
-            assert page.evaluate("document.documentElement.scrollWidth") <= 375
-            # One tap: the row and the totals change without a reload.
-            row = page.locator(f"#att-{first.pk}")
-            row.get_by_role("button", name="Có mặt").click()
-            expect(page.locator(f"#att-{first.pk} .att-status")).to_have_text("Có mặt")
-            expect(page.locator("#totals .good b")).to_have_text("13")
-            page.screenshot(path=SHOTS / "meetings-live-375.png", full_page=True)
-            row.screenshot(path=SHOTS / "meetings-row-375.png")
+    page = phone(cell.world.anhoa_secretary)
+    ctx = page.context
+    page.goto(live)
+    page.screenshot(path=SHOTS / "meetings-live-top-375.png")
+    assert page_width(page) <= 375
+    # One tap: the row and the totals change without a reload.
+    row = page.locator(f"#att-{first.pk}")
+    row.get_by_role("button", name="Có mặt").click()
+    expect(page.locator(f"#att-{first.pk} .att-status")).to_have_text("Có mặt")
+    expect(page.locator("#totals .good b")).to_have_text("13")
+    page.screenshot(path=SHOTS / "meetings-live-375.png", full_page=True)
+    row.screenshot(path=SHOTS / "meetings-row-375.png")
 
-            # The queue: add, give the floor, the timer runs, the summary autosaves.
-            page.select_option("#speaker-add select[name=member]", str(first.pk))
-            page.click("#speaker-add button")
-            page.get_by_role("button", name="Mời phát biểu").click()
-            timer = page.locator(".timer")
-            expect(timer).to_be_visible()
-            page.wait_for_timeout(2500)
-            assert timer.inner_text() != "0:00"
-            summary = page.locator(".turn-speaking textarea[name=summary]")
-            summary.fill("Đề nghị sửa đường hẻm 3")
-            summary.press("End")
-            expect(page.locator(".turn-speaking .saved")).to_contain_text("Đã lưu", timeout=5000)
-            turn = SpeakingTurn.objects.get(meeting=meeting)
-            assert turn.summary == "Đề nghị sửa đường hẻm 3"
-            page.locator("#speakers").screenshot(path=SHOTS / "meetings-speakers-375.png")
-            page.locator("#vote").screenshot(path=SHOTS / "meetings-vote-375.png")
+    # The queue: add, give the floor, the timer runs, the summary autosaves.
+    page.select_option("#speaker-add select[name=member]", str(first.pk))
+    page.click("#speaker-add button")
+    page.get_by_role("button", name="Mời phát biểu").click()
+    timer = page.locator(".timer")
+    expect(timer).to_be_visible()
+    page.wait_for_timeout(2500)
+    assert timer.inner_text() != "0:00"
+    summary = page.locator(".turn-speaking textarea[name=summary]")
+    summary.fill("Đề nghị sửa đường hẻm 3")
+    summary.press("End")
+    expect(page.locator(".turn-speaking .saved")).to_contain_text("Đã lưu", timeout=5000)
+    turn = SpeakingTurn.objects.get(meeting=meeting)
+    assert turn.summary == "Đề nghị sửa đường hẻm 3"
+    page.locator("#speakers").screenshot(path=SHOTS / "meetings-speakers-375.png")
+    page.locator("#vote").screenshot(path=SHOTS / "meetings-vote-375.png")
 
-            # The connection drops while the recorder types: the text stays on the phone, then reaches the
-            # server when the connection is back.
-            ctx.set_offline(True)
-            summary.press_sequentially(", và lắp thêm đèn.", delay=10)
-            expect(page.locator("#netstatus")).to_contain_text("Mất kết nối", timeout=5000)
-            kept = page.evaluate(f"localStorage.getItem('chibo:unsent:m{meeting.pk}-turn{turn.pk}')")
-            assert kept == "Đề nghị sửa đường hẻm 3, và lắp thêm đèn."
-            page.screenshot(path=SHOTS / "meetings-offline-375.png")
-            turn.refresh_from_db()
-            assert turn.summary == "Đề nghị sửa đường hẻm 3"
-            ctx.set_offline(False)
-            page.evaluate("window.dispatchEvent(new Event('online'))")
-            page.wait_for_function(f"localStorage.getItem('chibo:unsent:m{meeting.pk}-turn{turn.pk}') === null")
-            turn.refresh_from_db()
-            assert turn.summary == "Đề nghị sửa đường hẻm 3, và lắp thêm đèn."
-            # A reload shows the server's text.
-            page.reload()
-            expect(page.locator(".turn-speaking textarea[name=summary]")).to_have_value(turn.summary)
+    # The connection drops while the recorder types: the text stays on the phone, then reaches the
+    # server when the connection is back.
+    ctx.set_offline(True)
+    summary.press_sequentially(", và lắp thêm đèn.", delay=10)
+    expect(page.locator("#netstatus")).to_contain_text("Mất kết nối", timeout=5000)
+    kept = page.evaluate(f"localStorage.getItem('chibo:unsent:m{meeting.pk}-turn{turn.pk}')")
+    assert kept == "Đề nghị sửa đường hẻm 3, và lắp thêm đèn."
+    page.screenshot(path=SHOTS / "meetings-offline-375.png")
+    turn.refresh_from_db()
+    assert turn.summary == "Đề nghị sửa đường hẻm 3"
+    ctx.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(f"localStorage.getItem('chibo:unsent:m{meeting.pk}-turn{turn.pk}') === null")
+    turn.refresh_from_db()
+    assert turn.summary == "Đề nghị sửa đường hẻm 3, và lắp thêm đèn."
+    # A reload shows the server's text.
+    page.reload()
+    expect(page.locator(".turn-speaking textarea[name=summary]")).to_have_value(turn.summary)
 
-            # A member present sees the request button on their own phone.
-            member_ctx = browser.new_context(viewport={"width": 375, "height": 812}, locale="vi-VN")
-            member_ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": _session(cell.world.anhoa_member),
-                                     "url": live_server.url}])  # fmt: skip
-            services.attendance_record(
-                actor=None, meeting=meeting, member=cell.world.member_of_anhoa, status=Attendance.Status.PRESENT
-            )
-            phone = member_ctx.new_page()
-            phone.goto(live)
-            phone.get_by_role("button", name="Xin phát biểu").click()
-            expect(phone.locator("#speakers")).to_contain_text("xin chờ đến lượt")
-            assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-            phone.screenshot(path=SHOTS / "meetings-member-375.png", full_page=True)
-        finally:
-            browser.close()
+    # A member present sees the request button on their own phone.
+    services.attendance_record(
+        actor=None, meeting=meeting, member=cell.world.member_of_anhoa, status=Attendance.Status.PRESENT
+    )
+    member = phone(cell.world.anhoa_member)
+    member.goto(live)
+    member.get_by_role("button", name="Xin phát biểu").click()
+    expect(member.locator("#speakers")).to_contain_text("xin chờ đến lượt")
+    assert page_width(member) <= 375
+    member.screenshot(path=SHOTS / "meetings-member-375.png", full_page=True)
     assert SpeakingTurn.objects.filter(meeting=meeting, requested_by_member=True).count() == 1
