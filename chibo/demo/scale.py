@@ -135,6 +135,8 @@ def _build_tree(shape: Shape) -> list[tuple[Organization, int]]:
     versions = [OrgVersion(org=p, valid_from=FOUNDED, name=p.name, kind=p.kind) for p in provinces]
     versions += [OrgVersion(org=w, valid_from=FOUNDED, name=w.name, kind=w.kind, parent=p) for w, p in wards]
     versions += [OrgVersion(org=c, valid_from=FOUNDED, name=c.name, kind=c.kind, parent=w) for c, w, _ in cells]
+    for v in versions:
+        v.search_name = search_text(v.name)
     OrgVersion.objects.bulk_create(versions, batch_size=2000)
     return [(c, size) for c, _, size in cells]
 

@@ -16,6 +16,7 @@ from pydantic import Field
 from chibo.accounts.scope import Perm, get_org_for_user, orgs_with
 from chibo.core.api_tools import ErrorOut, Pagination, parse_day
 from chibo.core.dates import today
+from chibo.core.vietnamese import search_text
 from chibo.members.api import MemberOut
 from chibo.members.models import Member, MemberQuerySet
 from chibo.members.selectors import member_roll
@@ -61,11 +62,15 @@ def orgs_on(orgs: QuerySet[Organization], day: date) -> QuerySet[Organization]:
 def org_list(
     request: HttpRequest, search: str = "", as_of: str | None = Query(None, description=AS_OF)
 ) -> QuerySet[Organization]:
-    """Các tổ chức đảng trong phạm vi được xem, theo thứ tự cây; `search` tìm theo tên hoặc mã."""
+    """Các tổ chức đảng trong phạm vi được xem, theo thứ tự cây; `search` tìm theo tên (có hoặc không dấu) hoặc mã."""
     day = parse_day(as_of) or today()
     qs = orgs_on(orgs_with(request.user, Perm.VIEW_ORG), day)
     if search.strip():
-        qs = qs.filter(Q(v_name__icontains=search.strip()) | Q(code__iexact=search.strip()))
+        words = search_text(search).split()
+        by_name = Q()
+        for word in words:
+            by_name &= Q(version__search_name__contains=word)
+        qs = qs.filter(by_name | Q(code__iexact=search.strip()))
     return qs.order_by("path")
 
 

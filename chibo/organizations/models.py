@@ -112,6 +112,8 @@ class OrgVersion(models.Model):
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến trước ngày"), null=True, blank=True)
     name = models.CharField(_("tên"), max_length=200)
+    # The name without diacritics, lowercase (chibo.core.vietnamese.search_text): "binh thanh" finds it.
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
     kind = models.CharField(_("loại"), max_length=20, choices=Organization.Kind.choices)
     parent = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="child_versions"

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.vietnamese import search_text
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import AdministrativeUnit, Organization, OrgVersion, RestructuringEvent
 
@@ -34,24 +36,31 @@ def _check_parent(kind: str, parent: Organization | None) -> None:
     parent_kind = parent.kind if parent else None
     if parent_kind not in ALLOWED_PARENTS[kind]:
         raise ChiboError(
-            f"Không thể đặt {Kind(kind).label.lower()} trực thuộc "
-            f"{Kind(parent_kind).label.lower() if parent_kind else 'cấp cao nhất'}.",
+            _("Không thể đặt %(kind)s trực thuộc %(parent_kind)s.")
+            % {
+                "kind": Kind(kind).label.lower(),
+                "parent_kind": Kind(parent_kind).label.lower() if parent_kind else _("cấp cao nhất"),
+            },
             field="parent",
         )
     if parent is not None and not parent.is_active:
-        raise ChiboError(f"{parent.name} đã giải thể, không thể trực thuộc.", field="parent")
+        raise ChiboError(_("%(parent)s đã giải thể, không thể trực thuộc.") % {"parent": parent.name}, field="parent")
 
 
 def _check_date(org: Organization, effective_on: date) -> OrgVersion:
     """The node's open version, after checking that a change on `effective_on` may be appended."""
     if effective_on > today():
-        raise ChiboError("Ngày hiệu lực không được ở tương lai.", field="effective_on")
+        raise ChiboError(_("Ngày hiệu lực không được ở tương lai."), field="effective_on")
     if not org.is_active:
-        raise ChiboError(f"{org.name} đã giải thể từ {org.dissolved_on:%d/%m/%Y}.")
+        raise ChiboError(
+            _("%(org)s đã giải thể từ %(dissolved_on)s.")
+            % {"org": org.name, "dissolved_on": format(org.dissolved_on, "%d/%m/%Y")}
+        )
     current = OrgVersion.objects.select_for_update().get(org=org, valid_to__isnull=True)
     if effective_on <= current.valid_from:
         raise ChiboError(
-            f"Ngày hiệu lực phải sau ngày {current.valid_from:%d/%m/%Y} (lần thay đổi gần nhất).",
+            _("Ngày hiệu lực phải sau ngày %(valid_from)s (lần thay đổi gần nhất).")
+            % {"valid_from": format(current.valid_from, "%d/%m/%Y")},
             field="effective_on",
         )
     return current
@@ -67,6 +76,7 @@ def _new_period(current: OrgVersion, effective_on: date, **changes: object) -> O
         "admin_unit": current.admin_unit,
     }
     fields.update(changes)
+    fields["search_name"] = search_text(str(fields["name"]))
     return OrgVersion.objects.create(org=current.org, valid_from=effective_on, **fields)  # type: ignore[arg-type]
 
 
@@ -85,11 +95,13 @@ def org_create(
 ) -> Organization:
     _check_parent(kind, parent)
     if established_on > today():
-        raise ChiboError("Ngày thành lập không được ở tương lai.", field="established_on")
+        raise ChiboError(_("Ngày thành lập không được ở tương lai."), field="established_on")
     if Organization.objects.filter(code=code).exists():
-        raise ChiboError(f"Mã {code} đã được dùng cho tổ chức khác.", field="code")
+        raise ChiboError(_("Mã %(code)s đã được dùng cho tổ chức khác.") % {"code": code}, field="code")
     if parent is not None and established_on < parent.established_on:
-        raise ChiboError("Ngày thành lập không được trước ngày thành lập của tổ chức cấp trên.", field="established_on")
+        raise ChiboError(
+            _("Ngày thành lập không được trước ngày thành lập của tổ chức cấp trên."), field="established_on"
+        )
     fields = {
         "kind": kind,
         "name": name.strip(),
@@ -100,7 +112,13 @@ def org_create(
     }
     org = Organization.objects.add_child(parent, fields) if parent else Organization.objects.add_root(fields)
     OrgVersion.objects.create(
-        org=org, valid_from=established_on, name=org.name, kind=kind, parent=parent, admin_unit=admin_unit
+        org=org,
+        valid_from=established_on,
+        name=org.name,
+        search_name=search_text(org.name),
+        kind=kind,
+        parent=parent,
+        admin_unit=admin_unit,
     )
     RestructuringEvent.objects.create(
         kind=EventKind.CREATE,
@@ -119,10 +137,10 @@ def org_rename(
 ) -> Organization:
     name = name.strip()
     if not name:
-        raise ChiboError("Tên mới không được để trống.", field="name")
+        raise ChiboError(_("Tên mới không được để trống."), field="name")
     current = _check_date(org, effective_on)
     if name == current.name:
-        raise ChiboError("Tên mới trùng tên hiện tại.", field="name")
+        raise ChiboError(_("Tên mới trùng tên hiện tại."), field="name")
     _new_period(current, effective_on, name=name)
     old_name = org.name
     org.name = name
@@ -165,7 +183,7 @@ def org_move(
     new_kind = kind or org.kind
     _check_parent(new_kind, new_parent)
     if new_parent is not None and new_parent.path.startswith(org.path):
-        raise ChiboError("Không thể chuyển một tổ chức vào bên trong chính nó.", field="parent")
+        raise ChiboError(_("Không thể chuyển một tổ chức vào bên trong chính nó."), field="parent")
     current = _check_date(org, effective_on)
     old_parent = Organization.objects.get_parent(org)
     _new_period(current, effective_on, parent=new_parent, kind=new_kind)
@@ -200,8 +218,8 @@ def _transfer_roll(members: list[Member], target: Organization, effective_on: da
                 continue
             if effective_on <= open_roll.started_on:
                 raise ChiboError(
-                    f"Đảng viên {member.full_name} mới chuyển đến ngày {open_roll.started_on:%d/%m/%Y}; "
-                    "ngày hiệu lực phải sau ngày đó."
+                    _("Đảng viên %(member)s mới chuyển đến ngày %(started_on)s; ngày hiệu lực phải sau ngày đó.")
+                    % {"member": member.full_name, "started_on": format(open_roll.started_on, "%d/%m/%Y")}
                 )
             open_roll.ended_on = effective_on
             open_roll.save(update_fields=["ended_on"])
@@ -238,16 +256,20 @@ def org_merge(
     the target, and the event records how many moved.
     """
     if not sources:
-        raise ChiboError("Chọn ít nhất một tổ chức để sáp nhập.", field="sources")
+        raise ChiboError(_("Chọn ít nhất một tổ chức để sáp nhập."), field="sources")
     if target in sources:
-        raise ChiboError("Không thể sáp nhập một tổ chức vào chính nó.", field="target")
+        raise ChiboError(_("Không thể sáp nhập một tổ chức vào chính nó."), field="target")
     target_version = _check_date(target, effective_on) if target.is_active else None
     if target_version is None:
-        raise ChiboError(f"{target.name} đã giải thể.", field="target")
+        raise ChiboError(_("%(target)s đã giải thể.") % {"target": target.name}, field="target")
     for source in sources:
         current = _check_date(source, effective_on)
         if target.path.startswith(source.path):
-            raise ChiboError(f"{target.name} nằm trong {source.name}, không thể sáp nhập.", field="target")
+            raise ChiboError(
+                _("%(target)s nằm trong %(source)s, không thể sáp nhập.")
+                % {"target": target.name, "source": source.name},
+                field="target",
+            )
         children = list(Organization.objects.filter(path__startswith=source.path, depth=source.depth + 1))
         for child in children:
             if child.is_active:
@@ -290,19 +312,19 @@ def org_split(
 ) -> list[Organization]:
     """Split a cell into new cells under the same parent; every active member goes to exactly one part."""
     if not org.is_cell:
-        raise ChiboError("Chỉ chia tách được chi bộ; với đảng bộ, hãy chuyển các chi bộ trực thuộc.")
+        raise ChiboError(_("Chỉ chia tách được chi bộ; với đảng bộ, hãy chuyển các chi bộ trực thuộc."))
     if len(parts) < 2:
-        raise ChiboError("Chia tách cần ít nhất hai chi bộ mới.", field="parts")
+        raise ChiboError(_("Chia tách cần ít nhất hai chi bộ mới."), field="parts")
     current = _check_date(org, effective_on)
     active = {m.pk: m for m in Member.objects.current().filter(org=org)}
     assigned = [pk for part in parts for pk in part.member_ids]
     if len(assigned) != len(set(assigned)):
-        raise ChiboError("Một đảng viên được xếp vào hai chi bộ mới.", field="parts")
+        raise ChiboError(_("Một đảng viên được xếp vào hai chi bộ mới."), field="parts")
     if set(assigned) != set(active):
         missing = [active[pk].full_name for pk in sorted(set(active) - set(assigned))]
         if missing:
             raise ChiboError("Chưa xếp chi bộ mới cho: " + ", ".join(missing) + ".", field="parts")
-        raise ChiboError("Có đảng viên không thuộc chi bộ đang chia tách.", field="parts")
+        raise ChiboError(_("Có đảng viên không thuộc chi bộ đang chia tách."), field="parts")
     parent = Organization.objects.get_parent(org)
     created = []
     for part in parts:
@@ -343,9 +365,9 @@ def org_dissolve(
     """End a node that no longer has members or active children (move or merge them first)."""
     current = _check_date(org, effective_on)
     if Member.objects.current().filter(org=org).exists():
-        raise ChiboError("Còn đảng viên sinh hoạt tại đây: hãy chuyển sinh hoạt hoặc sáp nhập trước khi giải thể.")
+        raise ChiboError(_("Còn đảng viên sinh hoạt tại đây: hãy chuyển sinh hoạt hoặc sáp nhập trước khi giải thể."))
     if Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1, dissolved_on__isnull=True).exists():
-        raise ChiboError("Còn tổ chức trực thuộc đang hoạt động: hãy chuyển hoặc sáp nhập trước.")
+        raise ChiboError(_("Còn tổ chức trực thuộc đang hoạt động: hãy chuyển hoặc sáp nhập trước."))
     _dissolve(org, current, effective_on)
     RestructuringEvent.objects.create(
         kind=EventKind.DISSOLVE, effective_on=effective_on, org=org, decision=decision, note=note, actor=actor

@@ -180,3 +180,9 @@ def test_org_lists_take_the_same_queries_whatever_their_size(client, world, djan
         counts.append(len(captured.captured_queries))
         world.ward.refresh_from_db()
     assert counts[0] == counts[1]
+
+
+def test_org_search_ignores_diacritics(client, world):
+    found = _get(client, world.ward_officer, "/api/v1/orgs", search="an hoa").json()
+    assert [item["name"] for item in found["items"]] == ["Chi bộ khu vực An Hòa"]
+    assert _get(client, world.ward_officer, "/api/v1/orgs", search="An Hòa").json()["count"] == 1
