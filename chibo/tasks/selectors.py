@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
-from chibo.documents.selectors import minutes_locked
 from chibo.meetings.models import Meeting
 from chibo.members.models import Exemption, Member
 from chibo.members.selectors import vietnamese_order
@@ -72,6 +71,9 @@ def held_on(meeting: Meeting) -> date:
 
 def record_locked(meeting: Meeting) -> bool:
     """The meeting's record may no longer change: its minutes are signed by all and locked (C7)."""
+    # Imported here: chibo.documents may read this module's lines for the minutes (minutes_review_lines).
+    from chibo.documents.selectors import minutes_locked
+
     return minutes_locked(meeting)
 
 
