@@ -281,12 +281,20 @@ def _recipients(issuer: Issuer) -> list[str]:
     return [*above, "- Lưu chi bộ."]
 
 
+def _last_month_review(record: Record) -> list[str]:
+    """The review of last month's tasks (C8), recorded in the tasks app."""
+    # Imported here: the tasks app imports this module (its review respects locked minutes).
+    from chibo.tasks.selectors import minutes_review_lines
+
+    return minutes_review_lines(record.meeting)
+
+
 def minutes_sections(record: Record, issuer: Issuer) -> dict[str, str]:
     parts = {
         "opening": _opening(record, issuer),
         "attendance": _attendance(record),
         "agenda": _agenda(record),
-        "discussion": _discussion(record),
+        "discussion": _last_month_review(record) + _discussion(record),
         "conclusion": _conclusion(record),
         "closing": _closing(record),
         "recipients": _recipients(issuer),
@@ -302,8 +310,10 @@ _BULLET = re.compile(r"^\s*(?:\d+[.)]|[a-zđ][.)]|[-+•*])\s*", re.IGNORECASE)
 
 def resolution_clauses(meeting: Meeting) -> list[str]:
     """The operative clauses of the draft resolution (Meeting.draft_resolution): one a line, numbering dropped."""
+    from chibo.tasks.selectors import resolution_task_lines  # see _last_month_review
+
     clauses = [_BULLET.sub("", line).strip() for line in meeting.draft_resolution.splitlines()]
-    return [c for c in clauses if c]
+    return [c for c in clauses if c] + resolution_task_lines(meeting)
 
 
 def resolution_sections(record: Record, issuer: Issuer) -> dict[str, str]:
