@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
@@ -17,15 +19,17 @@ from chibo.core.api_tools import ErrorOut, Pagination
 
 router = Router(tags=["Tài khoản"])
 
-WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
-NEEDS_SECOND_FACTOR = (
+WRONG_CREDENTIALS = gettext_lazy("Tên đăng nhập hoặc mật khẩu không đúng.")
+NEEDS_SECOND_FACTOR = gettext_lazy(
     "Cán bộ tổ chức phải nhập mã xác thực hai lớp (otp) từ ứng dụng xác thực đã đăng ký trên trang web."
 )
 
 
 def _locked_out_message() -> str:
     minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
-    return f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút hoặc liên hệ quản trị viên."
+    return _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút hoặc liên hệ quản trị viên.") % {
+        "minutes": minutes
+    }
 
 
 class TokenIn(Schema):
@@ -67,9 +71,9 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
         request.axes_locked_out = False  # type: ignore[attr-defined]
         return Status(429, {"detail": _locked_out_message()})
     if not isinstance(user, User):
-        return Status(401, {"detail": WRONG_CREDENTIALS})
+        return Status(401, {"detail": str(WRONG_CREDENTIALS)})
     if not _second_factor_ok(user, payload.otp):
-        return Status(401, {"detail": NEEDS_SECOND_FACTOR})
+        return Status(401, {"detail": str(NEEDS_SECOND_FACTOR)})
     _token, raw = token_issue(user=user, label=payload.label)
     # A token is a sign-in: django-axes clears the failures, Django records last_login.
     user_logged_in.send(sender=User, request=request, user=user)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 
 from chibo.accounts.scope import is_officer
 
@@ -38,7 +39,9 @@ class RequireOfficerTwoFactorMiddleware:
             return None
         # A bearer-token API call has no session user here and never reaches this point; a session one does.
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "Cần xác thực hai lớp trước khi dùng API bằng phiên đăng nhập."}, status=403)
+            return JsonResponse(
+                {"detail": _("Cần xác thực hai lớp trước khi dùng API bằng phiên đăng nhập.")}, status=403
+            )
         target = f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}"
         if request.headers.get("HX-Request"):
             return _htmx_refusal(request, target)

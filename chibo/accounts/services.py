@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,7 +35,7 @@ BACKUP_DEVICE_NAME = "Mã dự phòng"
 
 def _check_manages(actor: User | None, org: Organization, field: str = "org") -> None:
     if actor is not None and not has_perm_on(actor, org, Perm.MANAGE_ACCOUNTS):
-        raise ChiboError("Bạn không được quản lý tài khoản tại tổ chức này.", field=field)
+        raise ChiboError(_("Bạn không được quản lý tài khoản tại tổ chức này."), field=field)
 
 
 def _check_user_manageable(actor: User | None, user: User) -> None:
@@ -43,15 +44,18 @@ def _check_user_manageable(actor: User | None, user: User) -> None:
     if actor is None:
         return
     if user.pk == actor.pk:
-        raise ChiboError("Bạn không thể tự thay đổi tài khoản của chính mình ở đây.")
+        raise ChiboError(_("Bạn không thể tự thay đổi tài khoản của chính mình ở đây."))
     if user.is_superuser and not actor.is_superuser:
-        raise ChiboError("Chỉ quản trị hệ thống mới thay đổi được tài khoản này.")
+        raise ChiboError(_("Chỉ quản trị hệ thống mới thay đổi được tài khoản này."))
     current_or_future = Q(valid_to__isnull=True) | Q(valid_to__gt=today())
     for grant in RoleGrant.objects.filter(current_or_future, user=user).select_related("org"):
         if not has_perm_on(actor, grant.org, Perm.MANAGE_ACCOUNTS):
             raise ChiboError(
-                f"Tài khoản này có vai trò tại {grant.org.name}, ngoài phạm vi quản lý của bạn. "
-                "Hãy đề nghị cấp trên thực hiện."
+                _(
+                    "Tài khoản này có vai trò tại %(org)s, ngoài phạm vi quản lý của bạn. "
+                    "Hãy đề nghị cấp trên thực hiện."
+                )
+                % {"org": grant.org.name}
             )
 
 
@@ -92,20 +96,22 @@ def user_create(
     """
     username = username.strip()
     if not username:
-        raise ChiboError("Tên đăng nhập không được để trống.", field="username")
+        raise ChiboError(_("Tên đăng nhập không được để trống."), field="username")
     try:
         User.username_validator(username)
     except ValidationError:
-        raise ChiboError("Tên đăng nhập chỉ gồm chữ không dấu, số và các ký tự @ . + - _.", field="username") from None
+        raise ChiboError(
+            _("Tên đăng nhập chỉ gồm chữ không dấu, số và các ký tự @ . + - _."), field="username"
+        ) from None
     if User.objects.filter(username__iexact=username).exists():
-        raise ChiboError(f"Tên đăng nhập {username} đã có người dùng.", field="username")
+        raise ChiboError(_("Tên đăng nhập %(username)s đã có người dùng.") % {"username": username}, field="username")
     if actor is not None and (role is None or org is None):
-        raise ChiboError("Hãy chọn vai trò và tổ chức cho tài khoản mới.", field="role")
+        raise ChiboError(_("Hãy chọn vai trò và tổ chức cho tài khoản mới."), field="role")
     if member is not None:
         if actor is not None and not members_with(actor, Perm.LIST_MEMBERS).filter(pk=member.pk).exists():
-            raise ChiboError("Không tìm thấy đảng viên này trong phạm vi của bạn.", field="member")
+            raise ChiboError(_("Không tìm thấy đảng viên này trong phạm vi của bạn."), field="member")
         if User.objects.filter(member=member).exists():
-            raise ChiboError(f"Đảng viên {member.full_name} đã có tài khoản.", field="member")
+            raise ChiboError(_("Đảng viên %(member)s đã có tài khoản.") % {"member": member.full_name}, field="member")
     full_name = normalize_name(full_name or (member.full_name if member else ""))
     family, middle, given = split_full_name(full_name)
     # Django's get_full_name() is "first last"; Vietnamese order puts the family and middle names first.
@@ -142,7 +148,7 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
     Role grants stay as they were, for the history."""
     _check_user_manageable(actor, user)
     if not user.is_active:
-        raise ChiboError("Tài khoản này đã bị khóa.")
+        raise ChiboError(_("Tài khoản này đã bị khóa."))
     user.is_active = False
     with acting_as(actor):
         user.save(update_fields=["is_active"])
@@ -154,7 +160,7 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
 def user_reactivate(*, actor: User | None, user: User) -> User:
     _check_user_manageable(actor, user)
     if user.is_active:
-        raise ChiboError("Tài khoản này đang hoạt động.")
+        raise ChiboError(_("Tài khoản này đang hoạt động."))
     user.is_active = True
     with acting_as(actor):
         user.save(update_fields=["is_active"])
@@ -170,21 +176,21 @@ def role_grant(
 ) -> RoleGrant:
     """Give `user` the role at `org` (and so over its subtree) from `valid_from` (default today)."""
     if role not in Role.values:
-        raise ChiboError("Vai trò không hợp lệ.", field="role")
+        raise ChiboError(_("Vai trò không hợp lệ."), field="role")
     _check_manages(actor, org)
     if actor is not None and user.pk == actor.pk:
-        raise ChiboError("Bạn không thể tự phân quyền cho chính mình.", field="role")
+        raise ChiboError(_("Bạn không thể tự phân quyền cho chính mình."), field="role")
     if not user.is_active:
-        raise ChiboError("Tài khoản này đã bị khóa; hãy mở khóa trước khi phân quyền.")
+        raise ChiboError(_("Tài khoản này đã bị khóa; hãy mở khóa trước khi phân quyền."))
     if not org.is_active:
-        raise ChiboError(f"{org.name} đã giải thể.", field="org")
+        raise ChiboError(_("%(org)s đã giải thể.") % {"org": org.name}, field="org")
     valid_from = valid_from or today()
     if valid_from < today():
-        raise ChiboError("Ngày bắt đầu không được ở quá khứ.", field="valid_from")
+        raise ChiboError(_("Ngày bắt đầu không được ở quá khứ."), field="valid_from")
     # One open grant per user, node and role (a database constraint too); lock to serialise two admins.
     open_grants = RoleGrant.objects.select_for_update().filter(user=user, org=org, role=role, valid_to__isnull=True)
     if open_grants.exists():
-        raise ChiboError(f"Tài khoản đã có vai trò này tại {org.name}.", field="role")
+        raise ChiboError(_("Tài khoản đã có vai trò này tại %(org)s.") % {"org": org.name}, field="role")
     with acting_as(actor):
         grant = RoleGrant.objects.create(user=user, org=org, role=role, valid_from=valid_from, granted_by=actor)
     forget_grants(user)
@@ -197,12 +203,12 @@ def role_revoke(*, actor: User | None, grant: RoleGrant, valid_to: date | None =
     grant = RoleGrant.objects.select_for_update().select_related("org", "user").get(pk=grant.pk)
     _check_manages(actor, grant.org)
     if actor is not None and grant.user_id == actor.pk:
-        raise ChiboError("Bạn không thể tự thu hồi quyền của chính mình.")
+        raise ChiboError(_("Bạn không thể tự thu hồi quyền của chính mình."))
     if grant.valid_to is not None:
-        raise ChiboError("Quyền này đã được thu hồi.")
+        raise ChiboError(_("Quyền này đã được thu hồi."))
     valid_to = valid_to or today()
     if valid_to < today():
-        raise ChiboError("Không thể thu hồi quyền từ một ngày trong quá khứ.", field="valid_to")
+        raise ChiboError(_("Không thể thu hồi quyền từ một ngày trong quá khứ."), field="valid_to")
     # A grant not yet in force ends where it starts: an empty period, still on record.
     grant.valid_to = max(valid_to, grant.valid_from)
     with acting_as(actor):
@@ -221,7 +227,7 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
 @transaction.atomic
 def second_factor_start(*, user: User) -> TOTPDevice:
     """The (unconfirmed) authenticator to enrol; the same one until confirmed, so a reload shows one key."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": TOTP_DEVICE_NAME})
+    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": TOTP_DEVICE_NAME})
     return device
 
 
@@ -237,9 +243,9 @@ def _new_backup_codes(user: User) -> list[str]:
 def second_factor_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
     """Confirm the authenticator with its first code; returns the backup codes, to be shown once."""
     if device.user_id != user.pk or device.confirmed:
-        raise ChiboError("Thiết bị xác thực không hợp lệ.", field="token")
+        raise ChiboError(_("Thiết bị xác thực không hợp lệ."), field="token")
     if not device.verify_token(token):
-        raise ChiboError("Mã xác thực không đúng hoặc đã hết hạn.", field="token")
+        raise ChiboError(_("Mã xác thực không đúng hoặc đã hết hạn."), field="token")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -260,14 +266,14 @@ def second_factor_verify(*, user: User, token: str) -> TOTPDevice | StaticDevice
     else:
         device = StaticDevice.objects.filter(user=user, confirmed=True).first()
     if device is None or not device.verify_token(token):
-        raise ChiboError("Mã xác thực không đúng hoặc đã hết hạn.", field="token")
+        raise ChiboError(_("Mã xác thực không đúng hoặc đã hết hạn."), field="token")
     return device
 
 
 @transaction.atomic
 def backup_codes_regenerate(*, user: User) -> list[str]:
     if confirmed_totp_device(user) is None:
-        raise ChiboError("Bạn chưa đăng ký xác thực hai lớp.")
+        raise ChiboError(_("Bạn chưa đăng ký xác thực hai lớp."))
     codes = _new_backup_codes(user)
     _log_account_event(actor=user, user=user, what="mã dự phòng", old="", new="tạo mới")
     return codes

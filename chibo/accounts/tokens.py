@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chibo.accounts.models import ApiToken, User
 from chibo.core.errors import ChiboError
@@ -24,7 +25,7 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 def token_issue(*, user: User, label: str = "") -> tuple[ApiToken, str]:
     """A new token for `user`: the saved row and the raw token, which is shown to the caller once."""
     if not user.is_active:
-        raise ChiboError("Tài khoản đã bị khóa, không thể cấp mã truy cập.")
+        raise ChiboError(_("Tài khoản đã bị khóa, không thể cấp mã truy cập."))
     raw = ApiToken.generate()
     token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw), label=label.strip()[:100])
     return token, raw
@@ -65,7 +66,7 @@ def get_token_for_user(user: User, pk: int) -> ApiToken:
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke one of the actor's own tokens; revoking twice keeps the first time."""
     if token.user_id != actor.pk:
-        raise ChiboError("Chỉ được thu hồi mã truy cập của chính mình.")
+        raise ChiboError(_("Chỉ được thu hồi mã truy cập của chính mình."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chibo.accounts.models import RoleGrant, User
 from chibo.accounts.scope import AnyUser, Perm, get_member_for_user, orgs_with
@@ -84,7 +85,7 @@ def _display_value(field: models.Field | None, raw: Any, related: dict[tuple[typ
         except ValueError:
             return raw
     if isinstance(field, models.BooleanField):
-        return "có" if raw == "True" else "không"
+        return _("có") if raw == "True" else _("không")
     return raw
 
 

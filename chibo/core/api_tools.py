@@ -8,6 +8,7 @@ from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import LimitOffsetPagination
@@ -68,7 +69,10 @@ def parse_day(value: str | None, *, param: str = "as_of") -> date | None:
     except ValueError:
         day = None
     if day is None:
-        raise HttpError(422, f"Tham số {param} không phải ngày hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2025-07-01.")
+        raise HttpError(
+            422,
+            _("Tham số %(param)s không phải ngày hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2025-07-01.") % {"param": param},
+        )
     return day
 
 
@@ -77,11 +81,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
+        return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        detail = "Cần mã truy cập hợp lệ trong tiêu đề Authorization: Bearer <mã>."
+        detail = _("Cần mã truy cập hợp lệ trong tiêu đề Authorization: Bearer <mã>.")
         response = api.create_response(request, {"detail": detail}, status=401)
         response["WWW-Authenticate"] = "Bearer"
         return response

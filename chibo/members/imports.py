@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -123,25 +124,28 @@ def check_upload(upload: UploadedFile) -> None:
     suffix = Path(upload.name or "").suffix.lower()
     if suffix == ".xls":
         raise ChiboError(
-            "Tệp Excel 97–2003 (.xls) chưa được hỗ trợ: hãy mở tệp bằng Excel và lưu lại dạng .xlsx.", field="file"
+            _("Tệp Excel 97–2003 (.xls) chưa được hỗ trợ: hãy mở tệp bằng Excel và lưu lại dạng .xlsx."), field="file"
         )
     if suffix == ".csv":
-        raise ChiboError("Chỉ nhận tệp Excel .xlsx: hãy mở tệp CSV bằng Excel và lưu lại dạng .xlsx.", field="file")
+        raise ChiboError(_("Chỉ nhận tệp Excel .xlsx: hãy mở tệp CSV bằng Excel và lưu lại dạng .xlsx."), field="file")
     if suffix != ".xlsx":
-        raise ChiboError("Chỉ nhận tệp Excel dạng .xlsx.", field="file")
+        raise ChiboError(_("Chỉ nhận tệp Excel dạng .xlsx."), field="file")
     if not upload.size:
-        raise ChiboError("Tệp rỗng.", field="file")
+        raise ChiboError(_("Tệp rỗng."), field="file")
     limit_mb = settings.CHIBO_IMPORT_MAX_UPLOAD_MB
     if upload.size > limit_mb * 1024 * 1024:
         raise ChiboError(
-            f"Tệp quá lớn ({upload.size / 1024 / 1024:.1f} MB); giới hạn là {limit_mb} MB. Hãy chia thành nhiều tệp.",
+            _("Tệp quá lớn (%(size_mb)s MB); giới hạn là %(limit_mb)s MB. Hãy chia thành nhiều tệp.")
+            % {"size_mb": format(upload.size / 1024 / 1024, ".1f"), "limit_mb": limit_mb},
             field="file",
         )
     upload.seek(0)
     head = upload.read(4)
     upload.seek(0)
     if head != b"PK\x03\x04":  # every .xlsx is a zip archive
-        raise ChiboError("Nội dung tệp không phải bảng tính Excel .xlsx (tệp bị hỏng hoặc chỉ đổi đuôi).", field="file")
+        raise ChiboError(
+            _("Nội dung tệp không phải bảng tính Excel .xlsx (tệp bị hỏng hoặc chỉ đổi đuôi)."), field="file"
+        )
 
 
 def _open(source: Source) -> Workbook:
@@ -149,7 +153,8 @@ def _open(source: Source) -> Workbook:
         return load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ChiboError(
-            "Không đọc được tệp: tệp không phải bảng tính Excel .xlsx hợp lệ, bị hỏng hoặc có mật khẩu.", field="file"
+            _("Không đọc được tệp: tệp không phải bảng tính Excel .xlsx hợp lệ, bị hỏng hoặc có mật khẩu."),
+            field="file",
         ) from exc
 
 
@@ -165,8 +170,10 @@ def find_layout(wb: Workbook, *, has_default_org: bool) -> Layout:
                 _check_required_columns(layout, has_default_org=has_default_org)
                 return layout
     raise ChiboError(
-        "Không tìm thấy dòng tiêu đề: cần các cột Họ và tên, Giới tính, Ngày sinh, Ngày vào Đảng, Mã chi bộ "
-        "(tải tệp mẫu để xem).",
+        _(
+            "Không tìm thấy dòng tiêu đề: cần các cột Họ và tên, Giới tính, Ngày sinh, Ngày vào Đảng, "
+            "Mã chi bộ (tải tệp mẫu để xem)."
+        ),
         field="file",
     )
 
@@ -201,7 +208,8 @@ def _check_required_columns(layout: Layout, *, has_default_org: bool) -> None:
         missing.append(COLUMN_BY_FIELD["cell_code"].header)
     if missing:
         raise ChiboError(
-            f"Thiếu cột bắt buộc: {', '.join(missing)} (trang «{layout.sheet}», dòng tiêu đề {layout.header_row}).",
+            _("Thiếu cột bắt buộc: %(columns)s (trang «%(sheet)s», dòng tiêu đề %(header_row)s).")
+            % {"columns": ", ".join(missing), "sheet": layout.sheet, "header_row": layout.header_row},
             field="file",
         )
 
@@ -222,14 +230,14 @@ def inspect_upload(source: Source, *, has_default_org: bool, limit: int) -> tupl
     try:
         layout = find_layout(wb, has_default_org=has_default_org)
         counted = 0
-        for _ in _data_rows(wb, layout):
+        for _row in _data_rows(wb, layout):
             counted += 1
             if counted > limit:
                 break
     finally:
         wb.close()
     if counted == 0:
-        raise ChiboError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.", field="file")
+        raise ChiboError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."), field="file")
     return layout, counted
 
 
@@ -281,8 +289,8 @@ def read_date(value: object) -> date | None:
 
 def _date_message(text: str) -> str:
     if re.fullmatch(r"\d{4}", text):
-        return f"«{text}» chỉ có năm; cần đủ ngày, tháng, năm (dd/mm/yyyy)."
-    return f"«{text}» không phải ngày hợp lệ; ghi dạng dd/mm/yyyy."
+        return _("«%(text)s» chỉ có năm; cần đủ ngày, tháng, năm (dd/mm/yyyy).") % {"text": text}
+    return _("«%(text)s» không phải ngày hợp lệ; ghi dạng dd/mm/yyyy.") % {"text": text}
 
 
 def read_gender(value: object) -> str | None:
@@ -291,7 +299,7 @@ def read_gender(value: object) -> str | None:
         return None
     gender = _GENDERS.get(unaccent(text).strip())
     if gender is None:
-        raise BadValue(f"Giới tính «{text}» không hợp lệ; ghi Nam hoặc Nữ.")
+        raise BadValue(_("Giới tính «%(text)s» không hợp lệ; ghi Nam hoặc Nữ.") % {"text": text})
     return gender
 
 
@@ -301,7 +309,7 @@ def read_phone(value: object) -> str:
     if isinstance(value, int | float) and len(text) == 9 and not text.startswith("0"):
         text = "0" + text
     if text and not _PHONE.fullmatch(text):
-        raise BadValue(f"Số điện thoại «{text}» không hợp lệ (chỉ ghi một số).")
+        raise BadValue(_("Số điện thoại «%(text)s» không hợp lệ (chỉ ghi một số).") % {"text": text})
     return text
 
 
@@ -311,7 +319,7 @@ def read_email(value: object) -> str:
         try:
             validate_email(text)
         except ValidationError:
-            raise BadValue(f"Thư điện tử «{text}» không hợp lệ.") from None
+            raise BadValue(_("Thư điện tử «%(text)s» không hợp lệ.") % {"text": text}) from None
     return text
 
 
@@ -363,9 +371,9 @@ class _Checker:
         if not full_name:
             full_name = " ".join(cell_text(raw.get(p)) for p in NAME_PARTS if cell_text(raw.get(p)))
         if not full_name:
-            self.fail(number, "full_name", "Không được để trống.")
+            self.fail(number, "full_name", _("Không được để trống."))
         elif len(full_name.split()) < 2:
-            self.fail(number, "full_name", f"«{full_name}»: cần ghi đủ họ và tên.")
+            self.fail(number, "full_name", _("«%(full_name)s»: cần ghi đủ họ và tên.") % {"full_name": full_name})
         fields: dict[str, Any] = {}
         for name in MEMBER_FIELDS:
             value = raw.get(name)
@@ -376,7 +384,7 @@ class _Checker:
                 fields[name] = None
                 continue
             if name in REQUIRED and not fields[name]:
-                self.fail(number, name, "Không được để trống.")
+                self.fail(number, name, _("Không được để trống."))
         # The row goes on to the checks against the database even when a value was unreadable, so that
         # the report lists everything wrong with it at once.
         readable = self.report.error_count == errors_before
@@ -403,11 +411,16 @@ class _Checker:
             ok = row.readable and org is not None
             if card and card in first_row_of_card:
                 self.fail(
-                    row.number, "card_number", f"Số thẻ đảng viên {card} trùng với dòng {first_row_of_card[card]}."
+                    row.number,
+                    "card_number",
+                    _("Số thẻ đảng viên %(card)s trùng với dòng %(row)s.")
+                    % {"card": card, "row": first_row_of_card[card]},
                 )
                 ok = False
             elif card and card in cards_in_db:
-                self.fail(row.number, "card_number", f"Số thẻ đảng viên {card} đã có trong hệ thống.")
+                self.fail(
+                    row.number, "card_number", _("Số thẻ đảng viên %(card)s đã có trong hệ thống.") % {"card": card}
+                )
                 ok = False
             elif card:
                 first_row_of_card[card] = row.number
@@ -418,14 +431,16 @@ class _Checker:
                     self.fail(
                         row.number,
                         "full_name",
-                        f"Trùng với dòng {first_row_of_person[person]} (cùng họ tên, ngày sinh, chi bộ).",
+                        _("Trùng với dòng %(row)s (cùng họ tên, ngày sinh, chi bộ).")
+                        % {"row": first_row_of_person[person]},
                     )
                     ok = False
                 elif person in people_in_db:
                     self.fail(
                         row.number,
                         "full_name",
-                        f"Đã có đảng viên {person[1]} sinh ngày {person[2]:%d/%m/%Y} trong chi bộ này.",
+                        _("Đã có đảng viên %(name)s sinh ngày %(birth_date)s trong chi bộ này.")
+                        % {"name": person[1], "birth_date": format(person[2], "%d/%m/%Y")},
                     )
                     ok = False
                 else:
@@ -453,14 +468,24 @@ class _Checker:
                 self.fail(
                     row.number,
                     "cell_code",
-                    f"Không có chi bộ mã «{row.cell_code}» trong phạm vi bạn được nhập đảng viên.",
+                    _("Không có chi bộ mã «%(cell_code)s» trong phạm vi bạn được nhập đảng viên.")
+                    % {"cell_code": row.cell_code},
                 )
                 return None
             if not org.is_cell:
-                self.fail(row.number, "cell_code", f"Mã «{row.cell_code}» là của {org.name}, không phải một chi bộ.")
+                self.fail(
+                    row.number,
+                    "cell_code",
+                    _("Mã «%(cell_code)s» là của %(org)s, không phải một chi bộ.")
+                    % {"cell_code": row.cell_code, "org": org.name},
+                )
                 return None
             if not org.is_active:
-                self.fail(row.number, "cell_code", f"{org.name} (mã {row.cell_code}) đã giải thể.")
+                self.fail(
+                    row.number,
+                    "cell_code",
+                    _("%(org)s (mã %(cell_code)s) đã giải thể.") % {"org": org.name, "cell_code": row.cell_code},
+                )
                 return None
             return org
         if row.cell_name:
@@ -468,14 +493,21 @@ class _Checker:
             if len(found) == 1:
                 return found[0]
             if not found:
-                message = f"Không có chi bộ tên «{row.cell_name}» trong phạm vi bạn được nhập; hãy ghi mã chi bộ."
+                message = _("Không có chi bộ tên «%(name)s» trong phạm vi bạn được nhập; hãy ghi mã chi bộ.") % {
+                    "name": row.cell_name
+                }
             else:
-                message = f"Có {len(found)} chi bộ tên «{row.cell_name}»; hãy ghi mã chi bộ."
+                message = _("Có %(count)s chi bộ tên «%(name)s»; hãy ghi mã chi bộ.") % {
+                    "count": len(found),
+                    "name": row.cell_name,
+                }
             self.fail(row.number, "cell_name", message)
             return None
         if self.default_org is not None:
             return self.default_org
-        self.fail(row.number, "cell_code" if "cell_code" in self.layout.positions else "cell_name", "Thiếu mã chi bộ.")
+        self.fail(
+            row.number, "cell_code" if "cell_code" in self.layout.positions else "cell_name", _("Thiếu mã chi bộ.")
+        )
         return None
 
     def _fits_columns(self, number: int, member: Member) -> bool:
@@ -487,8 +519,13 @@ class _Checker:
             value = getattr(member, f.attname) or ""
             if len(value) > f.max_length:
                 name = f.name if f.name in MEMBER_FIELDS else "full_name"
-                label = str(f.verbose_name) if f.name in MEMBER_FIELDS else "Họ và tên"
-                self.fail(number, name, f"{label[:1].upper()}{label[1:]} dài quá {f.max_length} ký tự.")
+                label = str(f.verbose_name) if f.name in MEMBER_FIELDS else _("Họ và tên")
+                self.fail(
+                    number,
+                    name,
+                    _("%(label)s dài quá %(max_length)s ký tự.")
+                    % {"label": label[:1].upper() + label[1:], "max_length": f.max_length},
+                )
                 fits = False
         return fits
 
@@ -565,7 +602,7 @@ def import_members(
     finally:
         wb.close()
     if report.rows == 0:
-        report.add(None, "", "", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        report.add(None, "", "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
         return report.finish()
     members = checker.build()
     report.valid = len(members)
@@ -581,7 +618,7 @@ def import_members(
             None,
             COLUMN_BY_FIELD["card_number"].header,
             "",
-            "Một số thẻ đảng viên vừa được nhập ở nơi khác; hãy kiểm tra lại tệp.",
+            _("Một số thẻ đảng viên vừa được nhập ở nơi khác; hãy kiểm tra lại tệp."),
         )
     return report.finish()
 
@@ -598,11 +635,11 @@ def _insert(members: list[Member]) -> int:
 
 def _check_default_org(actor: User, org: Organization) -> None:
     if not has_perm_on(actor, org, Perm.EDIT_MEMBERS):
-        raise ChiboError("Bạn không có quyền nhập đảng viên vào chi bộ này.", field="default_org")
+        raise ChiboError(_("Bạn không có quyền nhập đảng viên vào chi bộ này."), field="default_org")
     if not org.is_cell:
-        raise ChiboError(f"{org.name} không phải một chi bộ.", field="default_org")
+        raise ChiboError(_("%(org)s không phải một chi bộ.") % {"org": org.name}, field="default_org")
     if not org.is_active:
-        raise ChiboError(f"{org.name} đã giải thể.", field="default_org")
+        raise ChiboError(_("%(org)s đã giải thể.") % {"org": org.name}, field="default_org")
 
 
 # --- Import jobs ------------------------------------------------------------------------------------
@@ -711,9 +748,9 @@ def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """Turn a dry run that passed into the import itself; the file is checked again before inserting."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.created_by_id != actor.pk:
-        raise ChiboError("Chỉ người tải tệp lên mới nhập được.")
+        raise ChiboError(_("Chỉ người tải tệp lên mới nhập được."))
     if not job.dry_run or job.status != ImportJob.Status.CHECKED:
-        raise ChiboError("Chỉ nhập được một lần chạy thử hợp lệ chưa nhập.")
+        raise ChiboError(_("Chỉ nhập được một lần chạy thử hợp lệ chưa nhập."))
     job.dry_run = False
     job.status = ImportJob.Status.PENDING
     job.rows_checked = 0

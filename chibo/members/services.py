@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.dates import today
@@ -30,15 +31,15 @@ def validate_member_fields(fields: dict[str, Any]) -> None:
     """Rules that hold for every member, whichever way it arrives (form, API, import)."""
     birth, joined, official = fields.get("birth_date"), fields.get("joined_on"), fields.get("official_on")
     if birth and birth > today():
-        raise ChiboError("Ngày sinh không được ở tương lai.", field="birth_date")
+        raise ChiboError(_("Ngày sinh không được ở tương lai."), field="birth_date")
     if birth and joined and (joined.year - birth.year) < 18:
-        raise ChiboError("Ngày vào Đảng phải khi đã đủ 18 tuổi.", field="joined_on")
+        raise ChiboError(_("Ngày vào Đảng phải khi đã đủ 18 tuổi."), field="joined_on")
     if joined and joined > today():
-        raise ChiboError("Ngày vào Đảng không được ở tương lai.", field="joined_on")
+        raise ChiboError(_("Ngày vào Đảng không được ở tương lai."), field="joined_on")
     if official and joined and official < joined:
-        raise ChiboError("Ngày chính thức không được trước ngày vào Đảng.", field="official_on")
+        raise ChiboError(_("Ngày chính thức không được trước ngày vào Đảng."), field="official_on")
     if official and official > today():
-        raise ChiboError("Ngày chính thức không được ở tương lai.", field="official_on")
+        raise ChiboError(_("Ngày chính thức không được ở tương lai."), field="official_on")
 
 
 def _status_for(official_on: date | None) -> str:
@@ -52,14 +53,17 @@ def _check_card_unique(card_number: str | None, exclude_pk: int | None = None) -
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ChiboError(f"Số thẻ đảng viên {card_number} đã có trong hệ thống.", field="card_number")
+        raise ChiboError(
+            _("Số thẻ đảng viên %(card_number)s đã có trong hệ thống.") % {"card_number": card_number},
+            field="card_number",
+        )
 
 
 def _check_cell(org: Organization) -> None:
     if not org.is_cell:
-        raise ChiboError("Đảng viên phải sinh hoạt tại một chi bộ.", field="org")
+        raise ChiboError(_("Đảng viên phải sinh hoạt tại một chi bộ."), field="org")
     if not org.is_active:
-        raise ChiboError(f"{org.name} đã giải thể.", field="org")
+        raise ChiboError(_("%(org)s đã giải thể.") % {"org": org.name}, field="org")
 
 
 def build_member(*, full_name: str, org: Organization, **fields: Any) -> Member:
@@ -77,7 +81,7 @@ def member_create(
 ) -> Member:
     """Put a new member on a cell's roll from `roll_started_on` (default: the day they joined)."""
     if not full_name.strip():
-        raise ChiboError("Họ và tên không được để trống.", field="full_name")
+        raise ChiboError(_("Họ và tên không được để trống."), field="full_name")
     _check_cell(org)
     validate_member_fields(fields)
     _check_card_unique(fields.get("card_number"))
@@ -85,7 +89,7 @@ def member_create(
     try:
         member.save()
     except IntegrityError as exc:  # a concurrent insert of the same card number
-        raise ChiboError("Số thẻ đảng viên đã có trong hệ thống.", field="card_number") from exc
+        raise ChiboError(_("Số thẻ đảng viên đã có trong hệ thống."), field="card_number") from exc
     Membership.objects.create(member=member, org=org, started_on=roll_started_on or member.joined_on)
     return member
 
@@ -105,7 +109,7 @@ def member_update(*, actor: User | None, member: Member, full_name: str | None =
         setattr(member, name, value)
     if full_name is not None:
         if not full_name.strip():
-            raise ChiboError("Họ và tên không được để trống.", field="full_name")
+            raise ChiboError(_("Họ và tên không được để trống."), field="full_name")
         member.set_name(full_name)
     member.refresh_search_text()
     member.status = _status_for(member.official_on)
@@ -126,17 +130,18 @@ def member_transfer(
     """Chuyển sinh hoạt đảng: officially (the roll moves) or temporarily (a stay beside the roll)."""
     _check_cell(to_org)
     if not member.is_active:
-        raise ChiboError("Đảng viên này không còn trong danh sách.")
+        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
     if effective_on > today():
-        raise ChiboError("Ngày chuyển không được ở tương lai.", field="effective_on")
+        raise ChiboError(_("Ngày chuyển không được ở tương lai."), field="effective_on")
     if kind == Membership.Kind.TEMPORARY:
         if to_org.pk == member.org_id:
-            raise ChiboError("Không thể sinh hoạt tạm thời tại chính chi bộ của mình.", field="to_org")
+            raise ChiboError(_("Không thể sinh hoạt tạm thời tại chính chi bộ của mình."), field="to_org")
         stays = Membership.objects.select_for_update().filter(member=member, kind=kind, ended_on__isnull=True)
         latest = stays.order_by("-started_on").first()
         if latest is not None and effective_on <= latest.started_on:
             raise ChiboError(
-                f"Ngày chuyển phải sau ngày {latest.started_on:%d/%m/%Y} (ngày bắt đầu sinh hoạt tạm thời hiện tại).",
+                _("Ngày chuyển phải sau ngày %(started_on)s (ngày bắt đầu sinh hoạt tạm thời hiện tại).")
+                % {"started_on": format(latest.started_on, "%d/%m/%Y")},
                 field="effective_on",
             )
         stays.update(ended_on=effective_on)
@@ -145,10 +150,11 @@ def member_transfer(
         member=member, kind=Membership.Kind.OFFICIAL, ended_on__isnull=True
     )
     if current.org_id == to_org.pk:
-        raise ChiboError("Đảng viên đang sinh hoạt tại chi bộ này.", field="to_org")
+        raise ChiboError(_("Đảng viên đang sinh hoạt tại chi bộ này."), field="to_org")
     if effective_on <= current.started_on:
         raise ChiboError(
-            f"Ngày chuyển phải sau ngày {current.started_on:%d/%m/%Y} (ngày bắt đầu sinh hoạt tại chi bộ hiện tại).",
+            _("Ngày chuyển phải sau ngày %(started_on)s (ngày bắt đầu sinh hoạt tại chi bộ hiện tại).")
+            % {"started_on": format(current.started_on, "%d/%m/%Y")},
             field="effective_on",
         )
     current.ended_on = effective_on
@@ -174,16 +180,16 @@ def member_exempt(
     wants_notices: bool = False,
 ) -> Exemption:
     if not member.is_active:
-        raise ChiboError("Đảng viên này không còn trong danh sách.")
+        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
     if ended_on is not None and ended_on <= started_on:
-        raise ChiboError("Ngày kết thúc phải sau ngày bắt đầu.", field="ended_on")
+        raise ChiboError(_("Ngày kết thúc phải sau ngày bắt đầu."), field="ended_on")
     if reason == Exemption.Reason.WORKING_FAR:
         # DOMAIN.md: a temporary exemption for members working far away lasts under 12 months.
         if ended_on is None or (ended_on - started_on).days > 365:
-            raise ChiboError("Tạm miễn vì đi làm ăn xa phải có ngày kết thúc, dưới 12 tháng.", field="ended_on")
+            raise ChiboError(_("Tạm miễn vì đi làm ăn xa phải có ngày kết thúc, dưới 12 tháng."), field="ended_on")
     overlapping = member.exemptions.filter(started_on__lt=ended_on or date.max).exclude(ended_on__lte=started_on)
     if overlapping.exists():
-        raise ChiboError("Đảng viên đã được miễn sinh hoạt trong khoảng thời gian này.", field="started_on")
+        raise ChiboError(_("Đảng viên đã được miễn sinh hoạt trong khoảng thời gian này."), field="started_on")
     return Exemption.objects.create(
         member=member,
         reason=reason,
@@ -199,7 +205,7 @@ def member_exempt(
 def member_end_exemption(*, actor: User | None, exemption: Exemption, ended_on: date) -> Exemption:
     """The cell reverses an exemption (the member is well again, or back home)."""
     if ended_on <= exemption.started_on:
-        raise ChiboError("Ngày kết thúc phải sau ngày bắt đầu miễn.", field="ended_on")
+        raise ChiboError(_("Ngày kết thúc phải sau ngày bắt đầu miễn."), field="ended_on")
     exemption.ended_on = ended_on
     exemption.save(update_fields=["ended_on"])
     return exemption
@@ -209,18 +215,18 @@ def member_end_exemption(*, actor: User | None, exemption: Exemption, ended_on: 
 def position_assign(*, actor: User | None, member: Member, title: str, started_on: date) -> Position:
     """Give a member a position in their cell; a secretary or deputy replaces the previous holder."""
     if not member.is_active:
-        raise ChiboError("Đảng viên này không còn trong danh sách.")
+        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
     if started_on > today():
-        raise ChiboError("Ngày bắt đầu không được ở tương lai.", field="started_on")
+        raise ChiboError(_("Ngày bắt đầu không được ở tương lai."), field="started_on")
     if Position.objects.filter(member=member, org=member.org, title=title, ended_on__isnull=True).exists():
-        raise ChiboError("Đảng viên đang giữ chức vụ này.", field="title")
+        raise ChiboError(_("Đảng viên đang giữ chức vụ này."), field="title")
     if title in (Position.Title.SECRETARY, Position.Title.DEPUTY):
         holders = Position.objects.select_for_update().filter(org=member.org, title=title, ended_on__isnull=True)
         for holder in holders.exclude(member=member).select_related("member"):
             if started_on <= holder.started_on:
                 raise ChiboError(
-                    f"{holder.member.full_name} giữ chức vụ này từ {holder.started_on:%d/%m/%Y}; "
-                    "ngày bắt đầu phải sau ngày đó.",
+                    _("%(member)s giữ chức vụ này từ %(started_on)s; ngày bắt đầu phải sau ngày đó.")
+                    % {"member": holder.member.full_name, "started_on": format(holder.started_on, "%d/%m/%Y")},
                     field="started_on",
                 )
         holders.exclude(member=member).update(ended_on=started_on)
@@ -231,17 +237,18 @@ def position_assign(*, actor: User | None, member: Member, title: str, started_o
 def member_leave(*, actor: User | None, member: Member, left_on: date, reason: str) -> Member:
     """Take a member off the roll (moved out of the system, deceased, removed); the history stays."""
     if not member.is_active:
-        raise ChiboError("Đảng viên này đã ra khỏi danh sách.")
+        raise ChiboError(_("Đảng viên này đã ra khỏi danh sách."))
     if reason not in Member.LeftReason.values:
-        raise ChiboError("Chọn lý do.", field="reason")
+        raise ChiboError(_("Chọn lý do."), field="reason")
     if left_on > today():
-        raise ChiboError("Ngày ra khỏi danh sách không được ở tương lai.", field="left_on")
+        raise ChiboError(_("Ngày ra khỏi danh sách không được ở tương lai."), field="left_on")
     open_rolls = Membership.objects.select_for_update().filter(member=member, ended_on__isnull=True)
     open_positions = Position.objects.filter(member=member, ended_on__isnull=True)
     starts = [*open_rolls.values_list("started_on", flat=True), *open_positions.values_list("started_on", flat=True)]
     if starts and left_on <= max(starts):
         raise ChiboError(
-            f"Ngày ra khỏi danh sách phải sau ngày {max(starts):%d/%m/%Y} (lần thay đổi sinh hoạt, chức vụ gần nhất).",
+            _("Ngày ra khỏi danh sách phải sau ngày %(starts)s (lần thay đổi sinh hoạt, chức vụ gần nhất).")
+            % {"starts": format(max(starts), "%d/%m/%Y")},
             field="left_on",
         )
     open_rolls.update(ended_on=left_on)

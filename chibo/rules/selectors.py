@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chibo.organizations.models import Organization
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
@@ -151,7 +153,7 @@ def _display(version: RuleSetVersion, name: str) -> str:
     if display is not None:
         return str(display())
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return _("Có") if value else _("Không")
     if isinstance(value, time):
         return f"{value:%H:%M}"
     if name == "scoring" and isinstance(value, dict):
@@ -162,21 +164,21 @@ def _display(version: RuleSetVersion, name: str) -> str:
 
 
 SCORING_WORDS = {
-    "preparation": "chuẩn bị",
-    "attendance": "dự họp",
-    "conduct": "tiến hành",
-    "closing": "kết thúc",
-    "good": "Tốt",
-    "fair": "Khá",
-    "average": "Trung bình",
+    "preparation": gettext_noop("chuẩn bị"),
+    "attendance": gettext_noop("dự họp"),
+    "conduct": gettext_noop("tiến hành"),
+    "closing": gettext_noop("kết thúc"),
+    "good": gettext_noop("Tốt"),
+    "fair": gettext_noop("Khá"),
+    "average": gettext_noop("Trung bình"),
 }
 
 
 def _scoring_display(scoring: dict) -> str:
     """ "Trọng số: chuẩn bị 15, …; mức: Tốt ≥ 90, …" rather than raw JSON, for the officer's page."""
     try:
-        weights = ", ".join(f"{SCORING_WORDS.get(k, k)} {v}" for k, v in scoring["weights"].items())
-        levels = ", ".join(f"{SCORING_WORDS.get(k, k)} ≥ {v}" for k, v in scoring["levels"].items())
+        weights = ", ".join(f"{_(SCORING_WORDS.get(k, k))} {v}" for k, v in scoring["weights"].items())
+        levels = ", ".join(f"{_(SCORING_WORDS.get(k, k))} ≥ {v}" for k, v in scoring["levels"].items())
     except (KeyError, AttributeError):
         return json.dumps(scoring, ensure_ascii=False)
-    return f"Trọng số: {weights}; mức: {levels}"
+    return _("Trọng số: %(weights)s; mức: %(levels)s") % {"weights": weights, "levels": levels}

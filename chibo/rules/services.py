@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
@@ -35,39 +36,42 @@ def _check_range(values: dict[str, Any], name: str, low: int, high: int, message
 
 def _check_scoring(scoring: Any) -> None:
     if not isinstance(scoring, dict):
-        raise ChiboError("Cách chấm điểm phải là một đối tượng JSON.", field="scoring")
+        raise ChiboError(_("Cách chấm điểm phải là một đối tượng JSON."), field="scoring")
     weights = scoring.get("weights")
     if not isinstance(weights, dict) or not weights:
-        raise ChiboError("Cách chấm điểm phải có trọng số (weights) cho từng nhóm tiêu chí.", field="scoring")
+        raise ChiboError(_("Cách chấm điểm phải có trọng số (weights) cho từng nhóm tiêu chí."), field="scoring")
     if any(not isinstance(w, int) or isinstance(w, bool) or w < 0 for w in weights.values()):
-        raise ChiboError("Trọng số chấm điểm phải là số nguyên không âm.", field="scoring")
+        raise ChiboError(_("Trọng số chấm điểm phải là số nguyên không âm."), field="scoring")
     if sum(weights.values()) != 100:
-        raise ChiboError(f"Tổng trọng số chấm điểm phải bằng 100 (hiện là {sum(weights.values())}).", field="scoring")
+        raise ChiboError(
+            _("Tổng trọng số chấm điểm phải bằng 100 (hiện là %(total)s).") % {"total": sum(weights.values())},
+            field="scoring",
+        )
     levels = scoring.get("levels")
     if not isinstance(levels, dict) or set(levels) != set(LEVEL_KEYS):
-        raise ChiboError("Mức xếp loại (levels) phải có đủ good, fair, average.", field="scoring")
+        raise ChiboError(_("Mức xếp loại (levels) phải có đủ good, fair, average."), field="scoring")
     cuts = [levels[k] for k in LEVEL_KEYS]
     if any(not isinstance(c, int) or isinstance(c, bool) or not 0 < c <= 100 for c in cuts):
-        raise ChiboError("Điểm của mỗi mức xếp loại phải từ 1 đến 100.", field="scoring")
+        raise ChiboError(_("Điểm của mỗi mức xếp loại phải từ 1 đến 100."), field="scoring")
     if not cuts[0] > cuts[1] > cuts[2]:
-        raise ChiboError("Mức Tốt phải cao hơn mức Khá, mức Khá cao hơn mức Trung bình.", field="scoring")
+        raise ChiboError(_("Mức Tốt phải cao hơn mức Khá, mức Khá cao hơn mức Trung bình."), field="scoring")
     good_year = scoring.get("good_year", {})
     if not isinstance(good_year, dict):
-        raise ChiboError("Điều kiện năm tốt (good_year) phải là một đối tượng JSON.", field="scoring")
+        raise ChiboError(_("Điều kiện năm tốt (good_year) phải là một đối tượng JSON."), field="scoring")
     min_good = good_year.get("min_good_meetings", 0)
     if not isinstance(min_good, int) or not 0 <= min_good <= 12:
-        raise ChiboError("Số buổi đạt mức Tốt trong năm phải từ 0 đến 12.", field="scoring")
+        raise ChiboError(_("Số buổi đạt mức Tốt trong năm phải từ 0 đến 12."), field="scoring")
     if good_year.get("min_level_each", "fair") not in LEVEL_KEYS:
-        raise ChiboError("Mức tối thiểu của mỗi buổi phải là good, fair hoặc average.", field="scoring")
+        raise ChiboError(_("Mức tối thiểu của mỗi buổi phải là good, fair hoặc average."), field="scoring")
 
 
 def validate_rules(values: dict[str, Any]) -> None:
     """The bounds every version must respect, whichever way it arrives (page, API, command)."""
     _check_range(values, "meeting_day", 1, 28, "Ngày sinh hoạt cố định phải từ ngày 1 đến ngày 28.")
     if values["holiday_shift"] not in RuleSetVersion.HolidayShift.values:
-        raise ChiboError("Cách dời ngày khi trùng ngày nghỉ không hợp lệ.", field="holiday_shift")
+        raise ChiboError(_("Cách dời ngày khi trùng ngày nghỉ không hợp lệ."), field="holiday_shift")
     if values["vote_pass_rule"] not in RuleSetVersion.VotePassRule.values:
-        raise ChiboError("Điều kiện thông qua nghị quyết không hợp lệ.", field="vote_pass_rule")
+        raise ChiboError(_("Điều kiện thông qua nghị quyết không hợp lệ."), field="vote_pass_rule")
     _check_range(values, "min_duration_minutes", 30, 480, "Thời lượng tối thiểu phải từ 30 đến 480 phút.")
     _check_range(
         values,
@@ -78,7 +82,7 @@ def validate_rules(values: dict[str, Any]) -> None:
     )
     if values["min_duration_thematic_minutes"] < values["min_duration_minutes"]:
         raise ChiboError(
-            "Thời lượng khi kết hợp chuyên đề không được ít hơn thời lượng tối thiểu của buổi thường kỳ.",
+            _("Thời lượng khi kết hợp chuyên đề không được ít hơn thời lượng tối thiểu của buổi thường kỳ."),
             field="min_duration_thematic_minutes",
         )
     _check_range(values, "attendance_threshold_pct", 1, 100, "Tỷ lệ dự họp tối thiểu phải từ 1% đến 100%.")
@@ -111,20 +115,20 @@ def ruleset_create_version(
     if unknown:
         raise ValueError(f"not rule settings: {sorted(unknown)}")
     if effective_from is None:
-        raise ChiboError("Hãy nhập ngày hiệu lực.", field="effective_from")
+        raise ChiboError(_("Hãy nhập ngày hiệu lực."), field="effective_from")
     if org is not None:
         # The row lock serialises version numbering at this node.
         org = Organization.objects.select_for_update().get(pk=org.pk)
         if not org.is_active:
-            raise ChiboError(f"{org.name} đã giải thể, không thể đặt quy định mới.")
+            raise ChiboError(_("%(org)s đã giải thể, không thể đặt quy định mới.") % {"org": org.name})
     base = ruleset_for(org, effective_from) if org is not None else _default_in_force(effective_from)
     merged = {name: getattr(base, name) for name in RULE_FIELDS} | values
     validate_rules(merged)
     latest = RuleSetVersion.objects.filter(org=org).order_by("-version").first()
     if latest is not None and effective_from < latest.effective_from:
         raise ChiboError(
-            f"Ngày hiệu lực phải từ ngày {latest.effective_from:%d/%m/%Y} "
-            f"(ngày hiệu lực của phiên bản {latest.version}) trở đi.",
+            _("Ngày hiệu lực phải từ ngày %(effective_from)s (ngày hiệu lực của phiên bản %(version)s) trở đi.")
+            % {"effective_from": format(latest.effective_from, "%d/%m/%Y"), "version": latest.version},
             field="effective_from",
         )
     try:
@@ -138,7 +142,7 @@ def ruleset_create_version(
                 **merged,
             )
     except IntegrityError as exc:  # the default (org NULL) has no row to lock
-        raise ChiboError("Vừa có người tạo phiên bản khác, hãy thử lại.") from exc
+        raise ChiboError(_("Vừa có người tạo phiên bản khác, hãy thử lại.")) from exc
     _repoint_planned_meetings(org, effective_from)
     return version
 

@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -51,9 +52,9 @@ def calendar(
     start = parse_day(date_from, param="date_from") or month_start(today())
     end = parse_day(date_to, param="date_to") or next_month(start) - timedelta(days=1)
     if end < start:
-        raise HttpError(422, "date_to phải từ date_from trở đi.")
+        raise HttpError(422, _("date_to phải từ date_from trở đi."))
     if (end - start).days >= MAX_RANGE_DAYS:
-        raise HttpError(422, f"Khoảng thời gian tối đa {MAX_RANGE_DAYS} ngày.")
+        raise HttpError(422, _("Khoảng thời gian tối đa %(days)s ngày.") % {"days": MAX_RANGE_DAYS})
     meetings = meetings_with(request.user, Perm.VIEW_ORG).filter(scheduled_date__gte=start, scheduled_date__lte=end)
     if org is not None:
         node = get_org_for_user(request.user, org, Perm.VIEW_ORG)

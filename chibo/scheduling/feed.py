@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from chibo.meetings.models import Meeting
@@ -20,7 +21,7 @@ def meetings_ical(meetings: list[Meeting], *, host: str) -> bytes:
     cal.add("prodid", "-//Chi bo so//Lich sinh hoat chi bo//VI")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "Lịch sinh hoạt chi bộ")
+    cal.add("x-wr-calname", _("Lịch sinh hoạt chi bộ"))
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     stamp = timezone.now()
     for m in meetings:
@@ -35,8 +36,8 @@ def meetings_ical(meetings: list[Meeting], *, host: str) -> bytes:
             event.add("location", m.place)
         details = [
             m.title,
-            m.thematic_topic and f"Chủ đề: {m.thematic_topic}",
-            m.cancelled_reason and f"Lý do hủy: {m.cancelled_reason}",
+            m.thematic_topic and _("Chủ đề: %(topic)s") % {"topic": m.thematic_topic},
+            m.cancelled_reason and _("Lý do hủy: %(reason)s") % {"reason": m.cancelled_reason},
         ]
         description = "\n".join(d for d in details if d)
         if description:

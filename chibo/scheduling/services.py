@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
@@ -34,17 +35,23 @@ def _is_upcoming(meeting: Meeting) -> bool:
 
 def _check_cell_on(org: Organization, day: date) -> None:
     if not org.is_cell:
-        raise ChiboError("Buổi sinh hoạt phải thuộc một chi bộ.", field="org")
+        raise ChiboError(_("Buổi sinh hoạt phải thuộc một chi bộ."), field="org")
     if not org.existed_on(day):
-        raise ChiboError(f"{org.name} không hoạt động vào ngày {day:%d/%m/%Y}.", field="scheduled_date")
+        raise ChiboError(
+            _("%(org)s không hoạt động vào ngày %(day)s.") % {"org": org.name, "day": format(day, "%d/%m/%Y")},
+            field="scheduled_date",
+        )
 
 
 def _check_regular_near_period(period: date, day: date) -> None:
     """A regular meeting may move a little across the month's edge (a holiday shift), not further."""
     if not period - timedelta(days=15) <= day < next_month(period) + timedelta(days=15):
         raise ChiboError(
-            f"Buổi sinh hoạt thường kỳ tháng {period:%m/%Y} phải họp trong tháng đó "
-            "hoặc được dời sang không quá nửa tháng.",
+            _(
+                "Buổi sinh hoạt thường kỳ tháng %(period)s phải họp trong tháng đó "
+                "hoặc được dời sang không quá nửa tháng."
+            )
+            % {"period": format(period, "%m/%Y")},
             field="scheduled_date",
         )
 
@@ -64,16 +71,20 @@ def _plan(
     with_thematic: bool = False,
 ) -> Meeting:
     if kind not in Kind.values:
-        raise ChiboError("Loại buổi sinh hoạt không hợp lệ.", field="kind")
+        raise ChiboError(_("Loại buổi sinh hoạt không hợp lệ."), field="kind")
     _check_cell_on(org, scheduled_date)
     if (kind == Kind.THEMATIC or with_thematic) and not thematic_topic.strip():
-        raise ChiboError("Hãy nhập chủ đề sinh hoạt chuyên đề.", field="thematic_topic")
+        raise ChiboError(_("Hãy nhập chủ đề sinh hoạt chuyên đề."), field="thematic_topic")
     if kind == Kind.REGULAR:
         period = month_start(period or scheduled_date)
         _check_regular_near_period(period, scheduled_date)
         taken = Meeting.objects.filter(org=org, kind=Kind.REGULAR, period=period).exclude(status=Status.CANCELLED)
         if taken.exists():
-            raise ChiboError(f"{org.name} đã có buổi sinh hoạt thường kỳ tháng {period:%m/%Y}.", field="scheduled_date")
+            raise ChiboError(
+                _("%(org)s đã có buổi sinh hoạt thường kỳ tháng %(period)s.")
+                % {"org": org.name, "period": format(period, "%m/%Y")},
+                field="scheduled_date",
+            )
     else:
         # Thematic and extraordinary meetings belong to the month they are held in.
         period, with_thematic = None, False
@@ -94,7 +105,9 @@ def _plan(
         with transaction.atomic():
             meeting.save()
     except IntegrityError as exc:  # a concurrent plan of the same month's regular meeting
-        raise ChiboError(f"{org.name} đã có buổi sinh hoạt thường kỳ tháng này.", field="scheduled_date") from exc
+        raise ChiboError(
+            _("%(org)s đã có buổi sinh hoạt thường kỳ tháng này.") % {"org": org.name}, field="scheduled_date"
+        ) from exc
     return meeting
 
 
@@ -141,7 +154,7 @@ def _months(year: int, months: int | Iterable[int] | None) -> list[date]:
     else:
         numbers = sorted(set(months))
     if not 2000 <= year <= 2100 or any(not 1 <= m <= 12 for m in numbers):
-        raise ChiboError("Tháng hoặc năm không hợp lệ.", field="month")
+        raise ChiboError(_("Tháng hoặc năm không hợp lệ."), field="month")
     return [date(year, m, 1) for m in numbers]
 
 
@@ -198,14 +211,17 @@ def regular_meetings_generate(
 def _get_locked_planned(meeting: Meeting) -> Meeting:
     locked = Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
     if locked.status != Status.PLANNED:
-        raise ChiboError(f"Buổi sinh hoạt đang ở trạng thái “{locked.get_status_display()}”, không thể thay đổi lịch.")
+        raise ChiboError(
+            _("Buổi sinh hoạt đang ở trạng thái “%(locked)s”, không thể thay đổi lịch.")
+            % {"locked": locked.get_status_display()}
+        )
     return locked
 
 
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ChiboError("Hãy nêu lý do.", field="reason")
+        raise ChiboError(_("Hãy nêu lý do."), field="reason")
     return reason[:255]
 
 
@@ -225,7 +241,7 @@ def meeting_reschedule(
     reason = _clean_reason(reason)
     place = (place or "").strip()
     if (scheduled_date, scheduled_time, place) == (locked.scheduled_date, locked.scheduled_time, locked.place):
-        raise ChiboError("Ngày, giờ và địa điểm không thay đổi.", field="scheduled_date")
+        raise ChiboError(_("Ngày, giờ và địa điểm không thay đổi."), field="scheduled_date")
     _check_cell_on(locked.org, scheduled_date)
     if locked.kind == Kind.REGULAR:
         assert locked.period is not None
@@ -283,13 +299,13 @@ def guest_invite(
 ) -> MeetingGuest:
     """Invite a guest; if the meeting's invitation has gone out, the guest gets theirs after commit."""
     if meeting.status != Status.PLANNED:
-        raise ChiboError("Chỉ mời khách cho buổi sinh hoạt chưa diễn ra.")
+        raise ChiboError(_("Chỉ mời khách cho buổi sinh hoạt chưa diễn ra."))
     name = (name or "").strip()
     if not name:
-        raise ChiboError("Hãy nhập họ và tên khách mời.", field="name")
+        raise ChiboError(_("Hãy nhập họ và tên khách mời."), field="name")
     email, phone = (email or "").strip(), (phone or "").strip()
     if not (email or phone or user):
-        raise ChiboError("Hãy nhập thư điện tử hoặc số điện thoại để gửi giấy mời.", field="email")
+        raise ChiboError(_("Hãy nhập thư điện tử hoặc số điện thoại để gửi giấy mời."), field="email")
     guest = MeetingGuest.objects.create(
         meeting=meeting,
         name=name,
@@ -307,7 +323,7 @@ def guest_invite(
 @transaction.atomic
 def guest_remove(*, actor: User | None, guest: MeetingGuest) -> None:
     if guest.meeting.status != Status.PLANNED:
-        raise ChiboError("Chỉ sửa danh sách khách mời của buổi sinh hoạt chưa diễn ra.")
+        raise ChiboError(_("Chỉ sửa danh sách khách mời của buổi sinh hoạt chưa diễn ra."))
     guest.delete()
 
 
