@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 
 from chibo.core.errors import ChiboError
+from chibo.documents import compose
+from chibo.documents import services as document_services
 from chibo.meetings.models import Attendance
 from chibo.tasks import selectors, services
 from chibo.tasks.models import ProgressReport, ReviewAmendment, Task, TaskAssignment, TaskReminder, TaskReview
@@ -352,6 +354,12 @@ def test_the_minutes_print_the_review_and_the_resolution_its_tasks(cell: Cell) -
         "Lập danh sách hộ nghèo (chuyển tiếp từ kỳ trước): đồng chí Nguyễn Thị Thường; hạn hoàn thành 25/05/2025."
     ]
     assert selectors.minutes_review_lines(april) == []
+
+    # The composed minutes carry the review in their discussion; the resolution, its tasks as clauses.
+    minutes = document_services.document_compose(actor=None, meeting=may, kind="minutes")
+    assert lines[0] in minutes.sections["discussion"]
+    resolution_clauses = compose.resolution_clauses(may)
+    assert resolution_clauses[-1].startswith("Lập danh sách hộ nghèo (chuyển tiếp từ kỳ trước)")
 
 
 def test_absences_do_not_matter_to_tasks_but_the_roll_does(cell: Cell) -> None:
