@@ -96,7 +96,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request,
         "members/list.html",
         {
-            "page": paginate(request, qs),
+            "page": paginate(request, qs, estimate=True),
             "org": org,
             "q": request.GET.get("q", ""),
             "statuses": Member.Status.choices,
