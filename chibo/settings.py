@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "chibo.criticism",
     "chibo.commitments",
     "chibo.audit",
+    "chibo.operations",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-access-logs": {"task": "chibo.audit.purge_access_logs", "schedule": 24 * 60 * 60},
     # Reminders of tasks past due, once a week each while open (chibo.tasks).
     "tasks-remind-overdue": {"task": "chibo.tasks.remind_overdue", "schedule": 24 * 60 * 60},
+    # Uploaded member spreadsheets past CHIBO_IMPORT_FILE_RETENTION_DAYS (chibo.operations).
+    "operations-purge-import-files": {"task": "chibo.operations.purge_import_files", "schedule": 24 * 60 * 60},
 }
 
 # --- Auth -----------------------------------------------------------------------------------------
@@ -165,6 +168,12 @@ AXES_VERBOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS behind nginx (docs/deployment.md): the proxy terminates TLS, redirects plain HTTP and sets
+# X-Forwarded-Proto, which Django may trust only because gunicorn listens on a local socket alone.
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60)))
 
 # --- I18n -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -231,3 +240,10 @@ CHIBO_SMS_SENDER = os.environ.get("CHIBO_SMS_SENDER", "chibo.notices.sms.Logging
 CHIBO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("CHIBO_ACCESS_LOG_RETENTION_DAYS", "730"))
 CHIBO_IMPORT_BACKGROUND_ROWS = int(os.environ.get("CHIBO_IMPORT_BACKGROUND_ROWS", "500"))
 CHIBO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("CHIBO_IMPORT_MAX_UPLOAD_MB", "20"))
+# Uploaded import files older than this are deleted by `manage.py purge_import_files`; the job records stay.
+CHIBO_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("CHIBO_IMPORT_FILE_RETENTION_DAYS", "30"))
+# `manage.py backup` writes here unless given --output (keep it off MEDIA_ROOT, ideally on another disk).
+CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", str(BASE_DIR / "backups")))
+# Lists paginated with `estimate=True` show PostgreSQL's row estimate ("khoảng N") above this many rows
+# instead of counting them exactly on every page (chibo.core.pagination).
+CHIBO_COUNT_ESTIMATE_THRESHOLD = int(os.environ.get("CHIBO_COUNT_ESTIMATE_THRESHOLD", "50000"))
