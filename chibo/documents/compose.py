@@ -141,7 +141,12 @@ def read_record(meeting: Meeting) -> Record:
         exempt_present=[a for a in rows if a.is_exempt and a.is_present],
         guests=list(meeting.guests.all()),
         agenda=list(meeting.agenda_items.select_related("presenter").order_by("position")),
-        turns=list(meeting_selectors.turns(meeting).filter(status__in=SpeakingTurn.SPOKEN_STATUSES)),
+        # In the order they spoke: the chair may give the floor out of the queue's order.
+        turns=list(
+            meeting_selectors.turns(meeting)
+            .filter(status__in=SpeakingTurn.SPOKEN_STATUSES)
+            .order_by("started_at", "position")
+        ),
         remarks=list(meeting.remarks.select_related("author").order_by("created_at", "id")),
         vote=meeting.votes.filter(subject=Vote.Subject.RESOLUTION).first(),
     )
