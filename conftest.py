@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -11,13 +12,25 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     needs_pg = not os.environ.get("DATABASE_URL", "").startswith("postgres")
     needs_redis = not os.environ.get("REDIS_URL")
     no_browser = browser_unavailable()
+    stale_messages = _stale_messages()
     for item in items:
+        if stale_messages and "compiled_messages" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=stale_messages))
         if needs_pg and "postgres" in item.keywords:
             item.add_marker(pytest.mark.skip(reason="DATABASE_URL is not PostgreSQL"))
         if needs_redis and "redis" in item.keywords:
             item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
         if "browser" in item.keywords and no_browser:
             item.add_marker(pytest.mark.skip(reason=no_browser))
+
+
+def _stale_messages() -> str:
+    """Why tests rendering in English cannot run (the .mo is missing or older than the .po), or ""."""
+    po = Path(__file__).parent / "chibo" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        return "the English catalogue is not compiled: run make messages"
+    return ""
 
 
 @pytest.fixture(autouse=True)

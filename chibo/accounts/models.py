@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chibo.organizations.models import Organization
 
@@ -33,9 +34,10 @@ class User(AbstractUser):
 class Role(models.TextChoices):
     ADMIN = "admin", _("Quản trị")
     OFFICER = "officer", _("Cán bộ tổ chức (được sửa)")
-    VIEWER = "viewer", _("Xem")
+    # "role" context: the same Vietnamese words are also a button ("Xem": view) and a list title.
+    VIEWER = "viewer", pgettext_lazy("role", "Xem")
     CELL_COMMITTEE = "cell_committee", _("Chi ủy (sửa chi bộ mình)")
-    MEMBER = "member", _("Đảng viên")
+    MEMBER = "member", pgettext_lazy("role", "Đảng viên")
     SUPERVISOR = "supervisor", _("Cán bộ dự sinh hoạt")
 
 
