@@ -323,7 +323,7 @@ def org_split(
     if set(assigned) != set(active):
         missing = [active[pk].full_name for pk in sorted(set(active) - set(assigned))]
         if missing:
-            raise ChiboError("Chưa xếp chi bộ mới cho: " + ", ".join(missing) + ".", field="parts")
+            raise ChiboError(_("Chưa xếp chi bộ mới cho: %(names)s.") % {"names": ", ".join(missing)}, field="parts")
         raise ChiboError(_("Có đảng viên không thuộc chi bộ đang chia tách."), field="parts")
     parent = Organization.objects.get_parent(org)
     created = []

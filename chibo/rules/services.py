@@ -67,36 +67,36 @@ def _check_scoring(scoring: Any) -> None:
 
 def validate_rules(values: dict[str, Any]) -> None:
     """The bounds every version must respect, whichever way it arrives (page, API, command)."""
-    _check_range(values, "meeting_day", 1, 28, "Ngày sinh hoạt cố định phải từ ngày 1 đến ngày 28.")
+    _check_range(values, "meeting_day", 1, 28, _("Ngày sinh hoạt cố định phải từ ngày 1 đến ngày 28."))
     if values["holiday_shift"] not in RuleSetVersion.HolidayShift.values:
         raise ChiboError(_("Cách dời ngày khi trùng ngày nghỉ không hợp lệ."), field="holiday_shift")
     if values["vote_pass_rule"] not in RuleSetVersion.VotePassRule.values:
         raise ChiboError(_("Điều kiện thông qua nghị quyết không hợp lệ."), field="vote_pass_rule")
-    _check_range(values, "min_duration_minutes", 30, 480, "Thời lượng tối thiểu phải từ 30 đến 480 phút.")
+    _check_range(values, "min_duration_minutes", 30, 480, _("Thời lượng tối thiểu phải từ 30 đến 480 phút."))
     _check_range(
         values,
         "min_duration_thematic_minutes",
         30,
         480,
-        "Thời lượng tối thiểu khi kết hợp chuyên đề phải từ 30 đến 480 phút.",
+        _("Thời lượng tối thiểu khi kết hợp chuyên đề phải từ 30 đến 480 phút."),
     )
     if values["min_duration_thematic_minutes"] < values["min_duration_minutes"]:
         raise ChiboError(
             _("Thời lượng khi kết hợp chuyên đề không được ít hơn thời lượng tối thiểu của buổi thường kỳ."),
             field="min_duration_thematic_minutes",
         )
-    _check_range(values, "attendance_threshold_pct", 1, 100, "Tỷ lệ dự họp tối thiểu phải từ 1% đến 100%.")
-    _check_range(values, "speakers_threshold_pct", 0, 100, "Tỷ lệ đảng viên phát biểu phải từ 0% đến 100%.")
-    _check_range(values, "notice_lead_days", 0, 30, "Số ngày gửi thông báo trước phải từ 0 đến 30.")
-    _check_range(values, "reminder_hours_before", 1, 168, "Số giờ nhắc lịch trước phải từ 1 đến 168 (7 ngày).")
+    _check_range(values, "attendance_threshold_pct", 1, 100, _("Tỷ lệ dự họp tối thiểu phải từ 1% đến 100%."))
+    _check_range(values, "speakers_threshold_pct", 0, 100, _("Tỷ lệ đảng viên phát biểu phải từ 0% đến 100%."))
+    _check_range(values, "notice_lead_days", 0, 30, _("Số ngày gửi thông báo trước phải từ 0 đến 30."))
+    _check_range(values, "reminder_hours_before", 1, 168, _("Số giờ nhắc lịch trước phải từ 1 đến 168 (7 ngày)."))
     _check_range(
         values,
         "thematic_per_quarter",
         1,
         3,
-        "Mỗi quý phải có ít nhất 1 buổi sinh hoạt chuyên đề (tối đa 3 theo cài đặt này).",
+        _("Mỗi quý phải có ít nhất 1 buổi sinh hoạt chuyên đề (tối đa 3 theo cài đặt này)."),
     )
-    _check_range(values, "excellent_quota_pct", 0, 100, "Tỷ lệ HTXSNV tối đa phải từ 0% đến 100%.")
+    _check_range(values, "excellent_quota_pct", 0, 100, _("Tỷ lệ HTXSNV tối đa phải từ 0% đến 100%."))
     _check_scoring(values["scoring"])
 
 
