@@ -6,8 +6,11 @@ applied as recorded events: the district level ends, Long Mỹ's wards and commu
 wards under the Cần Thơ city committee, and Hậu Giang's committee merges into Cần Thơ's. So the tree on
 05/04/2021 (the article's meeting) and the tree today differ, and history answers for both.
 
-The build is a list of plain step functions sharing one `Demo`: later issues add steps (meetings, tasks,
-supervision) by appending to `STEPS`. Everything runs in one transaction, and from one seeded random
+Then a year of meetings of the Bình Thạnh cells around April 2021 and An Hòa's meetings of this month and
+the next (chibo.demo.meetings), with the tasks and criticism of issue 4 when its demo module exists.
+
+The build is a list of plain step functions sharing one `Demo`: later issues add steps (supervision...)
+by appending to `STEPS`. Everything runs in one transaction, and from one seeded random
 generator, so the demo is the same every time. Dates that must be recent (members admitted within the
 year, hence probationary) are offsets from the day it runs; all others are fixed.
 """
@@ -511,7 +514,9 @@ LOGINS = {
     "dangvien.anhoa": "Đảng viên Chi bộ khu vực An Hòa",
     "bithu.cellkhac": "Bí thư Chi bộ khu vực Bình Thạnh A (chi bộ khác của phường Bình Thạnh)",
     "canbo.phuongkhac": "Đảng ủy phường Thuận An; từ 01/7/2025 Đảng ủy phường Long Mỹ (phường khác)",
+    "canbo.duhop": "Cán bộ dự sinh hoạt: Đảng ủy viên phường Bình Thạnh phụ trách Chi bộ khu vực An Hòa",
 }
+SUPERVISION_FROM = date(2020, 8, 1)  # the ward committee assigned its members to the cells after the congress
 
 
 def _user(demo: Demo, username: str, *, member: Member | None = None, superuser: bool = False) -> User:
@@ -537,7 +542,7 @@ def _plain_member(demo: Demo, cell_key: str) -> Member:
 
 
 def add_accounts(demo: Demo) -> None:
-    """Seven accounts, one per persona. Grants at a node dissolved in 2025 stay open: they let the
+    """Eight accounts, one per persona. Grants at a node dissolved in 2025 stay open: they let the
     holder read that node's history; the grant at the node that took over gives today's scope."""
     if not settings.DEBUG:
         raise DemoRefused("Chỉ tạo tài khoản mẫu khi DEBUG=True: mật khẩu của chúng được công bố.")
@@ -569,10 +574,45 @@ def add_accounts(demo: Demo) -> None:
     _grant(outsider, Role.OFFICER, "thuan_an", demo)
     _grant(outsider, Role.OFFICER, "long_my_new", demo, REFORM_DAY)
 
+    # The article: "Đảng ủy phường phân công các đồng chí trong Ban Thường vụ, Đảng ủy viên trực tiếp tham
+    # gia sinh hoạt định kỳ ở từng chi bộ". The grant at the cell follows it into the new ward.
+    supervisor = _user(demo, "canbo.duhop")
+    _grant(supervisor, Role.SUPERVISOR, "anhoa", demo, SUPERVISION_FROM)
+
 
 # --- The build -------------------------------------------------------------------------------------
 
-STEPS: list[Step] = [add_admin_units, add_tree_2021, add_members, add_restructuring_2025, add_accounts]
+# --- Steps 6-8: meetings (chibo.demo.meetings, imported when run: it builds on this module) ------------
+
+
+def add_meetings(demo: Demo) -> None:
+    from chibo.demo import meetings
+
+    meetings.add_meetings(demo)
+
+
+def add_upcoming_meetings(demo: Demo) -> None:
+    from chibo.demo import meetings
+
+    meetings.add_upcoming(demo)
+
+
+def add_follow_up(demo: Demo) -> None:
+    from chibo.demo import meetings
+
+    meetings.add_follow_up(demo)
+
+
+STEPS: list[Step] = [
+    add_admin_units,
+    add_tree_2021,
+    add_members,
+    add_restructuring_2025,
+    add_accounts,
+    add_meetings,
+    add_upcoming_meetings,
+    add_follow_up,
+]
 
 
 def demo_exists() -> bool:
@@ -596,6 +636,12 @@ def build_demo(*, steps: list[Step] | None = None, seed: int = SEED) -> Demo:
     except ChiboError as err:  # a service refused: a bug in the demo, not in the user's input
         raise RuntimeError(f"Demo step refused by a service: {err.message}") from err
     return demo
+
+
+ARTICLE_MEETING_HINT = (
+    "Buổi sinh hoạt tháng 4/2021 của Chi bộ khu vực An Hòa (biên bản đã ký, khóa): đăng nhập bithu.anhoa, "
+    "mở /meetings/ và chọn buổi ngày 05/04/2021; lịch của phường: /calendar/?month=2021-04"
+)
 
 
 def describe_logins() -> list[tuple[str, str]]:

@@ -1,5 +1,9 @@
 """`manage.py load_demo`: the organization of the source article, for `make demo`.
 
+It builds the tree of 2021 and the 2025 reform, the accounts, a year of meetings of the 11 Bình Thạnh
+cells around April 2021 (the An Hòa meeting of 05/04/2021 complete, minutes signed and locked) and An
+Hòa's meetings of this month and the next (chibo.demo.meetings). It sends no SMS or e-mail while loading.
+
 Idempotent: when the demo is already in the database it changes nothing and prints the logins again,
 so `make demo` can be run any number of times. Refused (exit status 1) unless DEBUG is on, because
 the demo accounts share a published password.
@@ -10,7 +14,16 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from chibo.demo.builder import PASSWORD, URL, DemoRefused, build_demo, demo_exists, describe_logins
+from chibo.demo.builder import (
+    ARTICLE_MEETING_HINT,
+    PASSWORD,
+    URL,
+    DemoRefused,
+    build_demo,
+    demo_exists,
+    describe_logins,
+)
+from chibo.meetings.models import Meeting
 
 
 class Command(BaseCommand):
@@ -31,9 +44,10 @@ class Command(BaseCommand):
             except DemoRefused as err:
                 raise CommandError(str(err)) from err
             members = sum(len(m) for m in demo.members.values())
+            held = Meeting.objects.filter(status=Meeting.Status.CLOSED).count()
             self.stdout.write(
-                f"Đã nạp dữ liệu mẫu: {len(demo.orgs)} tổ chức, {len(demo.cells)} chi bộ, {members} đảng viên "
-                f"({time.monotonic() - started:.1f} giây)."
+                f"Đã nạp dữ liệu mẫu: {len(demo.orgs)} tổ chức, {len(demo.cells)} chi bộ, {members} đảng viên, "
+                f"{held} buổi sinh hoạt đã họp ({time.monotonic() - started:.1f} giây)."
             )
         self._print_logins()
 
@@ -42,3 +56,4 @@ class Command(BaseCommand):
         for username, note in describe_logins():
             self.stdout.write(f"  {username:<18} {note}")
         self.stdout.write("Cây tổ chức năm 2021: /orgs/?as_of=2021-04-05 — sau sắp xếp: /orgs/")
+        self.stdout.write(ARTICLE_MEETING_HINT)

@@ -1,0 +1,250 @@
+"""The meeting the article pictures: Chi bộ khu vực An Hòa, 05/04/2021, recorded in full.
+
+The committee met on 01/04 to prepare it (content, the draft report and resolution, who discusses what);
+members and the invited cadre of the town were notified; the draft report went out on 02/04. Two members
+were excused (named, with their reasons), one came late, an exempt elder came all the same; the ward's
+committee member who follows the cell (canbo.duhop) and a department head of the town attended. Eleven
+members spoke, self-criticism and criticism included, the directives of the month were disseminated, the
+resolution with tasks for named members was voted unanimously, and the next morning the minutes were
+signed by the chair and the recorder and the resolution by the secretary: both are locked.
+"""
+
+from datetime import date, datetime, time
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document as new_docx
+
+from chibo.demo import content
+from chibo.demo.builder import ARTICLE_DAY
+from chibo.demo.replay import (
+    VN,
+    A,
+    CellRun,
+    Ctx,
+    GuestVisit,
+    K,
+    Mark,
+    T,
+    Turn,
+    open_and_mark,
+    prepare,
+    proceed,
+    record_follow_up,
+    write_documents,
+)
+from chibo.meetings import services as meeting_services
+from chibo.meetings.models import Attachment, Attendance, Meeting
+from chibo.meetings.selectors import live_totals
+from chibo.scheduling import services as scheduling_services
+
+ARTICLE_DECISIONS = (
+    "Chi ủy họp chuẩn bị nội dung sinh hoạt tháng 4 năm 2021, thống nhất:\n"
+    "1. Kiểm điểm kết quả thực hiện nghị quyết tháng 3: việc phân công đảng viên phụ trách hộ gần nhà, nắm người "
+    "từ địa phương khác về và báo Trạm Y tế phường.\n"
+    "2. Quán triệt Chỉ thị số 45-CT/TW về lãnh đạo cuộc bầu cử ngày 23/5/2021 và Hướng dẫn số 12-HD/BTCTW về nâng "
+    "cao chất lượng sinh hoạt chi bộ.\n"
+    "3. Giao đồng chí {deputy} chuẩn bị dự thảo báo cáo và dự thảo nghị quyết, gửi đảng viên trước ngày họp.\n"
+    "4. Vấn đề đưa ra thảo luận: phân công đảng viên tuyên truyền bầu cử đến từng hộ; tự phê bình và phê bình "
+    "việc thực hiện nhiệm vụ phụ trách hộ; động viên mỗi đảng viên phát biểu ý kiến."
+)
+ARTICLE_NOTES: dict[str, str] = {
+    K.NEWS: "Quán triệt: " + "; ".join(content.DIRECTIVES[(2021, 4)]) + ".",
+    K.THINKING: "Đảng viên an tâm, phấn khởi sau Đại hội XIII của Đảng; chấp hành tốt nhiệm vụ phòng, chống dịch.",
+    K.REVIEW: "Tháng 3: 100% đảng viên được phân công phụ trách hộ gần nhà; thu đảng phí đạt 100%; còn 1 việc chưa "
+    "hoàn thành (vận động đóng góp Quỹ Vì người nghèo).",
+    K.HCM_EXAMPLE: "Mỗi đảng viên báo cáo việc làm theo Bác đã đăng ký: cần cù lao động, sống tiết kiệm, giúp hộ "
+    "khó khăn gần nhà.",
+    K.RESIDENTS: "Ý kiến của nhân dân qua các đảng viên phụ trách hộ.",
+    K.NEXT_TASKS: "Tuyên truyền bầu cử ngày 23/5/2021; tiếp tục quản lý người từ địa phương khác về; thu đảng phí.",
+    K.DISCUSSION: "Đảng viên tự phê bình việc thực hiện nhiệm vụ phụ trách hộ; chi bộ góp ý.",
+}
+ARTICLE_DRAFT = (
+    "1. Mỗi đảng viên tiếp tục phụ trách các hộ gần nơi mình sinh sống, theo dõi các trường hợp từ địa phương "
+    "khác về và thông báo ngay cho Trạm Y tế phường.\n"
+    "2. Tuyên truyền đến 100% hộ dân trong khu vực về cuộc bầu cử đại biểu Quốc hội khóa XV và đại biểu HĐND các "
+    "cấp ngày 23/5/2021.\n"
+    "3. Thu đảng phí tháng 4 đạt 100%, nộp về Đảng ủy phường trước ngày 25/04/2021.\n"
+    "4. Đồng chí {a} phối hợp Ban điều hành khu vực lập danh sách cử tri, hoàn thành trước ngày 20/04/2021.\n"
+    "5. Đồng chí {b} vận động 5 hộ còn lại đóng góp Quỹ Vì người nghèo, hoàn thành trước ngày 20/04/2021.\n"
+    "6. Đồng chí {c} phối hợp Chi hội Phụ nữ vận động hộ dân thu gom rác đúng giờ, hoàn thành trước ngày "
+    "30/04/2021."
+)
+ARTICLE_REMARK = (
+    "Ghi nhận chi ủy chuẩn bị chu đáo, nội dung sinh hoạt thiết thực, nhiều đảng viên phát biểu. Đề nghị chi bộ "
+    "tiếp tục quán triệt Chỉ thị số 45-CT/TW, phân công đảng viên tuyên truyền bầu cử đến từng hộ; duy trì việc "
+    "mỗi đảng viên phụ trách các hộ gần nhà, nắm chắc người từ địa phương khác về để báo ngành y tế kịp thời; "
+    "theo dõi, nhắc nhở đảng viên thực hiện nhiệm vụ chưa hoàn thành."
+)
+ARTICLE_MINUTES: dict[str, float] = {
+    K.OPENING: 10,
+    K.NEWS: 18,
+    K.THINKING: 5,
+    K.REVIEW: 10,
+    K.HCM_EXAMPLE: 4,
+    K.RESIDENTS: 5,
+    K.NEXT_TASKS: 8,
+    K.DISCUSSION: 4,
+    K.CLOSING: 8,
+}
+HOSPITAL, FAMILY = "Nằm viện tại Bệnh viện Đa khoa thị xã Long Mỹ", "Bận việc gia đình (đám giỗ), đã xin phép bí thư"
+
+
+def _draft_report() -> SimpleUploadedFile:
+    """The draft report the committee sent members before the meeting, as a small Word file."""
+    doc = new_docx()
+    doc.add_heading("DỰ THẢO BÁO CÁO", level=1)
+    doc.add_paragraph("Kết quả thực hiện nhiệm vụ tháng 3 và phương hướng nhiệm vụ tháng 4 năm 2021")
+    for line in ARTICLE_NOTES.values():
+        doc.add_paragraph(line, style="List Bullet")
+    out = BytesIO()
+    doc.save(out)
+    return SimpleUploadedFile("du-thao-bao-cao-thang-4-2021.docx", out.getvalue())
+
+
+def hold_article(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
+    """The meeting the article pictures, recorded in full (see the module docstring)."""
+    rng = ctx.rng
+    officials = [
+        m
+        for m in sorted(ctx.demo.members[run.key], key=lambda m: m.pk)
+        if m.official_on
+        and m.official_on < date(2020, 10, 1)
+        and m.pk not in run.protected
+        and not m.exemptions.exists()
+    ]
+    # Two members of the same name would read as one in the minutes: the article's speakers have distinct names.
+    names = [m.full_name for m in officials]
+    plain = [m for m in officials if m not in run.committee and names.count(m.full_name) == 1]
+    hospital, family, late, *talkers = rng.sample(plain, 12)
+    a, b, c = talkers[:3]
+    town_guest = (ctx.demo.gen.person().full_name, "Phó Trưởng Phòng Nội vụ thị xã Long Mỹ")
+
+    ctx.clock.at(date(2021, 3, 29), 9, 0)
+    scheduling_services.guest_invite(
+        actor=run.actor, meeting=meeting, name=town_guest[0], affiliation=town_guest[1], phone=ctx.demo.gen.phone()
+    )
+    prepare(
+        ctx,
+        run,
+        meeting,
+        held_on=date(2021, 4, 1),
+        decisions=ARTICLE_DECISIONS.format(deputy=run.deputy.full_name),
+        draft=ARTICLE_DRAFT.format(a=a.full_name, b=b.full_name, c=c.full_name),
+        notes=ARTICLE_NOTES,
+    )
+    ctx.clock.at(date(2021, 4, 2), 8, 10)
+    meeting_services.attachment_add(
+        actor=run.actor,
+        meeting=meeting,
+        upload=_draft_report(),
+        title="Dự thảo báo cáo kết quả tháng 3, phương hướng tháng 4 năm 2021",
+        kind=Attachment.Kind.DRAFT_REPORT,
+    )
+
+    def marks(rows: list[Attendance]) -> dict[int, Mark]:
+        decided = {hospital.pk: Mark(A.EXCUSED, HOSPITAL), family.pk: Mark(A.EXCUSED, FAMILY)}
+        decided[late.pk] = Mark(A.LATE, late_minutes=12)
+        elder = next((r for r in rows if r.is_exempt and r.member.birth_date.year < 1945), None)
+        if elder is not None:
+            decided[elder.member_id] = Mark(A.PRESENT)  # exempt for old age, came all the same
+        return decided
+
+    start = datetime.combine(ARTICLE_DAY, time(19, 3), tzinfo=VN)
+    rows = open_and_mark(ctx, run, meeting, start=start, marks=marks)
+    assert live_totals(meeting).attendance_met
+    d, e, f, g, h, i = talkers[3:9]
+    committee_member = run.committee[2]
+    turns = [
+        Turn(
+            d,
+            T.OPINION,
+            "Đảng viên trong chi bộ an tâm, phấn khởi trước thành công của Đại hội XIII của Đảng; "
+            "tin tưởng vào công tác phòng, chống dịch Covid-19 của địa phương.",
+            K.THINKING,
+            3,
+        ),
+        Turn(
+            e,
+            T.OPINION,
+            "Tháng 3 các đảng viên đã đến đủ các hộ được phân công phụ trách; phát hiện 4 trường hợp "
+            "từ Thành phố Hồ Chí Minh và tỉnh Bình Dương về, đã báo Trạm Y tế phường theo dõi đúng quy định.",
+            K.REVIEW,
+            4,
+        ),
+        Turn(
+            b,
+            T.EXPLANATION,
+            "Giải trình việc chưa vận động đủ 5 hộ đóng góp Quỹ Vì người nghèo: do bận thu hoạch "
+            "lúa Đông Xuân; hứa hoàn thành trước ngày 20/04/2021.",
+            K.REVIEW,
+            3,
+        ),
+        Turn(
+            f,
+            T.OPINION,
+            "Làm theo Bác: tháng qua đã giới thiệu 1 lao động của hộ khó khăn gần nhà vào làm ở cơ sở "
+            "xay xát lúa; tiếp tục giúp hộ này có việc làm ổn định.",
+            K.HCM_EXAMPLE,
+            3,
+        ),
+        Turn(
+            g,
+            T.OPINION,
+            "Nhân dân đồng tình việc đảng viên đến từng hộ tuyên truyền phòng dịch; vẫn còn hộ chủ quan, "
+            "có người thân về mà chưa khai báo y tế.",
+            K.RESIDENTS,
+            3,
+        ),
+        Turn(
+            h,
+            T.PROPOSAL,
+            "Bà con phản ánh tuyến đường đal dọc kênh Cái Nhúc chưa có đèn; kiến nghị phường lắp đèn "
+            "chiếu sáng trước mùa mưa.",
+            K.RESIDENTS,
+            2,
+        ),
+        Turn(
+            a,
+            T.OPINION,
+            "Thống nhất dự thảo nghị quyết; đề nghị phân công đảng viên tuyên truyền bầu cử ngày "
+            "23/5/2021 đến từng hộ, ưu tiên người cao tuổi.",
+            K.NEXT_TASKS,
+            3,
+        ),
+        Turn(
+            c,
+            T.PROPOSAL,
+            "Đề xuất chi bộ phối hợp Chi hội Phụ nữ vận động hộ dân thu gom rác đúng giờ, giữ vệ sinh tuyến kênh.",
+            K.NEXT_TASKS,
+            2,
+        ),
+        Turn(
+            late,
+            T.SELF_CRITICISM,
+            "Tự phê bình: đến họp muộn; tháng qua còn 2 hộ được phân công chưa đến thăm. "
+            "Hứa khắc phục, hoàn thành trong tháng 4.",
+            K.DISCUSSION,
+            3,
+        ),
+        Turn(
+            committee_member,
+            T.CRITICISM,
+            f"Phê bình đồng chí {late.full_name} chưa đến đủ các hộ được phân công "
+            "và đến họp muộn; đề nghị chi ủy theo dõi, nhắc nhở.",
+            K.DISCUSSION,
+            3,
+        ),
+        Turn(
+            i, T.SELF_CRITICISM, "Tự phê bình: nộp đảng phí tháng 3 chậm; hứa nộp đúng kỳ sinh hoạt.", K.DISCUSSION, 2
+        ),
+    ]
+    guests = [
+        GuestVisit(ctx.supervisor.first_name, content.SUPERVISOR_ROLE, user=ctx.supervisor, remark=ARTICLE_REMARK),
+        GuestVisit(*town_guest),
+    ]
+    meeting.refresh_from_db()
+    meeting = proceed(ctx, run, meeting, guests=guests, turns=turns, vote=(0, 0), item_minutes=ARTICLE_MINUTES)
+    run.last_late = [r.member for r in rows if r.member_id == late.pk]
+    record_follow_up(ctx, run, meeting)
+    write_documents(ctx, run, meeting, signed=True)
