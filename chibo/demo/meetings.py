@@ -54,7 +54,7 @@ from chibo.notices.services import meeting_notices_send
 from chibo.organizations.models import Organization
 from chibo.rules.selectors import ruleset_for
 from chibo.scheduling import services as scheduling_services
-from chibo.scheduling.calendar import next_month, regular_meeting_date, shift_to_working_day
+from chibo.scheduling.calendar import next_month, quarter_of, regular_meeting_date, shift_to_working_day
 
 FIRST_PERIOD = date(2020, 10, 1)
 PERIODS: tuple[date, ...] = tuple(
@@ -64,7 +64,7 @@ PERIODS: tuple[date, ...] = tuple(
 ARTICLE_PERIOD = date(2021, 4, 1)  # An Hòa's meeting of 05/04/2021
 
 SKIPPED = ("bt_th", date(2021, 7, 1))  # summer holidays: the school cell planned nothing
-NO_THEMATIC = ("bt_ca", date(2021, 4, 1))  # the police cell's second quarter of 2021 has no thematic session
+NO_THEMATIC = ("bt_ca", date(2021, 4, 1))  # the police cell holds no thematic session in this quarter
 FALLING = ("bt_c", date(2021, 6, 1))  # attendance falls from this month to the last
 SAME_SPEAKERS = "bt_an"
 DRAFTS = {("bt_ubnd", date(2021, 9, 1)), ("bt_yt", date(2021, 8, 1))}  # minutes left unsigned
@@ -161,7 +161,7 @@ def _plan_year(ctx: Ctx, run: CellRun) -> list[Meeting]:
             continue
         rules = ruleset_for(run.cell, period)
         day = regular_meeting_date(run.cell, rules, period)
-        thematic = period.month in THEMATIC_MONTHS and (run.key, period) != NO_THEMATIC
+        thematic = period.month in THEMATIC_MONTHS and (run.key, quarter_of(period)[0]) != NO_THEMATIC
         topic = _topic(ctx, run, period) if thematic else ""
         ctx.clock.at(day - timedelta(days=15), 8, 30)
         planned.append(

@@ -1,4 +1,4 @@
-"""The demo of `make demo`: the article's organization in 2021, the 2025 reform, the seven accounts."""
+"""The demo of `make demo`: the article's organization in 2021, the 2025 reform, the accounts, a year of meetings."""
 
 import random
 from datetime import date, timedelta
@@ -7,17 +7,40 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from chibo.accounts.models import User
 from chibo.core.dates import today
-from chibo.demo.builder import ARTICLE_DAY, PASSWORD, REFORM_DAY, Demo, build_demo
+from chibo.core.management.commands import load_demo
+from chibo.demo.builder import (
+    ARTICLE_DAY,
+    BINH_THANH_CELLS,
+    LOGINS,
+    PASSWORD,
+    REFORM_DAY,
+    STEPS,
+    Demo,
+    add_follow_up,
+    add_meetings,
+    add_upcoming_meetings,
+    build_demo,
+)
+from chibo.demo.content import AWAY_REASON
+from chibo.demo.meetings import DRAFTS, PERIODS, SKIPPED
+from chibo.demo.meetings import SEPARATE_THEMATIC as SEPARATE
 from chibo.demo.names import REAL_PEOPLE, NameGenerator
+from chibo.documents.models import MeetingDocument
+from chibo.documents.tests.conftest import docx_text
+from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
+from chibo.meetings.selectors import live_totals
 from chibo.members.models import Member, Membership, Position
 from chibo.organizations.models import Organization, RestructuringEvent
 from chibo.organizations.selectors import children_on, member_ids_on_roll, subtree_on, version_on
+from chibo.rules.models import RuleSetVersion, default_scoring
+from chibo.scheduling.selectors import month_calendar
 
 DEMO_SETTINGS = {"DEBUG": True, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
 
@@ -36,18 +59,17 @@ def test_load_demo_refuses_without_debug_and_creates_nothing(settings):
 
 @pytest.mark.django_db
 @override_settings(**DEMO_SETTINGS)
-def test_load_demo_twice_loads_once_and_prints_the_logins_both_times():
-    first, second = StringIO(), StringIO()
-    call_command("load_demo", stdout=first)
-    counts = (Organization.objects.count(), Member.objects.count(), User.objects.count())
-    call_command("load_demo", stdout=second)
-    assert (Organization.objects.count(), Member.objects.count(), User.objects.count()) == counts
-    assert "đã có" in second.getvalue()
-    for output in (first.getvalue(), second.getvalue()):
-        assert "http://127.0.0.1:8000/" in output
-        assert PASSWORD in output
-        for username in ("admin", "bantochuc", "danguy.binhthanh", "bithu.anhoa", "dangvien.anhoa"):
-            assert username in output
+def test_load_demo_prints_what_it_loaded_and_the_logins(monkeypatch):
+    # The tree, members and accounts only: the meetings are built once, by the module's fixture below.
+    meetings = {add_meetings, add_upcoming_meetings, add_follow_up}
+    monkeypatch.setattr(load_demo, "build_demo", lambda: build_demo(steps=[s for s in STEPS if s not in meetings]))
+    output = StringIO()
+    call_command("load_demo", stdout=output)
+    text = output.getvalue()
+    assert "Đã nạp dữ liệu mẫu: 43 tổ chức, 28 chi bộ, 704 đảng viên" in text
+    assert "http://127.0.0.1:8000/" in text and PASSWORD in text
+    for username in LOGINS:
+        assert username in text
 
 
 def test_the_same_seed_gives_the_same_people_and_never_the_articles_real_people():
@@ -63,8 +85,17 @@ def test_the_same_seed_gives_the_same_people_and_never_the_articles_real_people(
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock(), override_settings(**DEMO_SETTINGS), transaction.atomic():
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**DEMO_SETTINGS, MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        if not RuleSetVersion.objects.filter(org__isnull=True).exists():  # flushed by a transactional test
+            RuleSetVersion.objects.create(
+                org=None, version=1, effective_from=date(2000, 1, 1), scoring=default_scoring()
+            )
         yield build_demo()
         transaction.set_rollback(True)
 
@@ -193,3 +224,216 @@ def test_the_orgs_page_shows_the_2021_tree_on_the_article_day_and_the_new_one_to
     now = client.get(reverse("organizations:tree")).content.decode()
     assert "Đảng bộ thị xã Long Mỹ" in then and "Đảng bộ phường Long Bình" not in then
     assert "Đảng bộ phường Long Bình" in now and "Đảng bộ thị xã Long Mỹ" not in now
+
+
+def test_the_supervisor_account_sees_the_meetings_of_an_hoa_and_no_other_cell(demo: Demo, db, client):
+    _login(client, "canbo.duhop")
+    anhoa = Meeting.objects.filter(org=demo.cells["anhoa"]).first()
+    other = Meeting.objects.filter(org=demo.cells["bt_a"]).first()
+    assert client.get(reverse("meetings:detail", args=[anhoa.pk])).status_code == 200
+    assert client.get(reverse("meetings:detail", args=[other.pk])).status_code == 404
+
+
+# --- A year of meetings ----------------------------------------------------------------------------
+
+
+def _regular(cell: Organization) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(org=cell, kind=Meeting.Kind.REGULAR, period__in=PERIODS)
+
+
+def test_every_binh_thanh_cell_met_each_month_of_the_year_but_the_school_in_july(demo: Demo, db):
+    for spec in BINH_THANH_CELLS:
+        meetings = _regular(demo.cells[spec.key]).exclude(status=Meeting.Status.CANCELLED)
+        expected = [p for p in PERIODS if (spec.key, p) != SKIPPED]
+        assert sorted(meetings.values_list("period", flat=True)) == expected, spec.name
+        assert not meetings.exclude(status=Meeting.Status.CLOSED).exists(), spec.name
+        for m in meetings:
+            # On the fixed day, or the next working day when it is a weekend or a holiday.
+            fixed = m.period.replace(day=demo.cells[spec.key].meeting_day)
+            assert fixed <= m.scheduled_date <= fixed + timedelta(days=4), (spec.name, m.period)
+            assert m.started_at is not None and timezone.localdate(m.started_at) == m.scheduled_date
+    assert SKIPPED[0] == "bt_th" and SKIPPED[1] == date(2021, 7, 1)
+    # New Year's Day 2021 moved the agency cells' meeting to Monday 04/01/2021.
+    assert _regular(demo.cells["bt_ubnd"]).get(period=date(2021, 1, 1)).scheduled_date == date(2021, 1, 4)
+
+
+def test_the_calendar_warns_of_the_skipped_month_and_of_the_quarter_without_thematic_session(demo: Demo, db):
+    admin = User.objects.get(username="admin")
+    binh_thanh = {demo.cells[s.key].pk for s in BINH_THANH_CELLS}
+    july = month_calendar(admin, demo.orgs["long_binh_new"], date(2021, 7, 1))
+    assert {r.cell.pk for r in july.without_regular} & binh_thanh == {demo.cells["bt_th"].pk}
+    for month in (date(2021, 4, 1), date(2021, 5, 1)):
+        calendar = month_calendar(admin, demo.orgs["long_binh_new"], month)
+        assert {r.cell.pk for r in calendar.without_thematic} & binh_thanh == {demo.cells["bt_ca"].pk}
+        assert not {r.cell.pk for r in calendar.without_regular} & binh_thanh
+    for month in (date(2020, 11, 1), date(2021, 2, 1), date(2021, 8, 1)):
+        calendar = month_calendar(admin, demo.orgs["long_binh_new"], month)
+        assert not {r.cell.pk for r in calendar.without_thematic} & binh_thanh, month
+
+
+def test_meetings_are_prepared_and_attended_as_a_cell_would(demo: Demo, db):
+    held = Meeting.objects.filter(org__in=demo.cells.values(), status=Meeting.Status.CLOSED)
+    assert held.count() >= 11 * 12
+    assert not held.filter(preparation__isnull=True).exists()
+    assert not held.filter(agenda_items__isnull=True).exists()
+    assert not held.filter(draft_resolution="").exists()
+    rows = Attendance.objects.filter(meeting__in=held, is_exempt=False)
+    counts = dict(rows.values_list("status").annotate(n=Count("id")))
+    total = sum(counts.values())
+    assert counts.get(Attendance.Status.UNMARKED, 0) == 0
+    assert 0.85 * total <= counts[Attendance.Status.PRESENT] + counts[Attendance.Status.LATE] < 0.99 * total
+    assert 0 < counts[Attendance.Status.UNEXCUSED] < counts[Attendance.Status.EXCUSED] < 0.1 * total
+    reasons = set(rows.filter(status=Attendance.Status.EXCUSED).values_list("reason", flat=True))
+    assert AWAY_REASON in reasons and len(reasons) >= 8
+    # Exempt members are listed, not required: mostly not marked, now and then present.
+    exempt = Attendance.objects.filter(meeting__in=held, is_exempt=True)
+    assert exempt.filter(status=Attendance.Status.UNMARKED).exists()
+    kinds = set(SpeakingTurn.objects.filter(meeting__in=held).values_list("kind", flat=True))
+    assert kinds == set(SpeakingTurn.Kind.values)
+    assert not SpeakingTurn.objects.filter(meeting__in=held, summary="").exists()
+    thematic = held.filter(kind=Meeting.Kind.THEMATIC)
+    assert thematic.count() == 3 * 4 and not thematic.exclude(org__in=[demo.cells[k] for k in SEPARATE]).exists()
+
+
+def test_minutes_are_signed_and_locked_but_two_drafts(demo: Demo, db):
+    held = Meeting.objects.filter(org__in=demo.cells.values(), status=Meeting.Status.CLOSED)
+    minutes = MeetingDocument.objects.filter(meeting__in=held, kind=MeetingDocument.Kind.MINUTES)
+    assert minutes.count() == held.count()
+    drafts = minutes.exclude(status=MeetingDocument.Status.LOCKED)
+    assert {(d.meeting.org_id, d.meeting.period) for d in drafts} == {
+        (demo.cells[key].pk, period) for key, period in DRAFTS
+    }
+    assert not drafts.exclude(status=MeetingDocument.Status.DRAFT).exists()
+    # Every regular meeting voted its resolution, but Bình Thạnh C in September (too few present).
+    regular = held.filter(kind=Meeting.Kind.REGULAR)
+    unvoted = regular.filter(votes__isnull=True)
+    assert [(m.org_id, m.period) for m in unvoted] == [(demo.cells["bt_c"].pk, date(2021, 9, 1))]
+    resolutions = MeetingDocument.objects.filter(meeting__in=regular, kind=MeetingDocument.Kind.RESOLUTION)
+    assert resolutions.count() == regular.count() - 1
+
+
+def test_attendance_at_binh_thanh_c_falls_three_months_running(demo: Demo, db):
+    meetings = _regular(demo.cells["bt_c"]).filter(period__gte=date(2021, 6, 1)).order_by("period")
+    rates = [live_totals(m).attendance_rate for m in meetings]
+    assert len(rates) == 4 and all(r is not None for r in rates)
+    assert rates[0] > rates[1] > rates[2] > rates[3], rates
+
+
+def test_at_binh_an_the_same_three_members_speak_at_every_meeting(demo: Demo, db):
+    meetings = Meeting.objects.filter(org=demo.cells["bt_an"], status=Meeting.Status.CLOSED)
+    speakers = [set(m.turns.values_list("member_id", flat=True)) for m in meetings]
+    assert len(speakers) == 12 and len(speakers[0]) == 3
+    assert all(s == speakers[0] for s in speakers)
+    elsewhere = [
+        set(
+            Meeting.objects.filter(org=demo.cells[k], status=Meeting.Status.CLOSED).values_list(
+                "turns__member_id", flat=True
+            )
+        )
+        for k in ("anhoa", "bt_a", "bt_b")
+    ]
+    assert all(len(s) > 6 for s in elsewhere)
+
+
+def _article_meeting(demo: Demo) -> Meeting:
+    return Meeting.objects.get(org=demo.cells["anhoa"], kind=Meeting.Kind.REGULAR, period=date(2021, 4, 1))
+
+
+def test_the_an_hoa_meeting_of_april_2021_is_recorded_in_full(demo: Demo, db):
+    meeting = _article_meeting(demo)
+    assert meeting.scheduled_date == ARTICLE_DAY and meeting.status == Meeting.Status.CLOSED
+    assert meeting.preparation.held_on == date(2021, 4, 1)
+    assert set(meeting.preparation.attendees.all()) == set(
+        Member.objects.filter(positions__org=demo.cells["anhoa"], positions__ended_on__isnull=True)
+    )
+    assert meeting.attachments.filter(kind="draft_report").exists()
+    assert meeting.agenda_items.count() == 9 and not meeting.agenda_items.filter(started_at__isnull=True).exists()
+    assert meeting.chair == demo.secretaries["anhoa"]
+    assert meeting.recorder == User.objects.get(username="dangvien.anhoa").member
+    supervisor = meeting.guests.get(user__username="canbo.duhop")
+    assert supervisor.is_supervisor and meeting.remarks.filter(author__username="canbo.duhop").exists()
+    absent = meeting.attendances.filter(is_exempt=False, status=Attendance.Status.EXCUSED)
+    assert absent.count() == 2 and not absent.filter(reason="").exists()
+    assert meeting.attendances.filter(status=Attendance.Status.LATE).count() == 1
+    kinds = list(meeting.turns.values_list("kind", flat=True))
+    assert SpeakingTurn.Kind.SELF_CRITICISM in kinds and SpeakingTurn.Kind.CRITICISM in kinds
+    totals = live_totals(meeting)
+    assert totals.attendance_met and totals.speakers_met
+    vote = meeting.votes.get()
+    assert vote.passed and vote.votes_for == totals.voters
+    # Everything happened that evening: the clock of the replay, not the day the demo was loaded.
+    start, end = meeting.started_at, meeting.ended_at
+    assert timezone.localtime(start).strftime("%d/%m/%Y %H:%M") == "05/04/2021 19:03"
+    assert (end - start).total_seconds() >= 90 * 60
+    for turn in meeting.turns.all():
+        assert start <= turn.started_at < turn.ended_at <= end
+    assert meeting.notices.filter(audience="supervisor", user__username="canbo.duhop").exists()
+
+
+def test_the_april_2021_minutes_are_signed_by_chair_and_recorder_and_locked(demo: Demo, db):
+    meeting = _article_meeting(demo)
+    minutes = meeting.documents.get(kind=MeetingDocument.Kind.MINUTES)
+    assert minutes.status == MeetingDocument.Status.LOCKED
+    signatures = {s.role: s for s in minutes.signatures.select_related("signed_by")}
+    assert set(signatures) == {"chair", "recorder"}
+    assert signatures["chair"].signed_by.username == "bithu.anhoa"
+    assert signatures["recorder"].signed_by.username == "dangvien.anhoa"
+    assert not any(s.on_paper for s in signatures.values())
+    assert timezone.localdate(signatures["chair"].signed_at) == date(2021, 4, 6)
+    text = "\n".join(minutes.sections.values())
+    assert "Chỉ thị số 45-CT/TW" in text and "tự phê bình" in text and "Vắng có lý do" in text
+    assert minutes.issuer_name == "Chi bộ khu vực An Hòa" and minutes.superior_name == "Đảng bộ phường Bình Thạnh"
+    resolution = meeting.documents.get(kind=MeetingDocument.Kind.RESOLUTION)
+    assert resolution.status == MeetingDocument.Status.LOCKED
+    assert resolution.signatures.get().signed_by.username == "bithu.anhoa"
+    assert resolution.clauses.filter(text__startswith="Đồng chí").count() == 3
+
+
+def test_the_april_2021_minutes_download_as_a_word_file_and_the_pages_show_the_meeting(demo: Demo, db, client):
+    meeting = _article_meeting(demo)
+    minutes = meeting.documents.get(kind=MeetingDocument.Kind.MINUTES)
+    _login(client, "bithu.anhoa")
+    response = client.get(reverse("documents:docx", args=[minutes.pk]))
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "CHI BỘ KHU VỰC AN HÒA" in text and "Bình Thạnh, ngày 05 tháng 4 năm 2021" in text
+    for row in meeting.attendances.filter(status=Attendance.Status.EXCUSED).select_related("member"):
+        assert row.member.full_name in text and row.reason in text
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "05/04/2021" in page and "Đã kết thúc" in page
+    live = client.get(reverse("meetings:live", args=[meeting.pk])).content.decode()
+    assert User.objects.get(username="canbo.duhop").first_name in live and "Chỉ thị số 45-CT/TW" in live
+
+
+def test_an_hoa_has_its_next_meeting_planned_on_a_real_date(demo: Demo, db):
+    now = today()
+    ahead = Meeting.objects.filter(
+        org=demo.cells["anhoa"], kind=Meeting.Kind.REGULAR, status=Meeting.Status.PLANNED, scheduled_date__gte=now
+    ).order_by("scheduled_date")
+    assert ahead.exists()
+    nearest = ahead.first()
+    assert nearest.agenda_items.exists() and nearest.draft_resolution
+    assert nearest.notices.filter(kind="invitation").exists()
+    this_month = Meeting.objects.get(org=demo.cells["anhoa"], kind=Meeting.Kind.REGULAR, period=now.replace(day=1))
+    assert this_month.status == (Meeting.Status.CLOSED if this_month.scheduled_date < now else Meeting.Status.PLANNED)
+
+
+def test_loading_sent_no_sms_and_only_an_hoa_was_notified(demo: Demo, db):
+    from chibo.notices.models import Notice
+
+    assert Notice.objects.exists()
+    assert not Notice.objects.filter(sms_at__isnull=False).exists()
+    assert not Notice.objects.exclude(meeting__org=demo.cells["anhoa"]).exists()
+
+
+def test_load_demo_again_changes_nothing(demo: Demo, db):
+    def counts() -> list[int]:
+        models = (Organization, Member, User, Meeting, Attendance, SpeakingTurn, MeetingDocument)
+        return [model.objects.count() for model in models]
+
+    before = counts()
+    output = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=output)
+    assert counts() == before
+    assert "đã có" in output.getvalue() and "canbo.duhop" in output.getvalue()
