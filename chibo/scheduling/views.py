@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
@@ -123,7 +124,11 @@ def generate(request: HttpRequest) -> HttpResponse:
     except ChiboError as err:
         messages.error(request, err.message)
     else:
-        messages.success(request, _("Đã tạo %(n)s buổi sinh hoạt thường kỳ.") % {"n": len(created)})
+        n = len(created)
+        messages.success(
+            request,
+            ngettext("Đã tạo %(n)s buổi sinh hoạt thường kỳ.", "Đã tạo %(n)s buổi sinh hoạt thường kỳ.", n) % {"n": n},
+        )
     return redirect(_month_url(org, date(year, month_no or 1, 1)))
 
 
