@@ -191,6 +191,9 @@ def _dump_sqlite(connection: BaseDatabaseWrapper, dest: Path) -> None:
     target = sqlite3.connect(dest)
     try:
         if connection.is_in_memory_db():  # type: ignore[attr-defined]
+            # Only tests run on an in-memory database; inside a transaction the copy would wait for ever.
+            if connection.in_atomic_block:
+                raise BackupError("Không sao lưu được giữa một giao dịch.", "Cannot back up from inside a transaction.")
             connection.ensure_connection()
             connection.connection.backup(target)
         else:
