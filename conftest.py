@@ -78,6 +78,7 @@ def browser(request, live_server, monkeypatch):  # type: ignore[no-untyped-def]
     tests only, which are skipped where Chromium is missing."""
     if request.node.get_closest_marker("browser") is None:
         pytest.fail("The browser and phone fixtures are for tests marked @pytest.mark.browser.", pytrace=False)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     from chibo.core.browser import launch
@@ -91,6 +92,9 @@ def browser(request, live_server, monkeypatch):  # type: ignore[no-untyped-def]
             yield chromium
         finally:
             chromium.close()
+            # While the loop runs, Django hands this thread other database connections than outside it:
+            # close them, or they hold PostgreSQL's test database open past the end of the session.
+            connections.close_all()
 
 
 @pytest.fixture
