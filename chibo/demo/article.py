@@ -30,13 +30,12 @@ from chibo.demo.replay import (
     open_and_mark,
     prepare,
     proceed,
-    record_follow_up,
-    write_documents,
 )
 from chibo.meetings import services as meeting_services
 from chibo.meetings.models import Attachment, Attendance, Meeting
 from chibo.meetings.selectors import live_totals
 from chibo.scheduling import services as scheduling_services
+from chibo.tasks import services as task_services
 
 ARTICLE_DECISIONS = (
     "Chi ủy họp chuẩn bị nội dung sinh hoạt tháng 4 năm 2021, thống nhất:\n"
@@ -56,7 +55,9 @@ ARTICLE_NOTES: dict[str, str] = {
     K.HCM_EXAMPLE: "Mỗi đảng viên báo cáo việc làm theo Bác đã đăng ký: cần cù lao động, sống tiết kiệm, giúp hộ "
     "khó khăn gần nhà.",
     K.RESIDENTS: "Ý kiến của nhân dân qua các đảng viên phụ trách hộ.",
-    K.NEXT_TASKS: "Tuyên truyền bầu cử ngày 23/5/2021; tiếp tục quản lý người từ địa phương khác về; thu đảng phí.",
+    K.NEXT_TASKS: "Tuyên truyền bầu cử ngày 23/5/2021; tiếp tục quản lý người từ địa phương khác về; thu đảng phí. "
+    "Phân công: đồng chí {a} lập danh sách cử tri; đồng chí {b} vận động đóng góp Quỹ Vì người nghèo; đồng chí "
+    "{c} vận động thu gom rác.",
     K.DISCUSSION: "Đảng viên tự phê bình việc thực hiện nhiệm vụ phụ trách hộ; chi bộ góp ý.",
 }
 ARTICLE_DRAFT = (
@@ -64,11 +65,13 @@ ARTICLE_DRAFT = (
     "khác về và thông báo ngay cho Trạm Y tế phường.\n"
     "2. Tuyên truyền đến 100% hộ dân trong khu vực về cuộc bầu cử đại biểu Quốc hội khóa XV và đại biểu HĐND các "
     "cấp ngày 23/5/2021.\n"
-    "3. Thu đảng phí tháng 4 đạt 100%, nộp về Đảng ủy phường trước ngày 25/04/2021.\n"
-    "4. Đồng chí {a} phối hợp Ban điều hành khu vực lập danh sách cử tri, hoàn thành trước ngày 20/04/2021.\n"
-    "5. Đồng chí {b} vận động 5 hộ còn lại đóng góp Quỹ Vì người nghèo, hoàn thành trước ngày 20/04/2021.\n"
-    "6. Đồng chí {c} phối hợp Chi hội Phụ nữ vận động hộ dân thu gom rác đúng giờ, hoàn thành trước ngày "
-    "30/04/2021."
+    "3. Thu đảng phí tháng 4 đạt 100%, nộp về Đảng ủy phường trước ngày 25/04/2021."
+)
+# The resolution's concrete tasks (given through the tasks app, listed by the resolution after the clauses).
+ARTICLE_TASKS = (
+    ("Phối hợp Ban điều hành khu vực lập danh sách cử tri khu vực An Hòa", date(2021, 4, 20)),
+    ("Vận động 5 hộ còn lại đóng góp Quỹ Vì người nghèo", date(2021, 4, 20)),
+    ("Phối hợp Chi hội Phụ nữ vận động hộ dân thu gom rác đúng giờ", date(2021, 4, 30)),
 )
 ARTICLE_REMARK = (
     "Ghi nhận chi ủy chuẩn bị chu đáo, nội dung sinh hoạt thiết thực, nhiều đảng viên phát biểu. Đề nghị chi bộ "
@@ -90,12 +93,12 @@ ARTICLE_MINUTES: dict[str, float] = {
 HOSPITAL, FAMILY = "Nằm viện tại Bệnh viện Đa khoa thị xã Long Mỹ", "Bận việc gia đình (đám giỗ), đã xin phép bí thư"
 
 
-def _draft_report() -> SimpleUploadedFile:
+def _draft_report(notes: dict[str, str]) -> SimpleUploadedFile:
     """The draft report the committee sent members before the meeting, as a small Word file."""
     doc = new_docx()
     doc.add_heading("DỰ THẢO BÁO CÁO", level=1)
     doc.add_paragraph("Kết quả thực hiện nhiệm vụ tháng 3 và phương hướng nhiệm vụ tháng 4 năm 2021")
-    for line in ARTICLE_NOTES.values():
+    for line in notes.values():
         doc.add_paragraph(line, style="List Bullet")
     out = BytesIO()
     doc.save(out)
@@ -120,6 +123,7 @@ def hold_article(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
     a, b, c = talkers[:3]
     town_guest = (ctx.demo.gen.person().full_name, "Phó Trưởng Phòng Nội vụ thị xã Long Mỹ")
 
+    notes = {k: v.format(a=a.full_name, b=b.full_name, c=c.full_name) for k, v in ARTICLE_NOTES.items()}
     ctx.clock.at(date(2021, 3, 29), 9, 0)
     scheduling_services.guest_invite(
         actor=run.actor, meeting=meeting, name=town_guest[0], affiliation=town_guest[1], phone=ctx.demo.gen.phone()
@@ -130,14 +134,14 @@ def hold_article(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
         meeting,
         held_on=date(2021, 4, 1),
         decisions=ARTICLE_DECISIONS.format(deputy=run.deputy.full_name),
-        draft=ARTICLE_DRAFT.format(a=a.full_name, b=b.full_name, c=c.full_name),
-        notes=ARTICLE_NOTES,
+        draft=ARTICLE_DRAFT,
+        notes=notes,
     )
     ctx.clock.at(date(2021, 4, 2), 8, 10)
     meeting_services.attachment_add(
         actor=run.actor,
         meeting=meeting,
-        upload=_draft_report(),
+        upload=_draft_report(notes),
         title="Dự thảo báo cáo kết quả tháng 3, phương hướng tháng 4 năm 2021",
         kind=Attachment.Kind.DRAFT_REPORT,
     )
@@ -246,5 +250,7 @@ def hold_article(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
     meeting.refresh_from_db()
     meeting = proceed(ctx, run, meeting, guests=guests, turns=turns, vote=(0, 0), item_minutes=ARTICLE_MINUTES)
     run.last_late = [r.member for r in rows if r.member_id == late.pk]
-    record_follow_up(ctx, run, meeting)
-    write_documents(ctx, run, meeting, signed=True)
+    # The tasks the resolution gives named members, entered by the secretary after the close.
+    for member, (text, due) in zip((a, b, c), ARTICLE_TASKS, strict=True):
+        ctx.clock.advance(minutes=2)
+        task_services.task_create(actor=run.actor, meeting=meeting, description=text, assignees=[member], due_on=due)

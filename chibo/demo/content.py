@@ -287,9 +287,3 @@ AGENCY_RESOLUTION = (
     "Thu đảng phí tháng {next_month} đạt 100%.",
     "Thực hiện nghiêm quy định phòng, chống dịch Covid-19 tại cơ quan, đơn vị.",
 )
-ASSIGNMENTS = (
-    "Đồng chí {name} phụ trách rà soát các hộ có người từ địa phương khác về, hoàn thành trước ngày {date}.",
-    "Đồng chí {name} vận động các hộ đóng góp Quỹ Vì người nghèo, hoàn thành trước ngày {date}.",
-    "Đồng chí {name} nắm tình hình tư tưởng đảng viên, quần chúng, báo cáo chi ủy trước ngày {date}.",
-    "Đồng chí {name} phối hợp Chi hội Phụ nữ tổ chức thăm hộ khó khăn trước ngày {date}.",
-)

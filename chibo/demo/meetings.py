@@ -21,7 +21,6 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from importlib.util import find_spec
 
 from chibo.accounts.scope import forget_grants
 from chibo.core.dates import today
@@ -43,7 +42,6 @@ from chibo.demo.replay import (
     prepare,
     proceed,
     quiet_notices,
-    record_follow_up,
     write_documents,
 )
 from chibo.meetings import services as meeting_services
@@ -72,12 +70,6 @@ DRAFTS = {("bt_ubnd", date(2021, 9, 1)), ("bt_yt", date(2021, 8, 1))}  # minutes
 # regular meeting of the quarter's middle month.
 SEPARATE_THEMATIC = {"anhoa", "bt_dang", "bt_th"}
 THEMATIC_MONTHS = {11, 2, 5, 8}  # the middle month of each quarter
-
-# The issue-4 demo (tasks given by resolutions and reviewed at the next meeting, criticism records,
-# commitments): a module with `on_meeting_held(demo, held)`, called for every meeting after its close
-# and before its minutes are signed (a signed record accepts no new task or criticism), and
-# `after_meetings(demo)`, called once at the end.
-FOLLOW_UP_MODULE = "chibo.tasks.demo"
 
 
 def _committee(cell: Organization) -> list[Member]:
@@ -386,14 +378,10 @@ def _supervisor_visit(ctx: Ctx, run: CellRun, meeting: Meeting) -> GuestVisit:
 
 
 def _draft(ctx: Ctx, run: CellRun, meeting: Meeting) -> str:
-    """The draft resolution: the cell's standing clauses and two tasks given to named members."""
-    rng = ctx.rng
+    """The draft resolution's standing clauses; its concrete tasks for named members are the tasks app's
+    (chibo.tasks.demo gives them after the meeting, and the resolution lists them)."""
     base = content.AREA_RESOLUTION if run.is_area else content.AGENCY_RESOLUTION
-    lines = [line.format(**_fields(ctx, run, meeting)) for line in base]
-    officials = [m for m in ctx.demo.members[run.key] if m.official_on and m.official_on <= meeting.scheduled_date]
-    for template in rng.sample(content.ASSIGNMENTS, 2):
-        lines.append(template.format(**_fields(ctx, run, meeting, name=rng.choice(officials).full_name)))
-    return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
+    return "\n".join(f"{i}. {line.format(**_fields(ctx, run, meeting))}" for i, line in enumerate(base, 1))
 
 
 def _notes(ctx: Ctx, run: CellRun, meeting: Meeting) -> dict[str, str]:
@@ -461,8 +449,6 @@ def _hold_generic(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
         vote=vote,
         item_minutes=ITEM_MINUTES,
     )
-    record_follow_up(ctx, run, meeting)
-    write_documents(ctx, run, meeting, signed=(run.key, meeting.period) not in DRAFTS)
 
 
 DISCUSSION_POINTS = (
@@ -482,10 +468,7 @@ CONCLUSION_DRAFT = (
 
 
 def _context(demo: Demo, clock: Clock) -> Ctx:
-    follow_up = None
-    if find_spec(FOLLOW_UP_MODULE) is not None:
-        follow_up = __import__(FOLLOW_UP_MODULE, fromlist=["on_meeting_held"])
-    return Ctx(demo, demo.gen.rng, clock, {}, demo.users["admin"], demo.users["canbo.duhop"], follow_up)
+    return Ctx(demo, demo.gen.rng, clock, {}, demo.users["admin"], demo.users["canbo.duhop"])
 
 
 def add_meetings(demo: Demo) -> None:
@@ -575,11 +558,15 @@ def _announce(ctx: Ctx, run: CellRun, meeting: Meeting, run_day: date) -> None:
         meeting_notices_send(meeting_id=meeting.pk, kind=Notice.Kind.INVITATION)
 
 
-def add_follow_up(demo: Demo) -> None:
-    """Issue 4's closing step (commitments of the year...), when its module exists."""
-    if find_spec(FOLLOW_UP_MODULE) is None:
-        return
-    module = __import__(FOLLOW_UP_MODULE, fromlist=["after_meetings"])
-    hook = getattr(module, "after_meetings", None)
-    if hook is not None:
-        hook(demo)
+def add_minutes(demo: Demo) -> None:
+    """The minutes and resolutions of every meeting held, the morning after each, in date order: after
+    issue 4's step, because they print the tasks given and the review of last month's."""
+    keys = {cell.pk: key for key, cell in demo.cells.items()}
+    held = Meeting.objects.filter(org_id__in=keys, status=Meeting.Status.CLOSED, documents__isnull=True)
+    clock = Clock()
+    with clock.running():
+        for meeting in held.select_related("org", "chair", "recorder").order_by("started_at"):
+            period = meeting.period or meeting.scheduled_date.replace(day=1)
+            write_documents(demo, clock, meeting, signed=(keys[meeting.org_id], period) not in DRAFTS)
+    for user in demo.users.values():
+        forget_grants(user)

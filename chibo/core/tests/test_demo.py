@@ -15,6 +15,7 @@ from django.utils import timezone
 from chibo.accounts.models import User
 from chibo.core.dates import today
 from chibo.core.management.commands import load_demo
+from chibo.demo.article import ARTICLE_TASKS
 from chibo.demo.builder import (
     ARTICLE_DAY,
     BINH_THANH_CELLS,
@@ -25,6 +26,7 @@ from chibo.demo.builder import (
     Demo,
     add_follow_up,
     add_meetings,
+    add_minutes,
     add_upcoming_meetings,
     build_demo,
 )
@@ -61,7 +63,7 @@ def test_load_demo_refuses_without_debug_and_creates_nothing(settings):
 @override_settings(**DEMO_SETTINGS)
 def test_load_demo_prints_what_it_loaded_and_the_logins(monkeypatch):
     # The tree, members and accounts only: the meetings are built once, by the module's fixture below.
-    meetings = {add_meetings, add_upcoming_meetings, add_follow_up}
+    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_minutes}
     monkeypatch.setattr(load_demo, "build_demo", lambda: build_demo(steps=[s for s in STEPS if s not in meetings]))
     output = StringIO()
     call_command("load_demo", stdout=output)
@@ -386,7 +388,10 @@ def test_the_april_2021_minutes_are_signed_by_chair_and_recorder_and_locked(demo
     resolution = meeting.documents.get(kind=MeetingDocument.Kind.RESOLUTION)
     assert resolution.status == MeetingDocument.Status.LOCKED
     assert resolution.signatures.get().signed_by.username == "bithu.anhoa"
-    assert resolution.clauses.filter(text__startswith="Đồng chí").count() == 3
+    clauses = list(resolution.clauses.values_list("text", flat=True))
+    for text, due in ARTICLE_TASKS:
+        assert any(c.startswith(text) and f"hạn hoàn thành {due:%d/%m/%Y}" in c for c in clauses), text
+    assert "Kiểm điểm" in minutes.section("discussion")  # March's tasks reviewed
 
 
 def test_the_april_2021_minutes_download_as_a_word_file_and_the_pages_show_the_meeting(demo: Demo, db, client):
