@@ -50,8 +50,8 @@ ARTICLE_DECISIONS = (
 ARTICLE_NOTES: dict[str, str] = {
     K.NEWS: "Quán triệt: " + "; ".join(content.DIRECTIVES[(2021, 4)]) + ".",
     K.THINKING: "Đảng viên an tâm, phấn khởi sau Đại hội XIII của Đảng; chấp hành tốt nhiệm vụ phòng, chống dịch.",
-    K.REVIEW: "Tháng 3: 100% đảng viên được phân công phụ trách hộ gần nhà; thu đảng phí đạt 100%; còn 1 việc chưa "
-    "hoàn thành (vận động đóng góp Quỹ Vì người nghèo).",
+    K.REVIEW: "Tháng 3: 100% đảng viên được phân công phụ trách hộ gần nhà; thu đảng phí đạt 100%; kiểm điểm từng "
+    "phần việc nghị quyết tháng 3 đã giao.",
     K.HCM_EXAMPLE: "Mỗi đảng viên báo cáo việc làm theo Bác đã đăng ký: cần cù lao động, sống tiết kiệm, giúp hộ "
     "khó khăn gần nhà.",
     K.RESIDENTS: "Ý kiến của nhân dân qua các đảng viên phụ trách hộ.",
@@ -70,7 +70,7 @@ ARTICLE_DRAFT = (
 # The resolution's concrete tasks (given through the tasks app, listed by the resolution after the clauses).
 ARTICLE_TASKS = (
     ("Phối hợp Ban điều hành khu vực lập danh sách cử tri khu vực An Hòa", date(2021, 4, 20)),
-    ("Vận động 5 hộ còn lại đóng góp Quỹ Vì người nghèo", date(2021, 4, 20)),
+    ("Vận động các hộ trong khu vực đóng góp Quỹ Vì người nghèo năm 2021", date(2021, 4, 20)),
     ("Phối hợp Chi hội Phụ nữ vận động hộ dân thu gom rác đúng giờ", date(2021, 4, 30)),
 )
 ARTICLE_REMARK = (
@@ -179,8 +179,8 @@ def hold_article(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
         Turn(
             b,
             T.EXPLANATION,
-            "Giải trình việc chưa vận động đủ 5 hộ đóng góp Quỹ Vì người nghèo: do bận thu hoạch "
-            "lúa Đông Xuân; hứa hoàn thành trước ngày 20/04/2021.",
+            "Giải trình việc báo cáo danh sách hộ phụ trách chậm 2 ngày: do bận thu hoạch lúa Đông "
+            "Xuân; đã khắc phục, từ nay báo cáo đúng hạn.",
             K.REVIEW,
             3,
         ),

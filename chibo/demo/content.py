@@ -268,7 +268,8 @@ HCM_OPINIONS = (
 
 # Quick notes of the chair for the agenda points of every regular meeting.
 REVIEW_NOTE = (
-    "Chi ủy báo cáo kết quả thực hiện nghị quyết tháng {prev}: các chỉ tiêu cơ bản đạt; còn {n} việc chuyển sang."
+    "Chi ủy báo cáo kết quả thực hiện nghị quyết tháng {prev}: các chỉ tiêu cơ bản đạt; kiểm điểm từng phần việc "
+    "đã giao."
 )
 NEXT_TASKS_NOTE = "Dự thảo nhiệm vụ tháng {next_month} và phân công đảng viên thực hiện (theo dự thảo nghị quyết)."
 
