@@ -115,6 +115,15 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
+# Behind pgbouncer in transaction mode (docs/deployment.md) a cursor cannot outlive its transaction.
+if _env_bool("DATABASE_PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# A streaming replica for dashboards and exports, read only inside chibo.operations.routers.replica_reads().
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["chibo.operations.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------------------------
@@ -129,6 +138,10 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Separate queues, so that a province's import or a burst of notices does not hold up the rest; each needs a
+# worker (`celery -A chibo worker -Q notices`, see deploy/). Off: one worker takes everything.
+if _env_bool("CHIBO_CELERY_QUEUES", False):
+    CELERY_TASK_ROUTES = {"chibo.notices.*": {"queue": "notices"}, "chibo.members.*": {"queue": "imports"}}
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {
     # Invitations coming due and reminders before meetings (chibo.notices).
