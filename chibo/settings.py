@@ -218,6 +218,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Mail -----------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chibo@localhost")
+# With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the relay (a local postfix by default).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Logging: nothing personal in logs (C19): no request bodies, no member fields. -----------------
 # django-axes masks usernames and addresses in its messages (AXES_VERBOSE off, its default sensitive
