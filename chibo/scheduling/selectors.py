@@ -10,7 +10,7 @@ from django.http import Http404
 from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
 from chibo.meetings.models import Meeting
 from chibo.members.models import Member, Membership
-from chibo.organizations.models import Organization
+from chibo.organizations.models import Organization, OrgVersion
 from chibo.rules.selectors import RulesetResolver
 from chibo.scheduling.calendar import month_start, next_month, quarter_of, regular_meeting_date
 
@@ -39,10 +39,23 @@ def thematic_q() -> Q:
 
 
 def cells_in_month(user: AnyUser, org: Organization, first: date) -> list[Organization]:
-    """The cells at or under `org` that the user may see and that existed at some time in the month."""
+    """The cells at or under `org` that the user may see and that existed at some time in the month,
+    taken from the tree as it stood then (a month of 2021 shows the cells a ward had in 2021)."""
+    # Walk down the tree through every period that overlaps the month: one query per level.
+    in_month = OrgVersion.objects.filter(valid_from__lt=next_month(first)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=first)
+    )
+    ids: set[int] = set()
+    frontier = {org.pk}
+    while frontier:
+        level = list(in_month.filter(parent_id__in=frontier).values_list("org_id", "kind"))
+        ids |= {pk for pk, kind in level if kind in Organization.CELL_KINDS}
+        frontier = {pk for pk, kind in level if kind not in Organization.CELL_KINDS}
+    if org.kind in Organization.CELL_KINDS:
+        ids.add(org.pk)
     return list(
         orgs_with(user, Perm.VIEW_ORG)
-        .filter(path__startswith=org.path, kind__in=Organization.CELL_KINDS, established_on__lt=next_month(first))
+        .filter(pk__in=ids, established_on__lt=next_month(first))
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=first))
         .order_by("name", "pk")
     )
