@@ -39,7 +39,7 @@ demo: setup messages
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup messages
-	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadgroup -q $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

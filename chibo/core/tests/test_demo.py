@@ -44,6 +44,9 @@ from chibo.organizations.selectors import children_on, member_ids_on_roll, subtr
 from chibo.rules.models import RuleSetVersion, default_scoring
 from chibo.scheduling.selectors import month_calendar
 
+# The demo is built once per module; on one xdist worker only (make test runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
+
 DEMO_SETTINGS = {"DEBUG": True, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
 
 
