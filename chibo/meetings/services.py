@@ -75,6 +75,17 @@ def _require_record_editable(meeting: Meeting) -> None:
             raise ChiboError(_("Biên bản đã ký và khóa, không sửa được; hãy lập đính chính."))
 
 
+def record_is_editable(meeting: Meeting) -> bool:
+    """Whether summaries and remarks may still be changed (see _require_record_editable)."""
+    if meeting.status == S.OPEN:
+        return True
+    try:
+        _require_record_editable(meeting)
+    except ChiboError:
+        return False
+    return True
+
+
 def _now_local_time() -> time:
     return timezone.localtime().time().replace(microsecond=0)
 

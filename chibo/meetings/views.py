@@ -363,6 +363,8 @@ def _speakers_context(request: HttpRequest, meeting: Meeting, rows: list[Attenda
         and not viewer["can_run"],
         "waiting": waiting,
         "kinds": SpeakingTurn.Kind.choices,
+        # Once the minutes are signed and locked, turns are shown, not offered for editing.
+        "turns_editable": viewer["can_run"] and services.record_is_editable(meeting),
     }
 
 

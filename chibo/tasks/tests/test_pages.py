@@ -205,3 +205,21 @@ def test_the_api_gives_a_task_and_the_member_reports_and_the_secretary_reviews(c
         "matched": ["hòa giải"],
         "open_tasks": 0,
     }
+
+
+def test_the_live_page_of_a_meeting_with_locked_minutes_offers_no_turn_editing(client, cell) -> None:  # type: ignore[no-untyped-def]
+    from chibo.meetings import services as meeting_services
+    from chibo.tasks.tests.builders import at, hold, lock_minutes, months_ago
+
+    day = months_ago(1)
+    meeting = hold(cell.org, day, chair=cell.secretary, recorder=cell.mobiliser, close=False)
+    turn = meeting_services.speaker_add(actor=None, meeting=meeting, member=cell.plain)
+    meeting_services.turn_start(actor=None, turn=turn)
+    meeting_services.turn_finish(actor=None, turn=turn, summary="Ý kiến về vệ sinh môi trường")
+    meeting = meeting_services.meeting_close(actor=None, meeting=meeting, ended_at=at(day, 21))
+    client.force_login(cell.world.anhoa_secretary)
+    assert 'name="summary"' in client.get(f"/meetings/{meeting.pk}/live/").content.decode()
+    lock_minutes(meeting, cell.world.anhoa_secretary)
+    page = client.get(f"/meetings/{meeting.pk}/live/").content.decode()
+    assert 'name="summary"' not in page
+    assert "Ý kiến về vệ sinh môi trường" in page
