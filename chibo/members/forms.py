@@ -8,23 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField, ServiceForm
 from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.forms import OrgChoiceField
 from chibo.organizations.models import Organization
 
 # The fields of MemberForm that member_update() accepts, in the order of the form.
-PROFILE_FIELDS = (
-    "gender",
-    "birth_date",
-    "card_number",
-    "joined_on",
-    "official_on",
-    "residence_address",
-    "phone",
-    "email",
-    "occupation",
-    "strengths",
-    "aspirations",
-)
+PROFILE_FIELDS = EDITABLE_FIELDS
 SENSITIVE_FIELDS = ("strengths", "aspirations")
 
 

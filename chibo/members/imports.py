@@ -38,7 +38,7 @@ from chibo.core.errors import ChiboError
 from chibo.core.vietnamese import normalize_name, unaccent
 from chibo.members.excel import COLUMN_BY_FIELD, cell_text, field_for_header
 from chibo.members.models import ImportJob, Member, Membership
-from chibo.members.services import build_member, validate_member_fields
+from chibo.members.services import EDITABLE_FIELDS, build_member, validate_member_fields
 from chibo.organizations.models import Organization
 
 logger = logging.getLogger(__name__)
@@ -50,19 +50,7 @@ PROGRESS_EVERY = 250
 # Excel date serials below this (1/1/1910) are not dates of anyone on a roll: most likely a bare year.
 MIN_DATE_SERIAL = 3654
 
-MEMBER_FIELDS = (
-    "gender",
-    "birth_date",
-    "card_number",
-    "joined_on",
-    "official_on",
-    "residence_address",
-    "phone",
-    "email",
-    "occupation",
-    "strengths",
-    "aspirations",
-)
+MEMBER_FIELDS = EDITABLE_FIELDS
 NAME_PARTS = ("name_family_middle", "name_family", "name_middle", "name_given")
 REQUIRED = ("gender", "birth_date", "joined_on")
 
