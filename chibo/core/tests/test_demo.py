@@ -265,14 +265,16 @@ def test_every_binh_thanh_cell_met_each_month_of_the_year_but_the_school_in_july
 def test_the_calendar_warns_of_the_skipped_month_and_of_the_quarter_without_thematic_session(demo: Demo, db):
     admin = User.objects.get(username="admin")
     binh_thanh = {demo.cells[s.key].pk for s in BINH_THANH_CELLS}
-    july = month_calendar(admin, demo.orgs["long_binh_new"], date(2021, 7, 1))
+    # The ward's calendar of 2021 lists the cells it had in 2021; the ward formed in 2025 had none then.
+    assert month_calendar(admin, demo.orgs["long_binh_new"], date(2021, 7, 1)).rows == []
+    july = month_calendar(admin, demo.orgs["binh_thanh"], date(2021, 7, 1))
     assert {r.cell.pk for r in july.without_regular} & binh_thanh == {demo.cells["bt_th"].pk}
     for month in (date(2021, 4, 1), date(2021, 5, 1)):
-        calendar = month_calendar(admin, demo.orgs["long_binh_new"], month)
+        calendar = month_calendar(admin, demo.orgs["binh_thanh"], month)
         assert {r.cell.pk for r in calendar.without_thematic} & binh_thanh == {demo.cells["bt_ca"].pk}
         assert not {r.cell.pk for r in calendar.without_regular} & binh_thanh
     for month in (date(2020, 11, 1), date(2021, 2, 1), date(2021, 8, 1)):
-        calendar = month_calendar(admin, demo.orgs["long_binh_new"], month)
+        calendar = month_calendar(admin, demo.orgs["binh_thanh"], month)
         assert not {r.cell.pk for r in calendar.without_thematic} & binh_thanh, month
 
 
