@@ -739,6 +739,9 @@ def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
         raise ChiboError(_("Chỉ người tải tệp lên mới nhập được."))
     if not job.dry_run or job.status != ImportJob.Status.CHECKED:
         raise ChiboError(_("Chỉ nhập được một lần chạy thử hợp lệ chưa nhập."))
+    if not job.file or not job.file.storage.exists(job.file.name):
+        # Uploaded files are purged after a while (purge_import_files).
+        raise ChiboError(_("Tệp đã tải lên không còn được lưu; hãy tải tệp lên và chạy thử lại."))
     job.dry_run = False
     job.status = ImportJob.Status.PENDING
     job.rows_checked = 0

@@ -216,3 +216,18 @@ def test_the_template_lists_the_cells_in_scope_and_imports_once_filled(client, w
     filled.seek(0)
     post_file(client, filled, name="mau.xlsx")
     assert Member.objects.get(full_name="Kiều Văn Mẫu").org == world.other_cell
+
+
+def test_committing_a_dry_run_whose_file_was_purged_is_refused_and_nothing_changes(client, world):
+    from chibo.core.errors import ChiboError
+    from chibo.members.imports import import_job_commit
+
+    client.force_login(world.anhoa_secretary)
+    post_file(client, good_file(world), dry_run=True)
+    job = ImportJob.objects.get()
+    job.file.storage.delete(job.file.name)
+    with pytest.raises(ChiboError, match="không còn được lưu"):
+        import_job_commit(actor=world.anhoa_secretary, job=job)
+    job.refresh_from_db()
+    assert (job.status, job.dry_run) == ("checked", True)
+    assert not Member.objects.filter(card_number__startswith="5").exists()
