@@ -10,6 +10,7 @@ from django import template
 
 from chibo.accounts.scope import Perm, has_perm_on
 from chibo.meetings.models import Meeting
+from chibo.meetings.services import record_is_editable
 from chibo.tasks import selectors
 
 register = template.Library()
@@ -36,5 +37,6 @@ def next_tasks_panel(context: template.Context, meeting: Meeting) -> dict[str, A
     return {
         "meeting": meeting,
         "tasks": list(selectors.tasks_of_meeting(meeting)[:50]),
-        "can_run": has_perm_on(user, meeting.org, Perm.RUN_MEETINGS),
+        # Tasks are given while the record may change; after the minutes lock, only shown.
+        "can_run": has_perm_on(user, meeting.org, Perm.RUN_MEETINGS) and record_is_editable(meeting),
     }

@@ -218,8 +218,10 @@ def test_the_live_page_of_a_meeting_with_locked_minutes_offers_no_turn_editing(c
     meeting_services.turn_finish(actor=None, turn=turn, summary="Ý kiến về vệ sinh môi trường")
     meeting = meeting_services.meeting_close(actor=None, meeting=meeting, ended_at=at(day, 21))
     client.force_login(cell.world.anhoa_secretary)
-    assert 'name="summary"' in client.get(f"/meetings/{meeting.pk}/live/").content.decode()
+    before = client.get(f"/meetings/{meeting.pk}/live/").content.decode()
+    assert 'name="summary"' in before and "Giao nhiệm vụ" in before
     lock_minutes(meeting, cell.world.anhoa_secretary)
     page = client.get(f"/meetings/{meeting.pk}/live/").content.decode()
     assert 'name="summary"' not in page
     assert "Ý kiến về vệ sinh môi trường" in page
+    assert "Giao nhiệm vụ" not in page and "Xem nhiệm vụ" in page
