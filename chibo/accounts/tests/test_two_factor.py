@@ -255,37 +255,27 @@ def test_the_next_page_must_be_on_this_site(client, world, required):
 
 
 @pytest.mark.browser
-def test_an_officer_enrols_on_a_phone_in_a_browser(live_server, world, settings):
-    from playwright.sync_api import sync_playwright
-
+def test_an_officer_enrols_on_a_phone_in_a_browser(phone, world, settings):
     settings.CHIBO_REQUIRE_OFFICER_2FA = True
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=[*args, "--no-first-run", "--disable-sync"]
-        )
-        try:
-            page = browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN").new_page()
-            page.goto(live_server.url + reverse("members:list"))
-            page.fill("#id_username", "ward_officer")
-            page.fill("#id_password", PASSWORD)
-            page.click("main form button[type=submit]")
-            page.wait_for_url("**/accounts/two-factor/**")
-            page.locator(".qr svg").wait_for()
-            qr = page.locator(".qr svg").bounding_box()
-            assert qr is not None and qr["width"] >= 150 and qr["x"] + qr["width"] <= 375
-            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page = phone()
+    page.goto(reverse("members:list"))
+    page.fill("#id_username", "ward_officer")
+    page.fill("#id_password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/accounts/two-factor/**")
+    page.locator(".qr svg").wait_for()
+    qr = page.locator(".qr svg").bounding_box()
+    assert qr is not None and qr["width"] >= 150 and qr["x"] + qr["width"] <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
-            # Typed in by hand from the secret on the page, as an authenticator app would (no database here:
-            # Playwright's loop runs in this thread).
-            secret = page.locator(".secret").inner_text().replace(" ", "")
-            key = b32decode(secret + "=" * (-len(secret) % 8))
-            page.fill("#id_token", f"{totp(key):06d}")
-            page.click("main form button[type=submit]")
-            page.locator(".backup-codes").wait_for()
-            assert page.locator(".backup-codes li").count() == 10
-            page.click("text=Tôi đã lưu các mã, tiếp tục")
-            page.wait_for_url("**/members/")
-        finally:
-            browser.close()
+    # Typed in by hand from the secret on the page, as an authenticator app would (no database here:
+    # Playwright's loop runs in this thread).
+    secret = page.locator(".secret").inner_text().replace(" ", "")
+    key = b32decode(secret + "=" * (-len(secret) % 8))
+    page.fill("#id_token", f"{totp(key):06d}")
+    page.click("main form button[type=submit]")
+    page.locator(".backup-codes").wait_for()
+    assert page.locator(".backup-codes li").count() == 10
+    page.click("text=Tôi đã lưu các mã, tiếp tục")
+    page.wait_for_url("**/members/")
     assert TOTPDevice.objects.get(user=world.ward_officer).confirmed

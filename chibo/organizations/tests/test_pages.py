@@ -478,36 +478,21 @@ def test_the_unit_search_over_every_ward_is_quick(db):
 
 
 @pytest.mark.browser
-def test_the_unit_picker_searches_and_keeps_the_choice_in_a_browser(live_server, client, world, units):
-    from django.conf import settings
-    from playwright.sync_api import sync_playwright
-
-    client.force_login(world.ward_officer)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=[*args, "--no-first-run", "--disable-sync"]
-        )
-        try:
-            context = browser.new_context(viewport={"width": 375, "height": 800}, locale="vi-VN")
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-            page = context.new_page()
-            page.goto(live_server.url + _url("create_child", world.ward))
-            page.fill("#id_name", "Chi bộ khu vực Mới")
-            page.fill("#id_code", "BT-MOI")
-            page.fill("#id_established_on", "01/02/2024")
-            page.locator("#id_admin_unit").press_sequentially("binh thanh ho chi", delay=20)
-            page.locator(".unit-results label", has_text="Hồ Chí Minh").click()
-            # Searching again keeps the chosen unit, and Enter in the search box does not send the form.
-            page.fill("#id_admin_unit", "")
-            page.locator("#id_admin_unit").press_sequentially("long my", delay=20)
-            page.locator(".unit-results label", has_text="Long Mỹ").wait_for()
-            page.press("#id_admin_unit", "Enter")
-            assert "Hồ Chí Minh" in page.locator(".unit-results input:checked >> xpath=..").inner_text()
-            assert page.evaluate("document.documentElement.scrollWidth") <= 375
-            page.click("main form button[type=submit]")
-            page.wait_for_url("**/orgs/*/")
-        finally:
-            browser.close()
+def test_the_unit_picker_searches_and_keeps_the_choice_in_a_browser(phone, world, units):
+    page = phone(world.ward_officer)
+    page.goto(_url("create_child", world.ward))
+    page.fill("#id_name", "Chi bộ khu vực Mới")
+    page.fill("#id_code", "BT-MOI")
+    page.fill("#id_established_on", "01/02/2024")
+    page.locator("#id_admin_unit").press_sequentially("binh thanh ho chi", delay=20)
+    page.locator(".unit-results label", has_text="Hồ Chí Minh").click()
+    # Searching again keeps the chosen unit, and Enter in the search box does not send the form.
+    page.fill("#id_admin_unit", "")
+    page.locator("#id_admin_unit").press_sequentially("long my", delay=20)
+    page.locator(".unit-results label", has_text="Long Mỹ").wait_for()
+    page.press("#id_admin_unit", "Enter")
+    assert "Hồ Chí Minh" in page.locator(".unit-results input:checked >> xpath=..").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/orgs/*/")
     assert Organization.objects.get(code="BT-MOI").admin_unit == units["binh_thanh_hcm"]
