@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
-from chibo.core.testing import MemberFactory, World
 from chibo.meetings import services as meeting_services
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.members import services as member_services
 from chibo.members.models import Exemption, Member, Position
 from chibo.organizations.models import Organization
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.factories import MemberFactory, World
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 APRIL = date(2021, 4, 5)

@@ -6,12 +6,12 @@ import pytest
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory
 from chibo.documents import services
 from chibo.documents.models import Amendment, MeetingDocument, Signature
 from chibo.documents.selectors import minutes_locked
 from chibo.documents.tests.conftest import Held, hold
 from chibo.meetings.models import Vote
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 CHAIR, RECORDER, SECRETARY = Signature.Role.CHAIR, Signature.Role.RECORDER, Signature.Role.SECRETARY

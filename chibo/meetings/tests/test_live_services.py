@@ -148,7 +148,7 @@ def test_attendance_before_the_opening_is_refused(cell: Cell) -> None:
 
 
 def test_a_member_not_on_the_roll_cannot_be_marked(cell: Cell) -> None:
-    from chibo.core.testing import MemberFactory
+    from chibo.testing.factories import MemberFactory
 
     _open(cell)
     stranger = MemberFactory(org=cell.world.other_cell)

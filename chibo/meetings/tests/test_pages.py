@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.accounts.models import User
-from chibo.core.testing import World
 from chibo.meetings import services
 from chibo.meetings.models import (
     AgendaItem,
@@ -23,6 +22,7 @@ from chibo.meetings.models import (
     Vote,
 )
 from chibo.meetings.tests.conftest import Cell, add_members, plan_meeting
+from chibo.testing.factories import World
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}

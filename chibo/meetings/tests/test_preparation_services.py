@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory, World
 from chibo.meetings import selectors, services
 from chibo.meetings.models import AgendaItem, Attachment, Meeting
 from chibo.meetings.tests.conftest import plan_meeting
 from chibo.notices import services as notices
+from chibo.testing.factories import MemberFactory, World
 
 pytestmark = pytest.mark.django_db
 

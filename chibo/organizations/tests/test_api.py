@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 
 from chibo.accounts.tokens import token_issue
-from chibo.core.testing import MemberFactory, make_org
 from chibo.organizations import services
 from chibo.organizations.models import Organization
+from chibo.testing.factories import MemberFactory, make_org
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chibo.core.testing import MemberFactory, make_org
 from chibo.members.models import Member, Membership
 from chibo.organizations import forms as org_forms
 from chibo.organizations import services
 from chibo.organizations.models import AdministrativeUnit, Organization, RestructuringEvent
+from chibo.testing.factories import MemberFactory, make_org
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@ from datetime import date
 import pytest
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory, make_org
 from chibo.members.models import Member, Membership
 from chibo.organizations import services
 from chibo.organizations.models import Organization, RestructuringEvent
 from chibo.organizations.selectors import cell_of_member_on, children_on, member_ids_on_roll, subtree_on
+from chibo.testing.factories import MemberFactory, make_org
 
 pytestmark = pytest.mark.django_db
 
