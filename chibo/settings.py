@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chibo.commitments",
     "chibo.audit",
     "chibo.operations",
+    "chibo.demo",
 ]
 
 MIDDLEWARE = [

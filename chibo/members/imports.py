@@ -790,7 +790,7 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.CHIBO_IMPORT_THREAD_WITHOUT_BROKER:
             transaction.on_commit(partial(_start_thread, job.pk))
             return job
-        from chibo.members.tasks import run_import_job  # the task module imports this one
+        from chibo.members.jobs import run_import_job  # the task module imports this one
 
         transaction.on_commit(partial(run_import_job.delay, job.pk))
         return job

@@ -145,7 +145,7 @@ def test_the_list_of_imports_does_not_load_the_reports(world, attempt, client):
 def test_a_large_file_without_a_broker_runs_beside_the_request_not_in_it(settings, tmp_path):
     import threading
 
-    from chibo.core.testing import build_world
+    from chibo.testing.factories import build_world
 
     world = build_world()
     settings.CHIBO_IMPORT_THREAD_WITHOUT_BROKER = True
