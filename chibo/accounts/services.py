@@ -21,6 +21,7 @@ from chibo.accounts.scope import Perm, forget_grants, has_perm_on, members_with
 from chibo.audit.context import acting_as
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.core.vietnamese import normalize_name, split_full_name
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
@@ -76,6 +77,7 @@ def _log_account_event(*, actor: User | None, user: User, what: str, old: str, n
 # --- Users --------------------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def user_create(
     *,
@@ -131,6 +133,7 @@ def user_create(
     return user
 
 
+@records_actor
 @transaction.atomic
 def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     _check_user_manageable(actor, user)
@@ -142,6 +145,7 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     return user
 
 
+@records_actor
 @transaction.atomic
 def user_deactivate(*, actor: User | None, user: User) -> User:
     """Lock the account: sessions end at the next request (Django refuses inactive users), tokens are revoked.
@@ -156,6 +160,7 @@ def user_deactivate(*, actor: User | None, user: User) -> User:
     return user
 
 
+@records_actor
 @transaction.atomic
 def user_reactivate(*, actor: User | None, user: User) -> User:
     _check_user_manageable(actor, user)
@@ -170,6 +175,7 @@ def user_reactivate(*, actor: User | None, user: User) -> User:
 # --- Role grants --------------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def role_grant(
     *, actor: User | None, user: User, org: Organization, role: str, valid_from: date | None = None
@@ -197,6 +203,7 @@ def role_grant(
     return grant
 
 
+@records_actor
 @transaction.atomic
 def role_revoke(*, actor: User | None, grant: RoleGrant, valid_to: date | None = None) -> RoleGrant:
     """End the grant from `valid_to` (default today); the row stays as history of who could do what when."""
@@ -279,6 +286,7 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
     return codes
 
 
+@records_actor
 @transaction.atomic
 def user_reset_second_factor(*, actor: User | None, user: User) -> int:
     """Remove the user's authenticator and backup codes (a lost phone): they enrol again at next sign-in,

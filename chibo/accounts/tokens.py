@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 
 from chibo.accounts.models import ApiToken, User
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 
 # Recording every request's time would turn each API read into a write; a minute is precise enough
 # to tell a token still in use from an abandoned one.
@@ -63,6 +64,7 @@ def get_token_for_user(user: User, pk: int) -> ApiToken:
         raise Http404 from None
 
 
+@records_actor
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke one of the actor's own tokens; revoking twice keeps the first time."""

@@ -29,6 +29,7 @@ class AuditConfig(AppConfig):
 
         from chibo.accounts.models import RoleGrant, User
         from chibo.audit.context import fill_actor
+        from chibo.core.history import bulk_history_written
         from chibo.meetings.models import Meeting
         from chibo.members.models import Exemption, Member, Membership, Position
         from chibo.organizations.models import Organization, OrgVersion, RestructuringEvent
@@ -44,6 +45,7 @@ class AuditConfig(AppConfig):
         auditlog.register(User, exclude_fields=["password", "last_login"])
 
         pre_save.connect(fill_actor, sender=LogEntry, dispatch_uid="chibo_audit_fill_actor")
+        bulk_history_written.connect(_link_bulk_member_changes, dispatch_uid="chibo_audit_bulk_member_changes")
         for model in (Member, Membership, Position, Exemption):
             post_log.connect(_link_member_change, sender=model, dispatch_uid=f"chibo_audit_member_{model.__name__}")
 
@@ -55,3 +57,18 @@ def _link_member_change(sender: type, instance: Any, log_entry: Any = None, **kw
     member_id = instance.pk if sender is Member else getattr(instance, "member_id", None)
     if log_entry is not None and member_id:
         MemberChange.objects.create(log_entry=log_entry, member_id=member_id)
+
+
+def _link_bulk_member_changes(sender: type, entries: list[tuple[Any, Any]], **kwargs: Any) -> None:
+    """History rows written in bulk by a service reach the member's history page like the others."""
+    from chibo.audit.models import MemberChange
+    from chibo.members.models import Member, Membership, Position
+
+    if sender is Member:
+        links = [MemberChange(log_entry=e, member_id=pk) for pk, e in entries]
+    elif sender in (Membership, Position):
+        member_of = dict(sender.objects.filter(pk__in=[pk for pk, _e in entries]).values_list("pk", "member_id"))
+        links = [MemberChange(log_entry=e, member_id=member_of[pk]) for pk, e in entries if pk in member_of]
+    else:
+        return
+    MemberChange.objects.bulk_create(links, batch_size=500)

@@ -8,6 +8,7 @@ from chibo.accounts.models import User
 from chibo.commitments.models import Commitment, ProgressNote
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.members.models import Member
 
 # The year-end review (tổng kết) opens on 1 November of the year, when cells start their yearly reviews
@@ -21,6 +22,7 @@ def review_is_open(year: int) -> bool:
     return year < now.year or (year == now.year and now.month >= REVIEW_OPENS_MONTH)
 
 
+@records_actor
 @transaction.atomic
 def commitment_register(*, actor: User | None, member: Member, year: int | None, content: str = "") -> Commitment:
     """Register this year's (or next year's) commitments, or correct them until they are reviewed."""
@@ -48,6 +50,7 @@ def commitment_register(*, actor: User | None, member: Member, year: int | None,
     )
 
 
+@records_actor
 @transaction.atomic
 def progress_note_add(*, actor: User | None, commitment: Commitment, text: str = "") -> ProgressNote:
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -61,6 +64,7 @@ def progress_note_add(*, actor: User | None, commitment: Commitment, text: str =
     return ProgressNote.objects.create(commitment=commitment, text=text, author=actor)
 
 
+@records_actor
 @transaction.atomic
 def commitment_review(
     *, actor: User | None, commitment: Commitment, level: str | None, comment: str = ""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.criticism.models import CriticismRecord, FollowUp
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.members.models import Member
@@ -31,6 +32,7 @@ def _check_turn(turn: SpeakingTurn, meeting: Meeting, member: Member, kind: str)
         raise ChiboError(_("Phê bình phải gắn với một lượt phát biểu loại phê bình."), field="turn")
 
 
+@records_actor
 @transaction.atomic
 def criticism_record(
     *,
@@ -74,6 +76,7 @@ def criticism_record(
     )
 
 
+@records_actor
 @transaction.atomic
 def follow_up_record(
     *, actor: User | None, record: CriticismRecord, meeting: Meeting | None, progress: str | None, note: str = ""

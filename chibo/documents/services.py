@@ -22,6 +22,7 @@ from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.documents import compose
 from chibo.documents.models import RECIPIENTS, Amendment, MeetingDocument, ResolutionClause, Signature
 from chibo.documents.selectors import signers
@@ -121,6 +122,7 @@ def _fill(document: MeetingDocument, meeting: Meeting, kind: str) -> list[str]:
     return compose.resolution_clauses(meeting) if kind == Kind.RESOLUTION else []
 
 
+@records_actor
 @transaction.atomic
 def document_compose(*, actor: User | None, meeting: Meeting, kind: str, replace: bool = False) -> MeetingDocument:
     """Lập dự thảo: the minutes or the resolution of a closed meeting, written from what it recorded.
@@ -166,6 +168,7 @@ def section_keys(document: MeetingDocument) -> list[str]:
     return [key for key, _title in document.section_spec] + [RECIPIENTS]
 
 
+@records_actor
 @transaction.atomic
 def document_update(
     *,
@@ -208,6 +211,7 @@ def _may_sign_for(actor: User, document: MeetingDocument, signer_member_id: int)
     return not has_account and has_perm_on(actor, document.org, Perm.RUN_MEETINGS)
 
 
+@records_actor
 @transaction.atomic
 def document_sign(*, actor: User, document: MeetingDocument, role: str, at: datetime | None = None) -> Signature:
     """Ký: the signer named for `role` signs; the last signature locks the document."""
@@ -252,6 +256,7 @@ def document_sign(*, actor: User, document: MeetingDocument, role: str, at: date
     return signature
 
 
+@records_actor
 @transaction.atomic
 def document_unsign(*, actor: User, document: MeetingDocument, role: str) -> MeetingDocument:
     """Rút chữ ký: before the last signature, whoever signed may take it back (to let the draft be corrected)."""
@@ -342,6 +347,7 @@ def _apply(document: MeetingDocument, field: str, value: str) -> str:
     return text
 
 
+@records_actor
 @transaction.atomic
 def document_amend(*, actor: User, document: MeetingDocument, field: str, new_value: str, reason: str) -> Amendment:
     """Đính chính a locked document: the field takes the new value and the change is kept, with who, when

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import User
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.meetings import agenda, files
 from chibo.meetings.models import (
     AgendaItem,
@@ -99,6 +100,7 @@ def _roll_member(meeting: Meeting, member: Member, *, present: bool = False) -> 
 # --- preparation (C5) ----------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def preparation_record(
     *,
@@ -128,6 +130,7 @@ def preparation_record(
     return prep
 
 
+@records_actor
 @transaction.atomic
 def draft_resolution_save(*, actor: User | None, meeting: Meeting, text: str) -> Meeting:
     """Autosaved from the preparation page; editable until the meeting closes (the vote is on it)."""
@@ -139,6 +142,7 @@ def draft_resolution_save(*, actor: User | None, meeting: Meeting, text: str) ->
     return meeting
 
 
+@records_actor
 @transaction.atomic
 def agenda_from_template(*, actor: User | None, meeting: Meeting, replace: bool = False) -> list[AgendaItem]:
     """Copy the order of business for the meeting's kind. An agenda already set is kept unless `replace`."""
@@ -157,6 +161,7 @@ def agenda_from_template(*, actor: User | None, meeting: Meeting, replace: bool 
     )
 
 
+@records_actor
 @transaction.atomic
 def agenda_item_add(
     *, actor: User | None, meeting: Meeting, title: str, kind: str = AgendaItem.Kind.OTHER
@@ -169,6 +174,7 @@ def agenda_item_add(
     return AgendaItem.objects.create(meeting=meeting, position=last + 1, kind=kind, title=title.strip())
 
 
+@records_actor
 @transaction.atomic
 def agenda_item_update(
     *,
@@ -192,6 +198,7 @@ def agenda_item_update(
     return item
 
 
+@records_actor
 @transaction.atomic
 def agenda_item_move(*, actor: User | None, item: AgendaItem, up: bool) -> None:
     """Swap with the neighbour above or below (a no-op at either end)."""
@@ -213,6 +220,7 @@ def agenda_item_move(*, actor: User | None, item: AgendaItem, up: bool) -> None:
     AgendaItem.objects.filter(pk=item.pk).update(position=theirs)
 
 
+@records_actor
 @transaction.atomic
 def agenda_item_delete(*, actor: User | None, item: AgendaItem) -> None:
     meeting = _lock(item.meeting)
@@ -222,6 +230,7 @@ def agenda_item_delete(*, actor: User | None, item: AgendaItem) -> None:
     item.delete()
 
 
+@records_actor
 @transaction.atomic
 def attachment_add(
     *, actor: User | None, meeting: Meeting, upload: UploadedFile, title: str = "", kind: str = Attachment.Kind.OTHER
@@ -256,6 +265,7 @@ def attachment_add(
     return attachment
 
 
+@records_actor
 @transaction.atomic
 def attachment_delete(*, actor: User | None, attachment: Attachment) -> None:
     meeting = _lock(attachment.meeting)
@@ -289,6 +299,7 @@ def _roll_rows(meeting: Meeting, day: date) -> list[Attendance]:
     ]
 
 
+@records_actor
 @transaction.atomic
 def meeting_open(
     *,
@@ -324,6 +335,7 @@ def meeting_open(
     return meeting
 
 
+@records_actor
 @transaction.atomic
 def meeting_officers_set(
     *, actor: User | None, meeting: Meeting, chair: Member | None, recorder: Member | None
@@ -339,6 +351,7 @@ def meeting_officers_set(
     return meeting
 
 
+@records_actor
 @transaction.atomic
 def attendance_record(
     *,
@@ -366,6 +379,7 @@ def attendance_record(
     return row
 
 
+@records_actor
 @transaction.atomic
 def guest_add(
     *,
@@ -397,6 +411,7 @@ def guest_add(
     )
 
 
+@records_actor
 @transaction.atomic
 def guest_remove(*, actor: User | None, guest: Guest) -> None:
     meeting = _lock(guest.meeting)
@@ -404,6 +419,7 @@ def guest_remove(*, actor: User | None, guest: Guest) -> None:
     guest.delete()
 
 
+@records_actor
 @transaction.atomic
 def agenda_advance(*, actor: User | None, meeting: Meeting) -> AgendaItem | None:
     """End the current point and start the next; returns the new current point (None after the last)."""
@@ -439,6 +455,7 @@ def _current_item_id(meeting: Meeting) -> int | None:
     )
 
 
+@records_actor
 @transaction.atomic
 def speaker_request(*, actor: User, meeting: Meeting) -> SpeakingTurn:
     """A member asks to speak from their own phone; the turn joins the end of the queue."""
@@ -459,6 +476,7 @@ def speaker_request(*, actor: User, meeting: Meeting) -> SpeakingTurn:
     )
 
 
+@records_actor
 @transaction.atomic
 def speaker_add(
     *, actor: User | None, meeting: Meeting, member: Member, kind: str = SpeakingTurn.Kind.OPINION
@@ -484,6 +502,7 @@ def _finish(turn: SpeakingTurn, now: datetime) -> None:
     turn.save(update_fields=["status", "ended_at", "kind", "summary", "updated_at"])
 
 
+@records_actor
 @transaction.atomic
 def turn_start(*, actor: User | None, turn: SpeakingTurn) -> SpeakingTurn:
     """Give the floor; whoever was speaking is finished first (one speaker at a time)."""
@@ -501,6 +520,7 @@ def turn_start(*, actor: User | None, turn: SpeakingTurn) -> SpeakingTurn:
     return turn
 
 
+@records_actor
 @transaction.atomic
 def turn_finish(
     *, actor: User | None, turn: SpeakingTurn, kind: str | None = None, summary: str | None = None
@@ -524,6 +544,7 @@ def _apply_text(turn: SpeakingTurn, kind: str | None, summary: str | None) -> No
         turn.summary = summary
 
 
+@records_actor
 @transaction.atomic
 def turn_update(
     *, actor: User | None, turn: SpeakingTurn, kind: str | None = None, summary: str | None = None
@@ -536,6 +557,7 @@ def turn_update(
     return turn
 
 
+@records_actor
 @transaction.atomic
 def turn_withdraw(*, actor: User | None, turn: SpeakingTurn) -> SpeakingTurn:
     meeting = _lock(turn.meeting)
@@ -559,6 +581,7 @@ def vote_passes(rule: str, *, votes_for: int, voters_present: int, official_requ
     raise ValueError(rule)
 
 
+@records_actor
 @transaction.atomic
 def vote_record(
     *, actor: User | None, meeting: Meeting, votes_for: int, votes_against: int, votes_abstain: int
@@ -603,6 +626,7 @@ def vote_record(
     return vote
 
 
+@records_actor
 @transaction.atomic
 def remark_save(*, actor: User, meeting: Meeting, text: str) -> SupervisorRemark:
     """The remark of someone attending from above; a member of the cell's own roll cannot leave one."""
@@ -614,6 +638,7 @@ def remark_save(*, actor: User, meeting: Meeting, text: str) -> SupervisorRemark
     return remark
 
 
+@records_actor
 @transaction.atomic
 def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | None = None) -> Meeting:
     """Bế mạc: every member required to attend must have been marked; the current point and speaker are ended, waiting

@@ -38,6 +38,7 @@ from openpyxl.workbook.workbook import Workbook
 from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, has_perm_on, orgs_with
 from chibo.core.errors import ChiboError
+from chibo.core.history import created_history, records_actor
 from chibo.core.vietnamese import normalize_name, unaccent
 from chibo.core.workbooks import OLE2_MAGIC, check_xlsx_archive, is_encrypted_office_file
 from chibo.members.excel import COLUMN_BY_FIELD, MEMBER_SHEET, cell_text, field_for_header, normalize_header
@@ -59,6 +60,7 @@ MIN_DATE_SERIAL = 3654
 MEMBER_FIELDS = EDITABLE_FIELDS
 NAME_PARTS = ("name_family_middle", "name_family", "name_middle", "name_given")
 REQUIRED = ("gender", "birth_date", "joined_on")
+HISTORY_FIELDS = ["full_name", "org_id", "card_number", "birth_date", "joined_on", "official_on", "status"]
 
 Source = str | Path | IO[bytes]
 MEMBER_TEXT_FIELDS = {f.name: f for f in Member._meta.concrete_fields if isinstance(f, models.CharField)}
@@ -675,6 +677,7 @@ class _Checker:
 # --- The import -------------------------------------------------------------------------------------
 
 
+@records_actor
 def import_members(
     *,
     actor: User,
@@ -731,9 +734,12 @@ def import_members(
 def _insert(members: list[Member]) -> int:
     created = Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
     # The roll starts the day they joined, as member_create() does when no other date is given.
-    Membership.objects.bulk_create(
+    rolls = Membership.objects.bulk_create(
         [Membership(member=m, org_id=m.org_id, started_on=m.joined_on) for m in created], batch_size=BATCH_SIZE
     )
+    # auditlog does not see bulk inserts: the history rows are written here, by the importer (the actor).
+    created_history(Member, created, HISTORY_FIELDS)
+    created_history(Membership, rolls, ["org_id", "started_on"])
     return len(created)
 
 
@@ -749,6 +755,7 @@ def _check_default_org(actor: User, org: Organization) -> None:
 # --- Import jobs ------------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def import_job_create(
     *, actor: User, upload: UploadedFile, dry_run: bool, default_org: Organization | None = None
@@ -866,6 +873,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     return job
 
 
+@records_actor
 @transaction.atomic
 def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """Turn a dry run that passed into the import itself; the file is checked again before inserting."""

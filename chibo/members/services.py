@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import User
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor, update_with_history
 from chibo.members.models import Exemption, LifeEvent, Member, Membership, Position
 from chibo.organizations.models import Organization
 
@@ -75,6 +76,7 @@ def build_member(*, full_name: str, org: Organization, **fields: Any) -> Member:
     return member
 
 
+@records_actor
 @transaction.atomic
 def member_create(
     *, actor: User | None, full_name: str, org: Organization, roll_started_on: date | None = None, **fields: Any
@@ -94,6 +96,7 @@ def member_create(
     return member
 
 
+@records_actor
 @transaction.atomic
 def member_update(*, actor: User | None, member: Member, full_name: str | None = None, **fields: Any) -> Member:
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -117,6 +120,7 @@ def member_update(*, actor: User | None, member: Member, full_name: str | None =
     return member
 
 
+@records_actor
 @transaction.atomic
 def member_transfer(
     *,
@@ -144,7 +148,7 @@ def member_transfer(
                 % {"started_on": format(latest.started_on, "%d/%m/%Y")},
                 field="effective_on",
             )
-        stays.update(ended_on=effective_on)
+        update_with_history(stays, ended_on=effective_on)
         return Membership.objects.create(member=member, org=to_org, started_on=effective_on, kind=kind, reason=reason)
     current = Membership.objects.select_for_update().get(
         member=member, kind=Membership.Kind.OFFICIAL, ended_on__isnull=True
@@ -160,13 +164,16 @@ def member_transfer(
     current.ended_on = effective_on
     current.save(update_fields=["ended_on"])
     # Positions held in the old cell end with the transfer.
-    Position.objects.filter(member=member, org_id=current.org_id, ended_on__isnull=True).update(ended_on=effective_on)
+    update_with_history(
+        Position.objects.filter(member=member, org_id=current.org_id, ended_on__isnull=True), ended_on=effective_on
+    )
     new = Membership.objects.create(member=member, org=to_org, started_on=effective_on, reason=reason)
     member.org = to_org
     member.save(update_fields=["org", "updated_at"])
     return new
 
 
+@records_actor
 @transaction.atomic
 def member_exempt(
     *,
@@ -201,6 +208,7 @@ def member_exempt(
     )
 
 
+@records_actor
 @transaction.atomic
 def member_end_exemption(*, actor: User | None, exemption: Exemption, ended_on: date) -> Exemption:
     """The cell reverses an exemption (the member is well again, or back home)."""
@@ -211,6 +219,7 @@ def member_end_exemption(*, actor: User | None, exemption: Exemption, ended_on: 
     return exemption
 
 
+@records_actor
 @transaction.atomic
 def position_assign(*, actor: User | None, member: Member, title: str, started_on: date) -> Position:
     """Give a member a position in their cell; a secretary or deputy replaces the previous holder."""
@@ -229,10 +238,11 @@ def position_assign(*, actor: User | None, member: Member, title: str, started_o
                     % {"member": holder.member.full_name, "started_on": format(holder.started_on, "%d/%m/%Y")},
                     field="started_on",
                 )
-        holders.exclude(member=member).update(ended_on=started_on)
+        update_with_history(holders.exclude(member=member), ended_on=started_on)
     return Position.objects.create(member=member, org=member.org, title=title, started_on=started_on)
 
 
+@records_actor
 @transaction.atomic
 def member_leave(*, actor: User | None, member: Member, left_on: date, reason: str) -> Member:
     """Take a member off the roll (moved out of the system, deceased, removed); the history stays."""
@@ -251,8 +261,8 @@ def member_leave(*, actor: User | None, member: Member, left_on: date, reason: s
             % {"starts": format(max(starts), "%d/%m/%Y")},
             field="left_on",
         )
-    open_rolls.update(ended_on=left_on)
-    open_positions.update(ended_on=left_on)
+    update_with_history(open_rolls, ended_on=left_on)
+    update_with_history(open_positions, ended_on=left_on)
     member.left_on = left_on
     member.left_reason = reason
     member.save(update_fields=["left_on", "left_reason", "updated_at"])
@@ -281,6 +291,7 @@ def _event(member: Member, actor: User | None, **fields: Any) -> LifeEvent:
     return LifeEvent.objects.create(member=member, recorded_by=actor, **fields)
 
 
+@records_actor
 @transaction.atomic
 def member_discipline(
     *,
@@ -314,6 +325,7 @@ def member_discipline(
     return event
 
 
+@records_actor
 @transaction.atomic
 def member_suspend(
     *,
@@ -346,6 +358,7 @@ def member_suspend(
     )
 
 
+@records_actor
 @transaction.atomic
 def member_recognize_official(
     *, actor: User | None, member: Member, decided_on: date, decision_number: str, issued_by: str
@@ -369,6 +382,7 @@ def member_recognize_official(
     )
 
 
+@records_actor
 @transaction.atomic
 def member_remove_from_rolls(
     *, actor: User | None, member: Member, decided_on: date, decision_number: str, issued_by: str, reason: str = ""

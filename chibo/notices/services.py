@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from chibo.accounts.models import User
+from chibo.core.history import records_actor
 from chibo.meetings.models import Meeting
 from chibo.notices.models import Notice
 from chibo.notices.selectors import Recipient, meeting_recipients, notices_of
@@ -180,6 +181,7 @@ def due_notices_send(*, now: datetime | None = None) -> dict[str, int]:
     return sent
 
 
+@records_actor
 @transaction.atomic
 def notice_mark_read(*, actor: User, notice: Notice) -> None:
     if notice.read_at is None:
@@ -187,6 +189,7 @@ def notice_mark_read(*, actor: User, notice: Notice) -> None:
         notice.save(update_fields=["read_at"])
 
 
+@records_actor
 @transaction.atomic
 def notices_mark_all_read(*, actor: User) -> int:
     return notices_of(actor).filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import User
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor, update_with_history
 from chibo.core.vietnamese import search_text
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import AdministrativeUnit, Organization, OrgVersion, RestructuringEvent
@@ -80,6 +81,7 @@ def _new_period(current: OrgVersion, effective_on: date, **changes: object) -> O
     return OrgVersion.objects.create(org=current.org, valid_from=effective_on, **fields)  # type: ignore[arg-type]
 
 
+@records_actor
 @transaction.atomic
 def org_create(
     *,
@@ -131,6 +133,7 @@ def org_create(
     return org
 
 
+@records_actor
 @transaction.atomic
 def org_rename(
     *, actor: User | None, org: Organization, name: str, effective_on: date, decision: str = "", note: str = ""
@@ -165,6 +168,7 @@ def _move_node(org: Organization, new_parent: Organization | None) -> Organizati
     return Organization.objects.get(pk=org.pk)
 
 
+@records_actor
 @transaction.atomic
 def org_move(
     *,
@@ -236,10 +240,11 @@ def _dissolve(org: Organization, current: OrgVersion, effective_on: date) -> Non
     org.dissolved_on = effective_on
     org.save(update_fields=["dissolved_on"])
     # Temporary stays and positions in a dissolved node end with it.
-    Membership.objects.filter(org=org, ended_on__isnull=True).update(ended_on=effective_on)
-    org.positions.filter(ended_on__isnull=True).update(ended_on=effective_on)
+    update_with_history(Membership.objects.filter(org=org, ended_on__isnull=True), ended_on=effective_on)
+    update_with_history(org.positions.filter(ended_on__isnull=True), ended_on=effective_on)
 
 
+@records_actor
 @transaction.atomic
 def org_merge(
     *,
@@ -300,6 +305,7 @@ class SplitPart:
     meeting_day: int | None = None
 
 
+@records_actor
 @transaction.atomic
 def org_split(
     *,
@@ -358,6 +364,7 @@ def org_split(
     return created
 
 
+@records_actor
 @transaction.atomic
 def org_dissolve(
     *, actor: User | None, org: Organization, effective_on: date, decision: str = "", note: str = ""

@@ -6,11 +6,13 @@ been recorded or scored for them yet."""
 from datetime import date
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
+from chibo.core.history import history_of_bulk, records_actor
 from chibo.meetings.models import Meeting
 from chibo.organizations.models import Organization
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
@@ -100,6 +102,7 @@ def validate_rules(values: dict[str, Any]) -> None:
     _check_scoring(values["scoring"])
 
 
+@records_actor
 @transaction.atomic
 def ruleset_create_version(
     *,
@@ -157,9 +160,12 @@ def _repoint_planned_meetings(org: Organization | None, effective_from: date) ->
         return
     resolver = RulesetResolver({m.org for m in planned_list})
     changed = []
+    history = []
     for meeting in planned_list:
         rules = resolver.for_org(meeting.org, meeting.scheduled_date)
         if rules.pk != meeting.ruleset_id:
+            history.append((meeting.pk, str(meeting), {"ruleset": [meeting.ruleset_id, rules.pk]}))
             meeting.ruleset = rules
             changed.append(meeting)
     Meeting.objects.bulk_update(changed, ["ruleset"], batch_size=500)
+    history_of_bulk(Meeting, history, action=LogEntry.Action.UPDATE)

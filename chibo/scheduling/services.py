@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.meetings.models import Meeting
 from chibo.members.models import Member
 from chibo.notices.models import Notice
@@ -111,6 +112,7 @@ def _plan(
     return meeting
 
 
+@records_actor
 @transaction.atomic
 def meeting_plan(
     *,
@@ -158,6 +160,7 @@ def _months(year: int, months: int | Iterable[int] | None) -> list[date]:
     return [date(year, m, 1) for m in numbers]
 
 
+@records_actor
 @transaction.atomic
 def regular_meetings_generate(
     *,
@@ -225,6 +228,7 @@ def _clean_reason(reason: str) -> str:
     return reason[:255]
 
 
+@records_actor
 @transaction.atomic
 def meeting_reschedule(
     *,
@@ -265,6 +269,7 @@ def meeting_reschedule(
     return locked
 
 
+@records_actor
 @transaction.atomic
 def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a planned meeting. A cancelled regular meeting frees its month: another can be planned."""
@@ -286,6 +291,7 @@ def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meet
     return locked
 
 
+@records_actor
 @transaction.atomic
 def guest_invite(
     *,
@@ -320,6 +326,7 @@ def guest_invite(
     return guest
 
 
+@records_actor
 @transaction.atomic
 def guest_remove(*, actor: User | None, guest: MeetingGuest) -> None:
     if guest.meeting.status != Status.PLANNED:
@@ -332,6 +339,7 @@ def feed_for(member: Member) -> CalendarFeed:
     return feed
 
 
+@records_actor
 @transaction.atomic
 def feed_regenerate(*, actor: User | None, member: Member) -> CalendarFeed:
     """A new secret link; the old one answers 404 from now on."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import User
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.meetings.models import Meeting
 from chibo.members.models import Exemption, Member
 from chibo.notices.sms import get_sms_sender
@@ -62,6 +63,7 @@ def _check_assignees(meeting: Meeting, members: list[Member], day: date) -> None
         )
 
 
+@records_actor
 @transaction.atomic
 def task_create(
     *,
@@ -104,6 +106,7 @@ def task_create(
     return task
 
 
+@records_actor
 @transaction.atomic
 def task_delete(*, actor: User | None, task: Task) -> None:
     """Take back a task given by mistake, while the resolution is open and nobody has reported on it."""
@@ -120,6 +123,7 @@ def task_delete(*, actor: User | None, task: Task) -> None:
     task.delete()
 
 
+@records_actor
 @transaction.atomic
 def progress_report(
     *,
@@ -236,6 +240,7 @@ def _snapshot(review: TaskReview) -> dict[str, Any]:
     return {f: getattr(review, f) for f in fields} | {"carried_to": review.carried_to_id}
 
 
+@records_actor
 @transaction.atomic
 def task_review_record(
     *,
