@@ -7,6 +7,7 @@ then one service call. Under htmx an action answers the section it changed (plus
 out-of-band); without JavaScript it redirects back to the page, so every form also works as plain HTML.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -138,12 +139,24 @@ def readiness(request: HttpRequest) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     meeting = selectors.get_meeting_for_user(request.user, pk)
     attachment = get_object_or_404(Attachment, meeting=meeting, pk=attachment_pk)
-    return FileResponse(
+    response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=attachment.extension not in (".pdf", ".jpg", ".png"),
-        filename=f"{attachment.title[:80]}{attachment.extension}",
+        as_attachment=True,
+        filename=download_name(attachment.title, attachment.extension),
         content_type=attachment.content_type,
     )
+    # Always a download, never a page of this site: a PDF/HTML polyglot cannot run here even if opened.
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+_NOT_IN_NAMES = re.compile(r'[.\\/:*?"<>|\x00-\x1f]+')
+
+
+def download_name(title: str, extension: str) -> str:
+    """The title as a file name with exactly one extension, the one detected from the content."""
+    stem = " ".join(_NOT_IN_NAMES.sub(" ", title).split())[:80] or "tai-lieu"
+    return f"{stem}{extension}"
 
 
 # --- preparation (C5) ------------------------------------------------------------------------------------
