@@ -173,6 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Officers (administrator, organization officer) must sign in with a second factor.
 CHIBO_REQUIRE_OFFICER_2FA = _env_bool("CHIBO_REQUIRE_OFFICER_2FA", not DEBUG)
+# An API token left unused this many days stops working (0: never); a password change or a locked account
+# revokes every token at once.
+CHIBO_API_TOKEN_IDLE_DAYS = int(os.environ.get("CHIBO_API_TOKEN_IDLE_DAYS", "90"))
 OTP_TOTP_ISSUER = "Chi bộ số"
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -51,10 +51,8 @@ class TokenInfo(Schema):
     revoked_at: datetime | None
 
 
-def _second_factor_ok(user: User, code: str) -> bool:
+def _second_factor_passed(user: User, code: str) -> bool:
     """Officers sign in with a second factor on the API as on the pages (C3)."""
-    if not (settings.CHIBO_REQUIRE_OFFICER_2FA and is_officer(user)):
-        return True
     code = code.strip()
     # An authenticator app's code or one of the printed backup codes; each device throttles its own retries.
     return bool(code) and any(device.verify_token(code) for device in devices_for_user(user, confirmed=True))
@@ -72,9 +70,13 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status:
         return Status(429, {"detail": _locked_out_message()})
     if not isinstance(user, User):
         return Status(401, {"detail": str(WRONG_CREDENTIALS)})
-    if not _second_factor_ok(user, payload.otp):
+    required = settings.CHIBO_REQUIRE_OFFICER_2FA and is_officer(user)
+    # Verified when required, or when given: a token issued with a second factor keeps working if the
+    # account later needs one.
+    two_factor = _second_factor_passed(user, payload.otp) if (required or payload.otp.strip()) else False
+    if required and not two_factor:
         return Status(401, {"detail": str(NEEDS_SECOND_FACTOR)})
-    _token, raw = token_issue(user=user, label=payload.label)
+    _token, raw = token_issue(user=user, label=payload.label, two_factor=two_factor)
     # A token is a sign-in: django-axes clears the failures, Django records last_login.
     user_logged_in.send(sender=User, request=request, user=user)
     return Status(200, {"token": raw})

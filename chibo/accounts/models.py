@@ -81,6 +81,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Issued after a second factor: an officer's token without one stops working once 2FA is required of them.
+    two_factor = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("mã truy cập API")

@@ -7,6 +7,7 @@ endpoint's job in chibo/accounts/api.py; these functions start from a known user
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from chibo.accounts.models import ApiToken, User
+from chibo.accounts.scope import is_officer
 from chibo.core.errors import ChiboError
 from chibo.core.history import records_actor
 
@@ -24,17 +26,24 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def token_issue(*, user: User, label: str = "") -> tuple[ApiToken, str]:
-    """A new token for `user`: the saved row and the raw token, which is shown to the caller once."""
+def token_issue(*, user: User, label: str = "", two_factor: bool = False) -> tuple[ApiToken, str]:
+    """A new token for `user`: the saved row and the raw token, which is shown to the caller once.
+    `two_factor`: the sign-in that asked for it passed a second factor."""
     if not user.is_active:
         raise ChiboError(_("Tài khoản đã bị khóa, không thể cấp mã truy cập."))
     raw = ApiToken.generate()
-    token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw), label=label.strip()[:100])
+    token = ApiToken.objects.create(
+        user=user, key_hash=ApiToken.hash(raw), label=label.strip()[:100], two_factor=two_factor
+    )
     return token, raw
 
 
 def token_authenticate(raw: str) -> ApiToken | None:
-    """The live token matching `raw` (with its user), or None; notes the time of use, once a minute at most."""
+    """The live token matching `raw` (with its user), or None; notes the time of use, once a minute at most.
+
+    A token follows its account: none for a locked account, none left unused for
+    settings.CHIBO_API_TOKEN_IDLE_DAYS, none issued without a second factor to an officer who needs one.
+    """
     if not raw:
         return None
     token = (
@@ -45,6 +54,11 @@ def token_authenticate(raw: str) -> ApiToken | None:
     if token is None:
         return None
     now = timezone.now()
+    idle_days = settings.CHIBO_API_TOKEN_IDLE_DAYS
+    if idle_days and (token.last_used_at or token.created_at) < now - timedelta(days=idle_days):
+        return None
+    if not token.two_factor and settings.CHIBO_REQUIRE_OFFICER_2FA and is_officer(token.user):
+        return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         # A plain UPDATE: two requests racing here both write a time within the same second.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -84,3 +98,12 @@ class TokenAuth(HttpBearer):
         if found is not None:
             request.user = found.user
         return found
+
+
+def revoke_on_account_change(sender: type, instance: User, created: bool = False, **kwargs: object) -> None:
+    """post_save on User: a new password or a locked account ends every token, whichever way it happened
+    (the password page, a reset, an officer, the admin). `_password` is set only while a new one is saved."""
+    if created:
+        return
+    if getattr(instance, "_password", None) is not None or not instance.is_active:
+        ApiToken.objects.filter(user=instance, revoked_at__isnull=True).update(revoked_at=timezone.now())

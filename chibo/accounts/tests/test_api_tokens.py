@@ -218,3 +218,71 @@ def test_the_docs_page_serves_its_scripts_from_our_own_static_files(client, worl
     html = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+# --- Tokens follow the account (issue 14) -----------------------------------------------------------
+
+
+def test_a_new_password_revokes_every_token_whoever_set_it(client, world):
+    from chibo.accounts import services
+    from chibo.accounts.models import Role
+    from chibo.testing.factories import make_user
+
+    ward_admin = make_user("ward_admin", (Role.ADMIN, world.ward))
+    old, raw_old = token_issue(user=world.anhoa_member)
+    world.anhoa_member.set_password("mot-mat-khau-moi-dai-hon")
+    world.anhoa_member.save()
+    assert client.get("/api/v1/orgs", headers=_bearer(raw_old)).status_code == 401
+    old.refresh_from_db()
+    assert old.revoked_at is not None
+    # …through the service an officer uses, too.
+    _again, raw = token_issue(user=world.anhoa_member)
+    services.user_set_password(actor=ward_admin, user=world.anhoa_member, password="lai-mot-mat-khau-moi-nua")
+    assert client.get("/api/v1/orgs", headers=_bearer(raw)).status_code == 401
+
+
+def test_saving_an_account_without_a_new_password_keeps_its_tokens(client, world):
+    _token, raw = token_issue(user=world.viewer)
+    world.viewer.email = "viewer@example.vn"
+    world.viewer.save()
+    assert client.get("/api/v1/orgs", headers=_bearer(raw)).status_code == 200
+
+
+def test_a_locked_account_has_its_tokens_revoked_not_only_refused(world):
+    token, _raw = token_issue(user=world.viewer)
+    world.viewer.is_active = False
+    world.viewer.save(update_fields=["is_active"])
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_a_token_unused_for_the_idle_days_stops_working(client, world, settings):
+    settings.CHIBO_API_TOKEN_IDLE_DAYS = 90
+    token, raw = token_issue(user=world.viewer)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - timedelta(days=89))
+    assert client.get("/api/v1/orgs", headers=_bearer(raw)).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - timedelta(days=91))
+    assert client.get("/api/v1/orgs", headers=_bearer(raw)).status_code == 401
+    never_used, raw_never = token_issue(user=world.viewer)
+    ApiToken.objects.filter(pk=never_used.pk).update(created_at=timezone.now() - timedelta(days=91))
+    assert client.get("/api/v1/orgs", headers=_bearer(raw_never)).status_code == 401
+
+
+def test_an_officers_token_issued_without_a_second_factor_stops_once_it_is_required(client, world, settings):
+    settings.CHIBO_REQUIRE_OFFICER_2FA = False
+    raw = _sign_in(client, "ward_officer").json()["token"]
+    assert client.get("/api/v1/orgs", headers=_bearer(raw)).status_code == 200
+    settings.CHIBO_REQUIRE_OFFICER_2FA = True
+    assert client.get("/api/v1/orgs", headers=_bearer(raw)).status_code == 401
+    # A member's token is unaffected: no second factor is asked of members.
+    member_raw = token_issue(user=world.anhoa_member)[1]
+    assert client.get("/api/v1/orgs", headers=_bearer(member_raw)).status_code == 200
+
+
+def test_an_officers_token_issued_with_a_second_factor_keeps_working(client, world, settings):
+    settings.CHIBO_REQUIRE_OFFICER_2FA = True
+    device = StaticDevice.objects.create(user=world.ward_officer, name="Mã dự phòng", confirmed=True)
+    device.token_set.create(token="q8w7e6r5")
+    raw = _sign_in(client, "ward_officer", otp="q8w7e6r5").json()["token"]
+    assert ApiToken.objects.get(user=world.ward_officer).two_factor
+    assert client.get("/api/v1/orgs", headers=_bearer(raw)).status_code == 200
