@@ -184,6 +184,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client's address behind the proxy (deploy/nginx appends it to X-Forwarded-For): the right-most
+# CHIBO_TRUSTED_PROXY_COUNT entry, which no client can forge. 0 (development, no proxy): REMOTE_ADDR.
+# Behind gunicorn on a local socket REMOTE_ADDR is empty: without this every client would share one
+# address, and five wrong passwords from anywhere would lock an officer out everywhere.
+CHIBO_TRUSTED_PROXY_COUNT = int(os.environ.get("CHIBO_TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+AXES_CLIENT_IP_CALLABLE = "chibo.accounts.security.client_ip"
+# Failed sign-ins for one username from this many addresses within the cool-off: a warning in the security
+# log (chibo.accounts.security), since per-address lockouts alone would not show a distributed attack.
+CHIBO_SIGNIN_ALERT_ADDRESSES = int(os.environ.get("CHIBO_SIGNIN_ALERT_ADDRESSES", "3"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
@@ -275,6 +284,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "chibo.security": {"level": "WARNING"},
         "django.server": {
             "handlers": ["django.server"],
             "level": "INFO",

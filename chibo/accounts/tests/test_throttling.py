@@ -94,3 +94,61 @@ def test_the_throttle_keeps_no_password(client, world):
     _login(client, WRONG)
     attempt = AccessAttempt.objects.get(username="anhoa_member")
     assert WRONG not in attempt.post_data
+
+
+# --- Behind the proxy (issue 14) --------------------------------------------------------------------
+
+
+def _login_via_proxy(client, password: str, forwarded_for: str, username: str = "anhoa_member"):  # type: ignore[no-untyped-def]
+    """As nginx passes it on: gunicorn's socket has no address, nginx appends the client's to X-Forwarded-For."""
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.fixture
+def behind_one_proxy(settings):  # type: ignore[no-untyped-def]
+    settings.CHIBO_TRUSTED_PROXY_COUNT = 1
+
+
+def test_behind_the_proxy_the_address_is_the_one_nginx_appended_not_one_the_client_forged(
+    client, world, behind_one_proxy
+):
+    _login_via_proxy(client, WRONG, "6.6.6.6, 203.0.113.7")
+    _login_via_proxy(client, WRONG, "1.1.1.1, 6.6.6.6, 203.0.113.7")
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
+
+
+def test_a_lockout_from_one_address_behind_the_proxy_does_not_lock_the_officer_out_elsewhere(
+    client, world, behind_one_proxy
+):
+    for _ in range(5):
+        _login_via_proxy(client, WRONG, "203.0.113.7")
+    # The attacker forging another left-most address stays locked out…
+    assert _login_via_proxy(client, PASSWORD, "198.51.100.1, 203.0.113.7").status_code == 429
+    # …while the member at home signs in.
+    _login_via_proxy(client, PASSWORD, "198.51.100.20")
+    assert _signed_in(client)
+
+
+def test_failures_for_one_account_from_many_addresses_are_in_the_security_log(client, world, behind_one_proxy, caplog):
+    with caplog.at_level(logging.WARNING, logger="chibo.security"):
+        for i in range(3):
+            _login_via_proxy(client, WRONG, f"203.0.113.{i + 1}", username="ward_officer")
+    warnings = [r.getMessage() for r in caplog.records if r.name == "chibo.security"]
+    assert warnings == [
+        f"failed sign-ins for user #{world.ward_officer.pk} from 3 different addresses within 15 minutes"
+    ]
+    assert "ward_officer" not in " ".join(warnings)
+
+
+def test_a_lockout_is_in_the_security_log(client, world, caplog):
+    with caplog.at_level(logging.WARNING, logger="chibo.security"):
+        for _ in range(5):
+            _login(client, WRONG)
+    assert f"sign-in locked out for user #{world.anhoa_member.pk} from one address" in [
+        r.getMessage() for r in caplog.records if r.name == "chibo.security"
+    ]
