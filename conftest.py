@@ -12,6 +12,7 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     needs_pg = not os.environ.get("DATABASE_URL", "").startswith("postgres")
     needs_redis = not os.environ.get("REDIS_URL")
     no_browser = browser_unavailable()
+    no_contract = not os.environ.get("CHIBO_CONTRACT")
     stale_messages = _stale_messages()
     for item in items:
         if stale_messages and "compiled_messages" in item.keywords:
@@ -20,6 +21,8 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
             item.add_marker(pytest.mark.skip(reason="DATABASE_URL is not PostgreSQL"))
         if needs_redis and "redis" in item.keywords:
             item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
+        if "contract" in item.keywords and no_contract:
+            item.add_marker(pytest.mark.skip(reason="the API contract run is .ci/run's (CHIBO_CONTRACT=1)"))
         if "browser" in item.keywords and no_browser:
             item.add_marker(pytest.mark.skip(reason=no_browser))
 

@@ -7,12 +7,26 @@ or the scope matrix (chibo/core/tests/test_scope_matrix.py) fails. Shared pieces
 parameters, error shapes) are in chibo/core/api_tools.py; the bearer-token auth in chibo/accounts/tokens.py.
 """
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from chibo.accounts.tokens import TokenAuth
-from chibo.core.api_tools import Utf8JSONRenderer, install_error_handlers
+from chibo.core.api_tools import (
+    Utf8JSONRenderer,
+    document_common_responses,
+    install_error_handlers,
+    qualify_choice_names,
+)
 
-api = NinjaAPI(
+
+class ChiboNinjaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return document_common_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+qualify_choice_names()
+api = ChiboNinjaAPI(
     title="Chi bộ số API",
     version="1",
     description=(

@@ -6,12 +6,13 @@ root imports the routers, without a circular import.
 """
 
 from datetime import date
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.renderers import JSONRenderer
 from pydantic import Field
@@ -20,6 +21,7 @@ from chibo.core.errors import ChiboError
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_OFFSET = 10_000_000
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -29,11 +31,11 @@ class Utf8JSONRenderer(JSONRenderer):
 
 
 class Pagination(LimitOffsetPagination):
-    """`?limit=&offset=` answered as {"items": [...], "count": N}; a limit above 200 is cut to 200."""
+    """`?limit=&offset=` answered as {"items": [...], "count": N}; out of bounds is a 422 with a message."""
 
     class Input(Schema):
-        limit: int = Field(PAGE_SIZE, ge=1, description=f"Số mục mỗi trang (tối đa {MAX_PAGE_SIZE}).")
-        offset: int = Field(0, ge=0, description="Bỏ qua bao nhiêu mục đầu.")
+        limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Số mục mỗi trang (1–{MAX_PAGE_SIZE}).")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Bỏ qua bao nhiêu mục đầu.")
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)  # type: ignore[arg-type]
@@ -48,10 +50,12 @@ class ChiboErrorOut(Schema):
     field: str | None = None
 
 
-def parse_day(value: str | None, *, param: str = "as_of") -> date | None:
+def parse_day(value: str | date | None, *, param: str = "as_of") -> date | None:
     """A YYYY-MM-DD query parameter; anything else is refused with 422 in Vietnamese."""
     if not value:
         return None
+    if isinstance(value, date):
+        return value
     try:
         day = parse_date(value)
     except ValueError:
@@ -81,3 +85,72 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ChiboError)
     def refused(request: HttpRequest, exc: ChiboError) -> HttpResponse:
         return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
+
+    @api.exception_handler(ValidationError)
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        """Bad parameters or body: 422 with the first problem in Vietnamese, shaped like every other 422."""
+        detail, field = validation_message(exc.errors)
+        return api.create_response(request, {"detail": detail, "field": field}, status=422)
+
+
+def validation_message(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
+    """The first of pydantic's errors as (message, field)."""
+    if not errors:
+        return _("Dữ liệu gửi lên không hợp lệ."), None
+    error = errors[0]
+    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "payload")]
+    field = location[-1] if location else None
+    ctx = error.get("ctx") or {}
+    name = field or _("dữ liệu")
+    kind = error.get("type", "")
+    if kind == "missing":
+        message = _("Thiếu %(field)s.") % {"field": name}
+    elif kind in ("less_than_equal", "less_than"):
+        message = _("%(field)s phải không lớn hơn %(limit)s.") % {"field": name, "limit": ctx.get("le", ctx.get("lt"))}
+    elif kind in ("greater_than_equal", "greater_than"):
+        message = _("%(field)s phải không nhỏ hơn %(limit)s.") % {"field": name, "limit": ctx.get("ge", ctx.get("gt"))}
+    elif kind.startswith("int_"):
+        message = _("%(field)s phải là số nguyên.") % {"field": name}
+    elif kind.startswith(("date", "datetime", "time")):
+        message = _("%(field)s không phải ngày giờ hợp lệ (dạng ISO 8601).") % {"field": name}
+    elif kind == "enum" or kind == "literal_error":
+        message = _("%(field)s phải là một trong: %(expected)s.") % {"field": name, "expected": ctx.get("expected", "")}
+    else:
+        message = _("%(field)s không hợp lệ.") % {"field": name}
+    return message, field
+
+
+def qualify_choice_names() -> None:
+    """Name each model's choices after the model (Member.Status → MemberStatus), so that the OpenAPI
+    document's enum components do not collide: otherwise a member's status is checked against the
+    commitments' enum. Only the classes' names change; Django stores the values."""
+    from django.apps import apps
+    from django.db.models import Choices
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("chibo."):
+            continue
+        for name, value in list(vars(model).items()):
+            if isinstance(value, type) and issubclass(value, Choices) and value.__name__ == name:
+                value.__name__ = value.__qualname__ = f"{model.__name__}{name}"
+
+
+def document_common_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every operation lists the answers it may give whatever its own code does: 422 (parameters or body
+    refused, ChiboErrorOut) and, behind a token, 401 (ErrorOut)."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ChiboErrorOut", ChiboErrorOut.model_json_schema())
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+
+    def answer(description: str, ref: str) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code in list(responses):
+                responses[str(code)] = responses.pop(code)
+            responses.setdefault("422", answer("Dữ liệu không hợp lệ", "#/components/schemas/ChiboErrorOut"))
+            if operation.get("security"):
+                responses.setdefault("401", answer("Thiếu hoặc sai mã truy cập", "#/components/schemas/ErrorOut"))
+    return schema

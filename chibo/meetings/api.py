@@ -158,7 +158,7 @@ def _user(request: HttpRequest) -> User:
 @router.get("", response={200: list[MeetingOut], 404: ErrorOut, 422: ErrorOut})
 @paginate(Pagination)
 def meeting_list(
-    request: HttpRequest, org: int | None = None, date_from: str | None = None, date_to: str | None = None
+    request: HttpRequest, org: int | None = None, date_from: date | None = None, date_to: date | None = None
 ) -> QuerySet[Meeting]:
     """Các buổi sinh hoạt trong phạm vi; `org` lọc theo một tổ chức (cả các cấp dưới), `date_from`,
     `date_to` (YYYY-MM-DD) theo ngày họp."""

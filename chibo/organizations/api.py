@@ -60,7 +60,7 @@ def orgs_on(orgs: QuerySet[Organization], day: date) -> QuerySet[Organization]:
 @router.get("", response={200: list[OrgOut], 422: ErrorOut})
 @paginate(Pagination)
 def org_list(
-    request: HttpRequest, search: str = "", as_of: str | None = Query(None, description=AS_OF)
+    request: HttpRequest, search: str = "", as_of: date | None = Query(None, description=AS_OF)
 ) -> QuerySet[Organization]:
     """Các tổ chức đảng trong phạm vi được xem, theo thứ tự cây; `search` tìm theo tên (có hoặc không dấu) hoặc mã."""
     day = parse_day(as_of) or today()
@@ -75,7 +75,7 @@ def org_list(
 
 
 @router.get("/{org_id}", response={200: OrgOut, 404: ErrorOut, 422: ErrorOut})
-def org_detail(request: HttpRequest, org_id: int, as_of: str | None = Query(None, description=AS_OF)) -> Organization:
+def org_detail(request: HttpRequest, org_id: int, as_of: date | None = Query(None, description=AS_OF)) -> Organization:
     """Một tổ chức đảng; với `as_of`, như vào ngày đó (404 nếu khi ấy chưa có hoặc đã giải thể)."""
     day = parse_day(as_of)
     org = get_org_for_user(request.user, org_id, Perm.VIEW_ORG)
@@ -90,7 +90,7 @@ def org_detail(request: HttpRequest, org_id: int, as_of: str | None = Query(None
 @router.get("/{org_id}/children", response={200: list[OrgOut], 404: ErrorOut, 422: ErrorOut})
 @paginate(Pagination)
 def org_children(
-    request: HttpRequest, org_id: int, as_of: str | None = Query(None, description=AS_OF)
+    request: HttpRequest, org_id: int, as_of: date | None = Query(None, description=AS_OF)
 ) -> QuerySet[Organization]:
     """Các tổ chức trực thuộc, như vào ngày `as_of` (mặc định hôm nay), theo tên."""
     day = parse_day(as_of) or today()

@@ -1,5 +1,6 @@
 """Rule sets over the API (C17, C20): the version in force at a node on a date."""
 
+import datetime
 import datetime as dt
 
 from django.http import HttpRequest
@@ -42,7 +43,7 @@ class RuleSetOut(Schema):
 
 
 @router.get("/in-force", response={200: RuleSetOut, 404: ErrorOut})
-def ruleset_in_force(request: HttpRequest, org: int, date: str | None = None) -> dict:
+def ruleset_in_force(request: HttpRequest, org: int, date: datetime.date | None = None) -> dict:
     """Bộ quy định đang áp dụng cho tổ chức `org` vào ngày `date` (YYYY-MM-DD; mặc định hôm nay)."""
     node = get_org_for_user(request.user, org, Perm.VIEW_ORG)
     day = parse_day(date, param="date") or today()

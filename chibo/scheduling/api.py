@@ -45,7 +45,7 @@ class CalendarMeetingOut(Schema):
 @router.get("", response={200: list[CalendarMeetingOut], 404: ErrorOut, 422: ErrorOut})
 @paginate(Pagination)
 def calendar(
-    request: HttpRequest, org: int | None = None, date_from: str | None = None, date_to: str | None = None
+    request: HttpRequest, org: int | None = None, date_from: date | None = None, date_to: date | None = None
 ) -> QuerySet[Meeting]:
     """Các buổi sinh hoạt từ `date_from` đến `date_to` (YYYY-MM-DD, tính cả hai ngày; mặc định tháng này)
     của các chi bộ trong phạm vi được xem; `org` lọc theo một tổ chức và các cấp dưới. Tối đa 366 ngày."""

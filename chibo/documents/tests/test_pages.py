@@ -134,7 +134,11 @@ def test_an_amendment_is_made_from_its_form_and_shown_on_the_document(held: Held
 def test_the_printable_page_is_the_document_alone(held: Held, minutes: MeetingDocument, client):
     client.force_login(held.world.supervisor)
     body = client.get(reverse("documents:print", args=[minutes.pk])).content.decode()
-    assert "@page" in body and "ĐẢNG CỘNG SẢN VIỆT NAM" in body and "Số 01-BB/CB" in body
+    assert "documents/print.css" in body and "ĐẢNG CỘNG SẢN VIỆT NAM" in body and "Số 01-BB/CB" in body
+    # The A4 page with the Party's margins, from a stylesheet (the Content-Security-Policy allows no inline style).
+    from django.contrib.staticfiles import finders
+
+    assert "@page { size: A4;" in open(finders.find("documents/print.css"), encoding="utf-8").read()
     assert 'class="topbar"' not in body
 
 
