@@ -204,6 +204,10 @@ def _age_on(member: Member, day: date) -> int:
     return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
+def exempt_ids(members: list[Member], day: date) -> set[int]:
+    return set(Member.objects.filter(pk__in=[m.pk for m in members]).exempt_on(day).values_list("pk", flat=True))
+
+
 def member_bounds(
     members: list[Member], *, min_load: int, max_load: int, day: date, settings_: dict[str, Any]
 ) -> dict[int, tuple[int, int]]:
@@ -259,28 +263,39 @@ def _problem(
     )
 
 
-def _infeasible_message(err: planning.Infeasible, *, min_load: int, max_load: int, members: int) -> ChiboError:
+def _relaxed(totals: Any, households: int, *, bound: str, start: int) -> int:
+    """The nearest value of `bound` at which the bounds' totals straddle the households again."""
+    if bound == "lower":
+        value = start
+        while value > 0 and totals(value)[0] > households:
+            value -= 1
+        return value
+    value = start
+    while totals(value)[1] < households and value < households:
+        value += 1
+    return value
+
+
+def _infeasible_message(
+    err: planning.Infeasible, *, min_load: int, max_load: int, households: int, totals: Any
+) -> ChiboError:
     if err.bound == "lower":
+        needed = _relaxed(lambda v: totals(v, max(v, max_load)), households, bound="lower", start=min_load)
         return ChiboError(
             _(
-                "Không thể phân: mức tối thiểu %(min)s hộ cho %(members)s đảng viên cần %(total)s hộ, "
+                "Không thể phân: mức tối thiểu %(min)s hộ mỗi đảng viên cần %(total)s hộ, "
                 "nhưng địa bàn chỉ có %(households)s hộ. Hãy giảm mức tối thiểu xuống %(needed)s hộ trở xuống."
             )
-            % {
-                "min": min_load,
-                "members": members,
-                "total": err.total,
-                "households": err.households,
-                "needed": err.needed,
-            },
+            % {"min": min_load, "total": err.total, "households": households, "needed": needed},
             field="min_load",
         )
+    needed = _relaxed(lambda v: totals(min(min_load, v), v), households, bound="upper", start=max_load)
     return ChiboError(
         _(
-            "Không thể phân: mức tối đa %(max)s hộ (đảng viên cao tuổi, được miễn nhận ít hơn) chỉ phân được "
+            "Không thể phân: với mức tối đa %(max)s hộ (đảng viên cao tuổi, được miễn nhận ít hơn) chỉ phân được "
             "%(total)s trong %(households)s hộ. Hãy nâng mức tối đa lên ít nhất %(needed)s hộ."
         )
-        % {"max": max_load, "total": err.total, "households": err.households, "needed": err.needed},
+        % {"max": max_load, "total": err.total, "households": households, "needed": needed},
         field="max_load",
     )
 
@@ -305,7 +320,8 @@ def plan_propose(
     if not households:
         raise ChiboError(_("Chi bộ chưa có hộ nào trong danh sách."))
     members = assignable_members(cell)
-    bounds = member_bounds(members, min_load=min_load, max_load=max_load, day=day, settings_=rules)
+    exempt = exempt_ids(members, day)
+    bounds = member_bounds(members, min_load=min_load, max_load=max_load, day=day, settings_=rules, exempt=exempt)
     members = [m for m in members if m.pk in bounds]
     if not members:
         raise ChiboError(_("Chi bộ không có đảng viên nào nhận phụ trách hộ."))
@@ -314,7 +330,14 @@ def plan_propose(
         proposal = planning.solve(problem)
         optimum = planning.optimum_distance(problem)
     except planning.Infeasible as err:
-        raise _infeasible_message(err, min_load=min_load, max_load=max_load, members=len(members)) from None
+
+        def totals(lo: int, hi: int) -> tuple[int, int]:
+            b = member_bounds(members, min_load=lo, max_load=hi, day=day, settings_=rules, exempt=exempt)
+            return sum(x[0] for x in b.values()), sum(x[1] for x in b.values())
+
+        raise _infeasible_message(
+            err, min_load=min_load, max_load=max_load, households=len(households), totals=totals
+        ) from None
     return AssignmentPlan.objects.create(
         cell=cell,
         min_load=min_load,
