@@ -209,10 +209,17 @@ def exempt_ids(members: list[Member], day: date) -> set[int]:
 
 
 def member_bounds(
-    members: list[Member], *, min_load: int, max_load: int, day: date, settings_: dict[str, Any]
+    members: list[Member],
+    *,
+    min_load: int,
+    max_load: int,
+    day: date,
+    settings_: dict[str, Any],
+    exempt: set[int] | None = None,
 ) -> dict[int, tuple[int, int]]:
     """(lower, upper) per member id by the rule set: exempt members left out or lighter, old ones lighter."""
-    exempt = set(Member.objects.filter(pk__in=[m.pk for m in members]).exempt_on(day).values_list("pk", flat=True))
+    if exempt is None:
+        exempt = exempt_ids(members, day)
     lighter_upper = math.ceil(max_load * settings_["lighter_pct"] / 100)
     bounds: dict[int, tuple[int, int]] = {}
     for member in members:
