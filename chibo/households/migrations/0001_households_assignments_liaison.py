@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0003_preparation_and_live_record'),
-        ('members', '0003_member_home'),
+        ('members', '0004_member_home'),
         ('organizations', '0002_orgversion_search_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0002_import_jobs'),
+        ('members', '0003_life_events_and_removal_apart_from_expulsion'),
     ]
 
     operations = [
