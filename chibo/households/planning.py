@@ -335,7 +335,7 @@ def _violations(net: _Network, dist: np.ndarray, per_household: int) -> tuple[np
     return np.concatenate(tails), np.concatenate(heads)
 
 
-def solve(problem: Problem, *, k: int = 8, prove: bool = True, max_rounds: int = 50) -> Plan:
+def solve(problem: Problem, *, k: int = 16, prove: bool = True, max_rounds: int = 50) -> Plan:
     """The optimal assignment (proved when `prove`); raises Infeasible when the bounds cannot hold."""
     check_bounds(problem)
     started = time.perf_counter()
@@ -378,7 +378,7 @@ def solve(problem: Problem, *, k: int = 8, prove: bool = True, max_rounds: int =
     )
 
 
-def optimum_distance(problem: Problem, *, k: int = 8) -> Plan:
+def optimum_distance(problem: Problem, *, k: int = 16) -> Plan:
     """The minimum total distance under the bounds alone (no hamlet term), proved on the full graph."""
     plain = Problem(**{**problem.__dict__, "apart_pct": 0})
     return solve(plain, k=k, prove=True, max_rounds=1_000)

@@ -307,8 +307,9 @@ def _infeasible_message(
     )
 
 
-def assignable_members(cell: Organization) -> list[Member]:
-    return list(Member.objects.current().filter(org=cell).order_by("name_sort_key", "id"))
+def assignable_members(cell: Organization, day: date) -> list[Member]:
+    """The cell's members on its roll now who were already members on `day`."""
+    return list(Member.objects.current().filter(org=cell, joined_on__lte=day).order_by("name_sort_key", "id"))
 
 
 @transaction.atomic
@@ -326,7 +327,7 @@ def plan_propose(
     households = list(Household.objects.filter(cell=cell).order_by("id"))
     if not households:
         raise ChiboError(_("Chi bộ chưa có hộ nào trong danh sách."))
-    members = assignable_members(cell)
+    members = assignable_members(cell, day)
     exempt = exempt_ids(members, day)
     bounds = member_bounds(members, min_load=min_load, max_load=max_load, day=day, settings_=rules, exempt=exempt)
     members = [m for m in members if m.pk in bounds]
@@ -512,7 +513,8 @@ def event_mark_notified(
         raise ChiboError(
             _("Đồng chí không phụ trách hộ này, nên không ghi nhật ký cho hộ này được."), field="household"
         )
-    _check_event(event.kind, event.occurred_on, {"notified": notified, "notified_at": at, "text": event.text or "-"})
+    recorded = {name: getattr(event, name) for name in EVENT_FIELDS}
+    _check_event(event.kind, event.occurred_on, recorded | {"notified": notified, "notified_at": at})
     event.notified, event.notified_contact, event.notified_at = notified, contact.strip()[:120], at
     event.save(update_fields=["notified", "notified_contact", "notified_at"])
     return event

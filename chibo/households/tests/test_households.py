@@ -356,3 +356,26 @@ def test_the_agenda_gets_the_months_opinions_and_the_minutes_list_them(world, as
 
     lines = compose._agenda(compose.read_record(meeting))
     assert any("Đề nghị sửa cầu khỉ" in line for line in lines)
+
+
+def test_the_notice_can_be_recorded_after_the_arrival(world, assigned):  # type: ignore[no-untyped-def]
+    event = services.event_record(
+        actor=world.anhoa_member,
+        household=assigned,
+        kind="arrival",
+        occurred_on=date(2021, 4, 2),
+        arrived_from="Long An",
+        arrived_on=date(2021, 4, 2),
+    )
+    at = datetime(2021, 4, 2, 9, 0, tzinfo=timezone.get_current_timezone())
+    services.event_mark_notified(actor=world.anhoa_member, event=event, notified="ward_police", contact="", at=at)
+    event.refresh_from_db()
+    assert (event.notified, event.notified_at) == ("ward_police", at)
+    with pytest.raises(ChiboError):
+        services.event_mark_notified(
+            actor=world.anhoa_member,
+            event=event,
+            notified="health_station",
+            contact="",
+            at=timezone.now() + timedelta(days=1),
+        )
