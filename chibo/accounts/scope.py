@@ -14,7 +14,7 @@ from django.http import Http404
 
 from chibo.accounts.models import Role, RoleGrant, User
 from chibo.core.dates import today
-from chibo.households.models import Assignment, Household, LiaisonEvent
+from chibo.households.models import Assignment, Household, HouseholdQuerySet, LiaisonEvent
 from chibo.members.models import Member, MemberQuerySet
 from chibo.organizations.models import Organization
 
@@ -166,11 +166,13 @@ def _own_households_q(user: AnyUser) -> Q:
     return Q(pk__in=Assignment.objects.current().filter(member_id=own).values("household_id"))
 
 
-def households_visible_to(user: AnyUser) -> QuerySet[Household]:
+def households_visible_to(user: AnyUser) -> HouseholdQuerySet:
     paths = _paths_with(user, Perm.LIST_MEMBERS)
     if paths is None:
-        return Household.objects.all()
-    return Household.objects.filter(_subtree_q(paths, prefix="cell__") | _own_households_q(user))
+        return Household.objects.all()  # type: ignore[return-value]
+    return Household.objects.filter(  # type: ignore[return-value]
+        _subtree_q(paths, prefix="cell__") | _own_households_q(user)
+    )
 
 
 def get_household_for_user(user: AnyUser, pk: int) -> Household:
@@ -182,8 +184,10 @@ def get_household_for_user(user: AnyUser, pk: int) -> Household:
 
 def in_charge_of(user: AnyUser, household: Household) -> bool:
     """Whether the user is the member in charge of the household now."""
-    own = getattr(user, "member_id", None)
-    return bool(own) and Assignment.objects.current().filter(household=household, member_id=own).exists()
+    own: int | None = getattr(user, "member_id", None)
+    if not own:
+        return False
+    return Assignment.objects.current().filter(household=household, member_id=own).exists()
 
 
 def may_manage_households(user: AnyUser, cell: Organization) -> bool:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField, ServiceForm
 from chibo.households.models import LiaisonEvent
+from chibo.meetings.models import Meeting
 from chibo.members.models import Member
 
 COORD = {"max_digits": 9, "decimal_places": 6, "required": False}
@@ -46,7 +47,9 @@ class PlanForm(ServiceForm):
 
 class ApplyForm(ServiceForm):
     valid_from = DateField(label=_("Áp dụng từ ngày"))
-    meeting = forms.ModelChoiceField(label=_("Ghi vào nghị quyết buổi họp"), queryset=None, required=False)  # type: ignore[arg-type]
+    meeting: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Ghi vào nghị quyết buổi họp"), queryset=Meeting.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

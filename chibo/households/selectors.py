@@ -160,8 +160,10 @@ def household_map(households: QuerySet[Household], *, width: int = 360, height: 
     ordered = sorted(members.values(), key=lambda m: (m.name_sort_key, m.pk))
     colour = {m.pk: PALETTE[i % len(PALETTE)] for i, m in enumerate(ordered)}
     placed = [r for r in rows if r[3] is not None]
-    coords = [(float(r[3]), float(r[4])) for r in placed] + [
-        (float(m.home_lat), float(m.home_lon)) for m in ordered if m.home_lat is not None and m.home_lon is not None
+    coords = [(float(r[3] or 0), float(r[4] or 0)) for r in placed] + [
+        (float(m.home_lat), float(m.home_lon))  # type: ignore[arg-type]
+        for m in ordered
+        if m.home_lat is not None and m.home_lon is not None
     ]
     if not coords:
         return HouseholdMap(width, height, [], [], [], len(rows))
@@ -180,14 +182,14 @@ def household_map(households: QuerySet[Household], *, width: int = 360, height: 
     grey = "#bbbbbb"
     points = []
     for pk, head, hamlet, lat, lon in placed:
-        x, y = project(float(lat), float(lon))
+        x, y = project(float(lat or 0), float(lon or 0))
         member_id = in_charge.get(pk)
         who = members[member_id].full_name if member_id in members else "—"
         points.append(MapPoint(x, y, colour.get(member_id, grey) if member_id else grey, f"{head}, {hamlet} — {who}"))
     homes = []
     for m in ordered:
         if m.home_lat is not None and m.home_lon is not None:
-            x, y = project(float(m.home_lat), float(m.home_lon))
+            x, y = project(float(m.home_lat), float(m.home_lon))  # type: ignore[arg-type]
             homes.append(MapPoint(x, y, colour[m.pk], m.full_name))
     counts: dict[int, int] = {}
     for member_id in in_charge.values():

@@ -129,7 +129,7 @@ def validate_household(fields: dict[str, Any], area: Area) -> None:
     lat, lon = fields.get("lat"), fields.get("lon")
     check_coordinates(lat, lon)
     if lat is not None and area.centre_lat is not None and area.centre_lon is not None:
-        away = distance_m(float(area.centre_lat), float(area.centre_lon), float(lat), float(lon))
+        away = distance_m(float(area.centre_lat), float(area.centre_lon), float(lat), float(lon))  # type: ignore[arg-type]
         if away > area.radius_m:
             raise ChiboError(
                 _("Tọa độ cách tâm địa bàn %(km)s km, ngoài địa bàn %(ward)s (bán kính %(radius)s km).")
@@ -154,7 +154,8 @@ def build_household(*, cell: Organization, area: Area, **fields: Any) -> Househo
     for name in ("street", "hamlet", "phone", "notes"):
         values[name] = (values[name] or "").strip()
     # The hamlet as the area writes it, so that "khu vuc an hoa" and "An Hòa" are one hamlet.
-    values["hamlet"] = next((h for h in area.hamlets if _same_place(values["hamlet"], h)), values["hamlet"])
+    hamlet = str(values["hamlet"])
+    values["hamlet"] = next((h for h in area.hamlets if _same_place(hamlet, h)), hamlet)
     household = Household(cell=cell, **values)
     household.refresh_keys()
     return household

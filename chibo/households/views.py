@@ -47,7 +47,7 @@ from chibo.households.forms import (
     NotifiedForm,
     PlanForm,
 )
-from chibo.households.models import Area, Assignment, AssignmentPlan, Household, LiaisonEvent
+from chibo.households.models import Area, Assignment, AssignmentPlan, Household, HouseholdQuerySet, LiaisonEvent
 from chibo.meetings.models import Meeting
 from chibo.members.models import Member
 from chibo.members.services import member_set_home
@@ -64,12 +64,12 @@ def _actor(request: HttpRequest) -> User:
 def _cell(request: HttpRequest, *, manage: bool = False) -> Organization:
     """The cell of `?org=` (else the user's own), which the user may see the households of: 404 outside;
     with `manage`, 403 unless they edit its members."""
-    pk = request.GET.get("org") or request.POST.get("org")
+    pk: str | int | None = request.GET.get("org") or request.POST.get("org")
     if not pk:
         actor = _actor(request)
-        if actor.member_id is None:
+        if actor.member is None:
             raise Http404
-        pk = actor.member.org_id  # type: ignore[union-attr]
+        pk = actor.member.org_id
     cell = get_org_for_user(request.user, pk, Perm.LIST_MEMBERS)  # type: ignore[arg-type]
     if not cell.is_cell:
         raise Http404
@@ -101,7 +101,7 @@ def _xlsx(data: bytes, name: str) -> FileResponse:
 def household_list(request: HttpRequest) -> HttpResponse:
     """The cell's households for the committee and above (`?org=`); for a member, those in their charge."""
     cell = _cell(request) if request.GET.get("org") else None
-    qs = households_visible_to(request.user)
+    qs: HouseholdQuerySet = households_visible_to(request.user)
     if cell is not None:
         qs = qs.filter(cell=cell)
     if request.GET.get("q"):
@@ -110,7 +110,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
     in_charge = selectors.current_members(Household.objects.filter(pk__in=[h.pk for h in page]))
     names = dict(Member.objects.filter(pk__in=set(in_charge.values())).values_list("pk", "full_name"))
     for household in page:
-        household.in_charge_name = names.get(in_charge.get(household.pk), "")  # type: ignore[attr-defined]
+        member_id = in_charge.get(household.pk)
+        household.in_charge_name = names.get(member_id, "") if member_id else ""  # type: ignore[attr-defined]
     actor = _actor(request)
     manageable = orgs_with(request.user, Perm.EDIT_MEMBERS).filter(kind__in=Organization.CELL_KINDS)
     return render(
@@ -476,7 +477,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template_download(request: HttpRequest) -> HttpResponse:
+def template_download(request: HttpRequest) -> HttpResponse | FileResponse:
     cell = _cell(request, manage=True)
     try:
         area = services.area_of(cell)
@@ -489,7 +490,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> FileResponse:
     cell = _cell(request)
     households = list(households_visible_to(request.user).filter(cell=cell).order_by("hamlet", "name_sort_key", "id"))
     out = BytesIO()
@@ -510,7 +511,7 @@ def _month(request: HttpRequest) -> date:
 
 
 @login_required
-def health_export(request: HttpRequest) -> HttpResponse:
+def health_export(request: HttpRequest) -> FileResponse:
     """The month's arrivals and notifications for the health station: only what the health sector needs."""
     cell = _cell(request)
     month = _month(request)
