@@ -11,5 +11,6 @@ class HouseholdsConfig(AppConfig):
         # The agenda's "ý kiến, kiến nghị của nhân dân" point is filled from the liaison log (one hook).
         from chibo.households.selectors import opinions_for_agenda
         from chibo.meetings import agenda
+        from chibo.meetings.models import AgendaItem
 
-        agenda.register_notes(agenda.K.RESIDENTS, opinions_for_agenda)
+        agenda.register_notes(AgendaItem.Kind.RESIDENTS, opinions_for_agenda)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -17,10 +18,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
+from chibo.core.workbooks import data_row, data_value
 from chibo.households.models import Area, Household, LiaisonEvent
 from chibo.households.services import HOUSEHOLD_FIELDS, build_household, households_insert, validate_household
 from chibo.members.excel import cell_text, normalize_header
-from chibo.members.imports import BadValue, ImportReport, Source, read_phone
+from chibo.members.imports import BadValue, ImportReport, Source, quote, read_phone
 from chibo.members.imports import _open as open_workbook
 from chibo.organizations.models import Organization
 
@@ -88,19 +90,12 @@ def write_template(out: IO[bytes], *, area: Area) -> None:
     wb.save(out)
 
 
-def _safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula is written as text (formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def write_households(households: list[Household], out: IO[bytes]) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET)
     ws.append([c.header for c in COLUMNS])
     for h in households:
-        ws.append([_safe(getattr(h, c.field)) if getattr(h, c.field) != "" else None for c in COLUMNS])
+        ws.append(data_row(ws, [getattr(h, c.field) if getattr(h, c.field) != "" else None for c in COLUMNS]))
     wb.save(out)
     return len(households)
 
@@ -122,8 +117,6 @@ HEALTH_HEADERS = (
 
 
 def write_health(events: list[LiaisonEvent], out: IO[bytes], *, title: str) -> int:
-    from django.utils import timezone
-
     wb = Workbook()
     ws = wb.active
     assert isinstance(ws, Worksheet)
@@ -135,23 +128,26 @@ def write_health(events: list[LiaisonEvent], out: IO[bytes], *, title: str) -> i
         cell.font = Font(bold=True)
     for e in events:
         h = e.household
-        ws.append(
+        notified_at = timezone.localtime(e.notified_at).replace(tzinfo=None) if e.notified_at else None
+        row = data_row(
+            ws,
             [
                 e.arrived_on,
-                _safe(e.person_name),
-                _safe(e.arrived_from),
-                _safe(h.head_name),
-                _safe(h.address),
-                _safe(h.phone),
+                e.person_name,
+                e.arrived_from,
+                h.head_name,
+                h.address,
+                h.phone,
                 h.people,
                 e.get_notified_display() if e.notified else "",
-                _safe(e.notified_contact),
-                timezone.localtime(e.notified_at).replace(tzinfo=None) if e.notified_at else None,
-                _safe(e.text),
-            ]
+                e.notified_contact,
+                None,
+                e.text,
+            ],
+            date_format="DD/MM/YYYY",
         )
-        ws.cell(row=ws.max_row, column=1).number_format = "DD/MM/YYYY"
-        ws.cell(row=ws.max_row, column=10).number_format = "DD/MM/YYYY HH:MM"
+        row[9] = data_value(ws, notified_at, number_format="DD/MM/YYYY HH:MM")
+        ws.append(row)
     for i, width in enumerate((12, 22, 22, 22, 36, 14, 10, 18, 20, 17, 30), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     wb.save(out)
@@ -168,9 +164,9 @@ def read_coordinate(value: object) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise BadValue(_("«%(text)s» không phải một số tọa độ (ví dụ 9.681234).") % {"text": text}) from None
+        raise BadValue(_("«%(text)s» không phải một số tọa độ (ví dụ 9.681234).") % {"text": quote(text)}) from None
     if not number.is_finite():
-        raise BadValue(_("«%(text)s» không phải một số tọa độ (ví dụ 9.681234).") % {"text": text})
+        raise BadValue(_("«%(text)s» không phải một số tọa độ (ví dụ 9.681234).") % {"text": quote(text)})
     return number.quantize(Decimal("0.000001"))
 
 
@@ -179,7 +175,7 @@ def read_people(value: object) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise BadValue(_("Số nhân khẩu «%(text)s» phải là số nguyên.") % {"text": text})
+        raise BadValue(_("Số nhân khẩu «%(text)s» phải là số nguyên.") % {"text": quote(text)})
     return int(text)
 
 
@@ -188,7 +184,8 @@ _READERS = {"lat": read_coordinate, "lon": read_coordinate, "people": read_peopl
 
 def _find_header(wb: Any) -> tuple[Any, int, dict[str, int]]:
     for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
+        # Never a hidden sheet, whose content the person uploading does not see (as the member import).
+        if not hasattr(ws, "iter_rows") or ws.sheet_state != "visible":
             continue
         for number, values in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
             positions: dict[str, int] = {}

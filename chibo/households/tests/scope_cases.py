@@ -1,10 +1,10 @@
-"""Who may use the household pages and API (the scope matrix, chibo/core/scope_matrix.py).
+"""Who may use the household pages and API (the scope matrix, chibo/testing/scope_matrix.py).
 
 The cell committee and the levels above (those who list An Hòa's members) see its households; the plain
 member of An Hòa sees the household in their charge; managing needs EDIT_MEMBERS (others who see: 403).
 """
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
 
 IN_CHARGE = ANHOA_ROLL | {"anhoa_member"}
 HEAD = "Lê Văn Chủ Hộ"

@@ -15,10 +15,10 @@ from chibo.accounts.scope import households_visible_to, liaison_events_visible_t
 from chibo.audit.models import AccessLog
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory
 from chibo.households import excel, selectors, services
 from chibo.households.models import Assignment, AssignmentPlan, Household, LiaisonEvent
 from chibo.members.services import member_exempt, member_set_home
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,11 +127,12 @@ def test_the_export_reads_back_and_is_logged(world, area):  # type: ignore[no-un
     client.force_login(world.anhoa_secretary)
     response = client.get(f"/households/export/?org={world.anhoa.pk}")
     ws = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Chủ hộ", "Số nhà, đường", "Khu vực, ấp")
-    heads = sorted(r[0] for r in rows[1:])
-    assert heads[1] == "Nguyễn Văn Một"
-    assert heads[0].startswith("'=")  # written as text: a spreadsheet will not run it
+    rows = list(ws.iter_rows())
+    assert [c.value for c in rows[0][:3]] == ["Chủ hộ", "Số nhà, đường", "Khu vực, ấp"]
+    heads = sorted((r[0] for r in rows[1:]), key=lambda c: c.value)
+    assert heads[1].value == "Nguyễn Văn Một"
+    # Written as text with Excel's quote prefix: a spreadsheet shows it, never runs it.
+    assert heads[0].value.startswith("=") and heads[0].data_type == "s" and heads[0].quotePrefix
     log = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
     assert (log.user, log.org, log.row_count) == (world.anhoa_secretary, world.anhoa, 2)
 
