@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
@@ -380,3 +382,27 @@ def test_the_notice_can_be_recorded_after_the_arrival(world, assigned):  # type:
             contact="",
             at=timezone.now() + timedelta(days=1),
         )
+
+
+def test_the_list_and_the_map_take_as_many_queries_for_thirty_households_as_for_three(world, area, client):  # type: ignore[no-untyped-def]
+    client.force_login(world.anhoa_secretary)
+    pages = (f"/households/?org={world.anhoa.pk}", f"/households/map/?org={world.anhoa.pk}")
+
+    def fill(n: int) -> None:
+        for i in range(n):
+            h = add(world, f"Hộ Thứ {Household.objects.count() + 1} Số", lat="9.680100", lon=f"105.57{i:04d}")
+            services.assignment_set(actor=None, household=h, member=world.member_of_anhoa, day=date(2025, 1, 1))
+
+    def queries() -> list[int]:
+        counted = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counted.append(len(captured))
+        return counted
+
+    fill(3)
+    queries()  # the session and the caches, once
+    few = queries()
+    fill(27)
+    assert queries() == few
