@@ -406,3 +406,17 @@ def test_the_list_and_the_map_take_as_many_queries_for_thirty_households_as_for_
     few = queries()
     fill(27)
     assert queries() == few
+
+
+def test_the_members_home_shows_on_their_record_and_in_the_api(world, client):  # type: ignore[no-untyped-def]
+    member_set_home(
+        actor=None, member=world.member_of_anhoa, hamlet="Tổ 3", lat=Decimal("9.681234"), lon=Decimal("105.571234")
+    )
+    client.force_login(world.anhoa_secretary)
+    page = client.get(f"/members/{world.member_of_anhoa.pk}/").content.decode()
+    assert "Tổ 3 (9.681234, 105.571234)" in page
+    with pytest.raises(ChiboError) as impossible:
+        member_set_home(actor=None, member=world.member_of_anhoa, hamlet="Tổ 3", lat=Decimal("91"), lon=Decimal("105"))
+    assert impossible.value.field == "lat"
+    world.member_of_anhoa.refresh_from_db()
+    assert world.member_of_anhoa.home_lat == Decimal("9.681234")
