@@ -116,7 +116,7 @@ def test_the_secretary_plans_on_a_phone_applies_it_and_the_map_colours_by_member
 
     page.goto(reverse("households:map") + f"?org={world.anhoa.pk}")
     expect(page.locator("svg circle")).to_have_count(12)
-    expect(page.locator("svg rect")).to_have_count(2)
+    expect(page.locator("svg rect.home")).to_have_count(2)
     fills = set(page.eval_on_selector_all("svg circle", "els => els.map(e => e.getAttribute('fill'))"))
     assert len(fills) == 2  # one colour per member in charge
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
