@@ -420,3 +420,15 @@ def test_the_members_home_shows_on_their_record_and_in_the_api(world, client):  
     assert impossible.value.field == "lat"
     world.member_of_anhoa.refresh_from_db()
     assert world.member_of_anhoa.home_lat == Decimal("9.681234")
+
+
+def test_changes_to_a_household_and_its_log_name_who_made_them(world, assigned, client):  # type: ignore[no-untyped-def]
+    from auditlog.models import LogEntry
+
+    client.force_login(world.anhoa_secretary)
+    response = client.post(
+        f"/households/{assigned.pk}/edit/", {"head_name": "Lê Văn Chủ Hộ", "hamlet": "An Hòa", "people": 6}
+    )
+    assert response.status_code == 302
+    entry = LogEntry.objects.get_for_object(assigned).latest("timestamp")
+    assert entry.actor == world.anhoa_secretary and "people" in entry.changes_dict
