@@ -432,3 +432,17 @@ def test_changes_to_a_household_and_its_log_name_who_made_them(world, assigned, 
     assert response.status_code == 302
     entry = LogEntry.objects.get_for_object(assigned).latest("timestamp")
     assert entry.actor == world.anhoa_secretary and "people" in entry.changes_dict
+
+
+def test_a_broken_or_hostile_workbook_is_refused_at_the_file_before_any_row(world, area):  # type: ignore[no-untyped-def]
+    import zipfile
+
+    hostile = BytesIO()
+    with zipfile.ZipFile(hostile, "w") as z:
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><workbook/>')
+    for source in (BytesIO(b"PK\x03\x04 not really a zip"), hostile):
+        source.seek(0)
+        with pytest.raises(ChiboError) as refused:
+            excel.import_households(actor=world.admin, cell=world.anhoa, area=area, source=source, dry_run=False)
+        assert refused.value.field == "file"
+    assert not Household.objects.exists()
