@@ -111,8 +111,12 @@ def validation_message(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
         message = _("%(field)s phải không nhỏ hơn %(limit)s.") % {"field": name, "limit": ctx.get("ge", ctx.get("gt"))}
     elif kind.startswith("int_"):
         message = _("%(field)s phải là số nguyên.") % {"field": name}
-    elif kind.startswith(("date", "datetime", "time")):
+    elif kind.startswith(("datetime", "time")):
         message = _("%(field)s không phải ngày giờ hợp lệ (dạng ISO 8601).") % {"field": name}
+    elif kind.startswith("date"):
+        message = _("Tham số %(param)s không phải ngày hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2025-07-01.") % {
+            "param": name
+        }
     elif kind == "enum" or kind == "literal_error":
         message = _("%(field)s phải là một trong: %(expected)s.") % {"field": name, "expected": ctx.get("expected", "")}
     else:

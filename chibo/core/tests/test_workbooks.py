@@ -100,3 +100,16 @@ def test_a_file_object_is_left_where_it_was(tmp_path):
         fh.seek(0)
         check_xlsx_archive(fh)
         assert fh.tell() == 0
+
+
+def test_every_module_writing_workbooks_writes_through_data_row():
+    """The guard for exports later issues add: a module that makes a Workbook also uses chibo.core.workbooks."""
+    root = Path(__file__).resolve().parents[2]
+    writers = [
+        p
+        for p in root.rglob("*.py")
+        if "tests" not in p.parts and "from openpyxl import Workbook" in p.read_text(encoding="utf-8")
+    ]
+    assert writers, "no workbook writer found: the guard would prove nothing"
+    unguarded = [str(p.relative_to(root)) for p in writers if "from chibo.core.workbooks import" not in p.read_text()]
+    assert unguarded == []
