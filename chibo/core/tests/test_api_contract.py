@@ -2,6 +2,8 @@
 as a member, and checks each answer against the OpenAPI document: no server error, no undocumented status,
 no body unlike its schema. Marked `contract`: `.ci/run` runs it; `-m contract` runs it alone."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -12,7 +14,8 @@ from chibo.core.api_tools import MAX_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 12  # per operation and persona: the whole run stays within a few minutes
+EXAMPLES = int(os.environ.get("CHIBO_CONTRACT_EXAMPLES", "12"))  # per operation and persona: a few minutes
+
 
 def _bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {token_issue(user=user)[1]}"}
@@ -84,8 +87,7 @@ def test_every_operation_documents_its_422_and_401(client):
         for method, operation in operations.items():
             responses = operation["responses"]
             assert "422" in responses, (method, path)
-            assert responses["422"]["content"]["application/json"]["schema"] == {
-                "$ref": "#/components/schemas/ChiboErrorOut"
-            } or "detail" in str(responses["422"])
+            schema_422 = responses["422"]["content"]["application/json"]["schema"]["$ref"]
+            assert schema_422 in ("#/components/schemas/ChiboErrorOut", "#/components/schemas/ErrorOut")
             if operation.get("security"):
                 assert "401" in responses, (method, path)
