@@ -14,7 +14,7 @@ from chibo.core.api_tools import MAX_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("CHIBO_CONTRACT_EXAMPLES", "12"))  # per operation and persona: a few minutes
+EXAMPLES = int(os.environ.get("CHIBO_CONTRACT_EXAMPLES", "10"))  # per operation and persona: a few minutes
 
 
 def _bearer(user) -> dict[str, str]:  # type: ignore[no-untyped-def]
