@@ -17,7 +17,7 @@ from chibo.meetings.models import Guest, Meeting, SupervisorRemark
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import subtree_on
 from chibo.rules.selectors import ruleset_for
-from chibo.supervision.models import Assignment, RemarkFollowUp
+from chibo.supervision.models import Assignment, RemarkFollowUp, RotaPlan, RotaVisit
 
 
 def text_key(text: str) -> tuple[str, str]:
@@ -293,3 +293,117 @@ def guidance_lines(meeting: Meeting) -> list[str]:
         elif view.asks_action and not view.reply:
             lines.append("  (Chi bộ chưa trả lời.)")
     return lines
+
+
+# --- the rota's inputs ----------------------------------------------------------------------------------
+
+
+def falling_cells(cell_ids: list[int], before: date, *, months: int = 6) -> dict[int, int]:
+    """Cells whose attendance is falling, before `before`: the last meeting's attendance rate below the average
+    of the earlier ones of the window by 5 points or more, or below the rule's threshold. Cell → 1 (one
+    sign). One query. (The meeting score of C14 adds its own sign once it is recorded.)"""
+    from django.db.models import Count
+
+    from chibo.meetings.models import Attendance
+
+    start = date(before.year - (1 if before.month <= months else 0), (before.month - months - 1) % 12 + 1, 1)
+    rows = (
+        Attendance.objects.filter(
+            meeting__org_id__in=cell_ids,
+            meeting__status=Meeting.Status.CLOSED,
+            meeting__scheduled_date__gte=start,
+            meeting__scheduled_date__lt=before,
+            is_exempt=False,
+        )
+        .values_list(
+            "meeting__org_id", "meeting_id", "meeting__scheduled_date", "meeting__ruleset__attendance_threshold_pct"
+        )
+        .annotate(
+            required=Count("id"),
+            present=Count("id", filter=Q(status__in=Attendance.PRESENT_STATUSES)),
+        )
+        .order_by("meeting__org_id", "meeting__scheduled_date", "meeting_id")
+    )
+    rates: dict[int, list[tuple[float, int]]] = {}
+    for cell_id, _meeting, _day, threshold, required, present in rows:
+        if required:
+            rates.setdefault(cell_id, []).append((present * 100 / required, threshold))
+    falling = {}
+    for cell_id, series in rates.items():
+        last, threshold = series[-1]
+        earlier = [r for r, _t in series[:-1]]
+        if last < threshold or (earlier and last <= sum(earlier) / len(earlier) - 5):
+            falling[cell_id] = 1
+    return falling
+
+
+# --- scope of the pages --------------------------------------------------------------------------------
+
+
+def get_committee_for_user(user: object, pk: object, perm: object = None) -> Organization:
+    """A committee (not a cell) the user may see (`perm`, default VIEW_ORG), or 404."""
+    from django.http import Http404
+
+    from chibo.accounts.scope import Perm, get_org_for_user
+
+    org = get_org_for_user(user, pk, perm or Perm.VIEW_ORG)  # type: ignore[arg-type]
+    if org.kind == Organization.Kind.CELL:
+        raise Http404
+    return org
+
+
+def committees_of(user: object) -> QuerySet[Organization]:
+    """The committees a user may open supervision pages for: the topmost nodes they see, and the level below."""
+    from chibo.accounts.scope import Perm, orgs_with
+
+    visible = orgs_with(user, Perm.VIEW_ORG).exclude(kind=Organization.Kind.CELL)  # type: ignore[arg-type]
+    top = visible.order_by("depth").values_list("depth", flat=True).first()
+    if top is None:
+        return visible.none()
+    return visible.filter(depth__lte=top + 1).order_by("depth", "name")[:100]  # type: ignore[return-value]
+
+
+def parse_quarter(text: str | None, day: date) -> tuple[date, date]:
+    """ "2021-Q2" → the quarter's [first day, next quarter's first day); the quarter of `day` otherwise."""
+    if text:
+        try:
+            year, q = text.upper().split("-Q")
+            return quarter_of(date(int(year), 3 * (int(q) - 1) + 1, 1))
+        except (ValueError, TypeError):
+            pass
+    return quarter_of(day)
+
+
+def quarter_label(start: date) -> str:
+    return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+
+
+def rota_warnings(plan: RotaPlan) -> list[str]:
+    """What an edited rota breaks of the planner's rules (local practice: warned about, never refused):
+    cadres beyond K a month, cells of the period not visited, meetings with two cadres. Three queries."""
+    visits = list(
+        RotaVisit.objects.filter(plan=plan)
+        .select_related("cadre")
+        .values_list("cadre_id", "cadre__first_name", "cadre__username", "cell_id", "month")
+    )
+    per_month: dict[tuple[int, date], int] = {}
+    per_meeting: dict[tuple[int, date], int] = {}
+    names: dict[int, str] = {}
+    for cadre_id, first, username, cell_id, month in visits:
+        names[cadre_id] = first or username
+        per_month[cadre_id, month] = per_month.get((cadre_id, month), 0) + 1
+        per_meeting[cell_id, month] = per_meeting.get((cell_id, month), 0) + 1
+    warnings = [
+        f"{names[c]}: {n} buổi trong tháng {m:%m/%Y} (tối đa {plan.max_per_month})."
+        for (c, m), n in sorted(per_month.items(), key=lambda kv: (kv[0][1], names[kv[0][0]]))
+        if n > plan.max_per_month
+    ]
+    cells = {v.org_id: v.name for v in subtree_on(plan.committee, plan.starts_on) if v.kind == Organization.Kind.CELL}
+    visited = {cell for cell, _m in per_meeting}
+    missing = sorted((name for pk, name in cells.items() if pk not in visited), key=text_key)
+    if missing:
+        warnings.append(f"Chưa có ai dự sinh hoạt: {', '.join(missing)}.")
+    doubled = sum(1 for n in per_meeting.values() if n > 1)
+    if doubled:
+        warnings.append(f"{doubled} buổi sinh hoạt có từ hai cán bộ cùng dự.")
+    return warnings

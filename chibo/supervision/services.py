@@ -14,7 +14,7 @@ from chibo.meetings.models import Meeting, SupervisorRemark
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import cell_of_member_on, subtree_on
-from chibo.supervision.models import Assignment, RemarkFollowUp
+from chibo.supervision.models import Assignment, RemarkFollowUp, RotaPlan, RotaVisit
 from chibo.tasks import services as task_services
 
 
@@ -238,3 +238,116 @@ def coverage_reminders_send(*, day: date | None = None) -> int:
                 body=body,
             )
     return sent
+
+
+# --- the rota ----------------------------------------------------------------------------------------------
+
+
+def _month(start: date, i: int) -> date:
+    return date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+
+
+@transaction.atomic
+def rota_propose(
+    *,
+    actor: User | None,
+    committee: Organization,
+    starts_on: date,
+    months: int = 3,
+    max_per_month: int | None = None,
+    doubles: dict[int, int] | None = None,
+) -> RotaPlan:
+    """A proposed rota for the committee's cells from `starts_on` (a month's first day) for `months` months:
+    the cadres assigned in that period, each cell's own cadres and its committee's others as candidates,
+    cells with falling attendance first. Saved as a draft with its cost and the solver's bound."""
+    from chibo.rules.selectors import ruleset_for
+    from chibo.supervision.rota import RotaInput, plan_rota
+    from chibo.supervision.selectors import falling_cells, in_force
+
+    if starts_on.day != 1:
+        raise ChiboError(_("Lịch bắt đầu từ ngày đầu tháng."), field="starts_on")
+    if not 1 <= months <= 12:
+        raise ChiboError(_("Số tháng của lịch phải từ 1 đến 12."), field="months")
+    end = _month(starts_on, months)
+    k = max_per_month if max_per_month is not None else ruleset_for(committee, starts_on).rota_max_visits_per_month
+    if not 1 <= k <= 31:
+        raise ChiboError(_("Số buổi tối đa mỗi tháng của một cán bộ phải từ 1 đến 31."), field="max_per_month")
+    versions = [v for v in subtree_on(committee, starts_on) if v.kind == Organization.Kind.CELL]
+    if not versions:
+        raise ChiboError(_("Cấp ủy này không có chi bộ trực thuộc trong kỳ."), field="committee")
+    parent_of = {v.org_id: v.parent_id for v in versions}
+    assignments = list(
+        Assignment.objects.filter(cell_id__in=parent_of)
+        .filter(in_force(starts_on, end))
+        .values_list("cadre_id", "cell_id")
+    )
+    by_parent: dict[int | None, set[int]] = {}
+    for cadre_id, cell_id in assignments:
+        by_parent.setdefault(parent_of[cell_id], set()).add(cadre_id)
+    candidates = {cell: sorted(by_parent.get(parent, set())) for cell, parent in parent_of.items()}
+    data = RotaInput(
+        cells=sorted(parent_of),
+        cadres=sorted({c for c, _cell in assignments}),
+        months=months,
+        max_per_month=k,
+        candidates=candidates,
+        assigned=frozenset(assignments),
+        priority=falling_cells(sorted(parent_of), starts_on),
+        doubles=doubles or {},
+    )
+    result = plan_rota(data)
+    plan = RotaPlan.objects.create(
+        committee=committee,
+        starts_on=starts_on,
+        months=months,
+        max_per_month=k,
+        cost=result.cost,
+        bound=result.bound,
+        solver_status=result.status,
+        solve_seconds=round(result.seconds, 3),
+        created_by=actor,
+    )
+    RotaVisit.objects.bulk_create(
+        [RotaVisit(plan=plan, cadre_id=c, cell_id=cell, month=_month(starts_on, m)) for c, cell, m in result.visits],
+        batch_size=2000,
+    )
+    return plan
+
+
+def _draft(plan: RotaPlan) -> RotaPlan:
+    plan = RotaPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != RotaPlan.Status.DRAFT:
+        raise ChiboError(_("Lịch đã được duyệt, không sửa được; hãy lập lịch mới."))
+    return plan
+
+
+@transaction.atomic
+def rota_visit_add(*, actor: User | None, plan: RotaPlan, cadre: User, cell: Organization, month: date) -> RotaVisit:
+    """The committee adds a visit to the draft (the planner's rules are then warnings: rota_warnings)."""
+    plan = _draft(plan)
+    months = [_month(plan.starts_on, i) for i in range(plan.months)]
+    if month not in months:
+        raise ChiboError(_("Tháng này không thuộc kỳ của lịch."), field="month")
+    if cell.pk not in _cells_under_on(plan.committee, plan.starts_on):
+        raise ChiboError(
+            _("%(cell)s không thuộc %(committee)s.") % {"cell": cell.name, "committee": plan.committee.name},
+            field="cell",
+        )
+    visit, created = RotaVisit.objects.get_or_create(plan=plan, cadre=cadre, cell=cell, month=month)
+    if not created:
+        raise ChiboError(_("Buổi này đã có trong lịch."), field="cell")
+    return visit
+
+
+@transaction.atomic
+def rota_visit_remove(*, actor: User | None, visit: RotaVisit) -> None:
+    _draft(visit.plan)
+    visit.delete()
+
+
+@transaction.atomic
+def rota_accept(*, actor: User | None, plan: RotaPlan) -> RotaPlan:
+    plan = _draft(plan)
+    plan.status, plan.accepted_by, plan.accepted_at = RotaPlan.Status.ACCEPTED, actor, timezone.now()
+    plan.save(update_fields=["status", "accepted_by", "accepted_at"])
+    return plan

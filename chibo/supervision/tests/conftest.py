@@ -9,22 +9,23 @@ import pytest
 from chibo.accounts.models import Role, User
 from chibo.core.testing import World, make_user
 from chibo.meetings.models import Guest, Meeting
+from chibo.meetings.tests.conftest import cell  # noqa: F401 - the 20-member An Hòa of the meetings tests
 from chibo.organizations.models import Organization
 from chibo.rules.selectors import ruleset_for
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def held(cell: Organization, day: date, *, from_above: list[User] | None = None) -> Meeting:
-    """A regular meeting of `cell` held on `day`, attended from above by `from_above`."""
+def held(org: Organization, day: date, *, from_above: list[User] | None = None) -> Meeting:
+    """A regular meeting of the cell `org` held on `day`, attended from above by `from_above`."""
     start = datetime.combine(day, time(19, 0), tzinfo=VN)
     meeting = Meeting.objects.create(
-        org=cell,
+        org=org,
         kind=Meeting.Kind.REGULAR,
         period=day.replace(day=1),
         scheduled_date=day,
         scheduled_time=time(19, 0),
-        ruleset=ruleset_for(cell, day),
+        ruleset=ruleset_for(org, day),
         status=Meeting.Status.CLOSED,
         started_at=start,
         ended_at=start.replace(hour=21),
@@ -47,6 +48,3 @@ def department_leader(db: None) -> User:
     user.first_name = "Lê Văn Phòng"
     user.save(update_fields=["first_name"])
     return user
-
-
-from chibo.meetings.tests.conftest import cell  # noqa: F401  (the 20-member An Hòa of the meetings tests)
