@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chibo.directives",
     "chibo.audit",
     "chibo.operations",
+    "chibo.demo",
 ]
 
 MIDDLEWARE = [

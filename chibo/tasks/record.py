@@ -1,6 +1,6 @@
 """A member's record (C9): per year, attendance (present, excused, unexcused as rates of the meetings the
 member had to attend), speaking turns, tasks (done, late, not done), commendations, reminders, criticism
-follow-ups and commitments.
+follow-ups, commitments, and the decisions of the year (discipline, suspension, recognition as official).
 
 Each source is read by one aggregate query grouped by year, so the record costs the same few queries
 whether the member has one year of history or thirty. Criticism is read only for someone who may see it
@@ -15,12 +15,10 @@ from django.db.models.functions import ExtractYear
 from chibo.commitments.models import Commitment
 from chibo.criticism.models import CriticismRecord
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
-from chibo.members.models import Member
+from chibo.members.models import LifeEvent, Member
 from chibo.tasks.models import TaskAssignment, TaskReview
 
-A = Attendance.Status
 Out = TaskReview.Outcome
-E = TaskReview.Evaluation
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -52,6 +50,11 @@ class YearRecord:
     criticism_resolved: int | None = None
     follow_ups: int | None = None
     commitment: Commitment | None = None
+    events: list[LifeEvent] = field(default_factory=list)  # decisions dated in the year
+
+    @property
+    def disciplines(self) -> list[LifeEvent]:
+        return [e for e in self.events if e.kind == LifeEvent.Kind.DISCIPLINE]
 
     @property
     def present_rate(self) -> float | None:
@@ -89,7 +92,7 @@ class MemberRecord:
 
 
 def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
-    """Five queries (four without the sensitive part), whatever the length of the history."""
+    """Six queries (five without the sensitive part), whatever the length of the history."""
     years: dict[int, YearRecord] = {}
 
     def row(year: int) -> YearRecord:
@@ -103,8 +106,8 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
         .annotate(
             required=Count("pk"),
             present=Count("pk", filter=Q(status__in=Attendance.PRESENT_STATUSES)),
-            excused=Count("pk", filter=Q(status=A.EXCUSED)),
-            unexcused=Count("pk", filter=Q(status=A.UNEXCUSED)),
+            excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+            unexcused=Count("pk", filter=Q(status=Attendance.Status.UNEXCUSED)),
         )
         .order_by()
     )
@@ -112,15 +115,14 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
         r = row(a["year"])
         r.required, r.present, r.excused, r.unexcused = a["required"], a["present"], a["excused"], a["unexcused"]
 
-    K = SpeakingTurn.Kind
     turns = (
         SpeakingTurn.objects.filter(member=member, status__in=SpeakingTurn.SPOKEN_STATUSES)
         .annotate(year=ExtractYear("meeting__scheduled_date"))
         .values("year")
         .annotate(
             turns=Count("pk"),
-            criticism=Count("pk", filter=Q(kind=K.CRITICISM)),
-            self_criticism=Count("pk", filter=Q(kind=K.SELF_CRITICISM)),
+            criticism=Count("pk", filter=Q(kind=SpeakingTurn.Kind.CRITICISM)),
+            self_criticism=Count("pk", filter=Q(kind=SpeakingTurn.Kind.SELF_CRITICISM)),
         )
         .order_by()
     )
@@ -139,8 +141,8 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
             late=Count("pk", filter=Q(review__outcome=Out.DONE_LATE)),
             not_done=Count("pk", filter=Q(review__outcome__in=TaskReview.UNFINISHED_OUTCOMES)),
             open=Count("pk", filter=Q(review__isnull=True)),
-            commended=Count("pk", filter=Q(review__evaluation=E.COMMENDED)),
-            reminded=Count("pk", filter=Q(review__evaluation=E.REMINDED)),
+            commended=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.COMMENDED)),
+            reminded=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.REMINDED)),
         )
         .order_by()
     )
@@ -167,6 +169,10 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
 
     for commitment in Commitment.objects.filter(member=member):
         row(commitment.year).commitment = commitment
+
+    # A member has a handful of decisions in a lifetime: read them all, file each under its year.
+    for event in LifeEvent.objects.filter(member=member).order_by("decided_on", "pk"):
+        row(event.decided_on.year).events.append(event)
 
     if sensitive:  # zeros, not "hidden", for the years without any record
         for r in years.values():

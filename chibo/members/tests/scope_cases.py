@@ -1,8 +1,8 @@
-"""Who may use the member pages and API (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use the member pages and API (the scope matrix, chibo/testing/scope_matrix.py)."""
 
 from datetime import date
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
 
 # A member sees their own record, not their cell's roll.
 _OWN_RECORD = ANHOA_ROLL | {"anhoa_member"}
@@ -52,6 +52,10 @@ CASES = [
     ScopeCase("members:exempt", **_EDIT_ANHOA_MEMBER),
     ScopeCase("members:assign_position", **_EDIT_ANHOA_MEMBER),
     ScopeCase("members:leave", **_EDIT_ANHOA_MEMBER),
+    ScopeCase(
+        "members:decision",
+        **(_EDIT_ANHOA_MEMBER | {"args": lambda w: {"pk": w.member_of_anhoa.pk, "kind": "discipline"}}),
+    ),
     ScopeCase("members:end_exemption", **(_EDIT_ANHOA_MEMBER | {"args": _exemption})),
     # Excel (chibo/members/import_views.py): the export is the list, with the list's scope...
     ScopeCase("members:export", allowed=SIGNED_IN),
