@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
-from chibo.core.testing import World
+from chibo.testing.factories import World
 from chibo.directives import selectors, services
 from chibo.directives.models import Directive, DirectiveTarget, Dissemination
 from chibo.documents import services as documents

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from chibo.accounts.models import User
 from chibo.core.dates import today
-from chibo.core.testing import World
+from chibo.testing.factories import World
 from chibo.directives.models import Directive, Dissemination
 from chibo.meetings import services as meetings
 from chibo.meetings.models import Attendance

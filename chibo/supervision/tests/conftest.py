@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chibo.accounts.models import Role, User
-from chibo.core.testing import World, make_user
+from chibo.testing.factories import World, make_user
 from chibo.meetings.models import Guest, Meeting
 from chibo.meetings.tests.conftest import cell  # noqa: F401 - the 20-member An Hòa of the meetings tests
 from chibo.organizations.models import Organization

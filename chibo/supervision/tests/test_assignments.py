@@ -9,7 +9,7 @@ from chibo.accounts.models import Role, RoleGrant, User
 from chibo.accounts.scope import Perm, forget_grants, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
-from chibo.core.testing import World
+from chibo.testing.factories import World
 from chibo.meetings.models import Meeting
 from chibo.meetings.selectors import meetings_with
 from chibo.notices.selectors import meeting_recipients

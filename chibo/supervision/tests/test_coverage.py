@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from chibo.accounts.models import User
-from chibo.core.testing import MemberFactory, World, make_org
+from chibo.testing.factories import MemberFactory, World, make_org
 from chibo.notices.models import Notice
 from chibo.organizations.models import Organization
 from chibo.rules import services as rules

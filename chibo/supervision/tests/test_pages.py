@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from chibo.accounts.models import User
 from chibo.core.dates import today
-from chibo.core.testing import MemberFactory, World, make_org
+from chibo.testing.factories import MemberFactory, World, make_org
 from chibo.meetings import services as meetings
 from chibo.meetings.models import Attendance
 from chibo.meetings.tests.conftest import Cell

@@ -8,7 +8,7 @@ import pytest
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
-from chibo.core.testing import World
+from chibo.testing.factories import World
 from chibo.supervision import services
 from chibo.supervision.models import RotaPlan, RotaVisit
 from chibo.supervision.rota import UNCOVERED, RotaInput, loads, plan_rota
