@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_OFFICERS, ANHOA_VISIBLE, SIGNED_IN, WARD_VISIBLE, ScopeCase
-from chibo.testing.factories import World
 from chibo.directives import services
 from chibo.directives.models import Directive
 from chibo.meetings.tests.scope_cases import _opened
+from chibo.testing.factories import World
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_OFFICERS, ANHOA_VISIBLE, SIGNED_IN, WARD_VISIBLE, ScopeCase
 
 READERS_ONLY = ANHOA_VISIBLE - ANHOA_EDITORS
 REACHED = SIGNED_IN - {"outsider"}

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
-from chibo.testing.factories import World
 from chibo.directives import selectors, services
 from chibo.directives.models import Directive, DirectiveTarget, Dissemination
 from chibo.documents import services as documents
@@ -19,6 +18,7 @@ from chibo.meetings.tests.conftest import Cell, plan_meeting
 from chibo.notices.models import Notice
 from chibo.organizations import services as org_services
 from chibo.supervision.tests.conftest import held
+from chibo.testing.factories import World
 
 pytestmark = pytest.mark.django_db
 

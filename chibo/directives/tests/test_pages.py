@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from chibo.accounts.models import User
 from chibo.core.dates import today
-from chibo.testing.factories import World
 from chibo.directives.models import Directive, Dissemination
 from chibo.meetings import services as meetings
 from chibo.meetings.models import Attendance
 from chibo.meetings.tests.conftest import Cell
+from chibo.testing.factories import World
 
 pytestmark = pytest.mark.django_db
 

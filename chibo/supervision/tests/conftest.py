@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chibo.accounts.models import Role, User
-from chibo.testing.factories import World, make_user
 from chibo.meetings.models import Guest, Meeting
 from chibo.meetings.tests.conftest import cell  # noqa: F401 - the 20-member An Hòa of the meetings tests
 from chibo.organizations.models import Organization
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.factories import World, make_user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -9,13 +9,13 @@ run it answer. A persona with no committee in sight gets 404 on the pages withou
 from datetime import date
 from typing import Any
 
-from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_OFFICERS, ANHOA_VISIBLE, WARD_VISIBLE, ScopeCase
-from chibo.testing.factories import World
 from chibo.meetings import services as meetings
 from chibo.meetings.models import SupervisorRemark
 from chibo.meetings.tests.scope_cases import _opened
 from chibo.supervision import services
 from chibo.supervision.models import Assignment
+from chibo.testing.factories import World
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_OFFICERS, ANHOA_VISIBLE, WARD_VISIBLE, ScopeCase
 
 WITH_A_COMMITTEE = WARD_VISIBLE | {"outsider"}
 READERS_ONLY = ANHOA_VISIBLE - ANHOA_EDITORS

@@ -9,7 +9,6 @@ from chibo.accounts.models import Role, RoleGrant, User
 from chibo.accounts.scope import Perm, forget_grants, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
-from chibo.testing.factories import World
 from chibo.meetings.models import Meeting
 from chibo.meetings.selectors import meetings_with
 from chibo.notices.selectors import meeting_recipients
@@ -18,6 +17,7 @@ from chibo.rules.selectors import ruleset_for
 from chibo.supervision import services
 from chibo.supervision.models import Assignment
 from chibo.supervision.selectors import followers_on
+from chibo.testing.factories import World
 
 pytestmark = pytest.mark.django_db
 

@@ -6,13 +6,13 @@ from datetime import date
 import pytest
 
 from chibo.accounts.models import User
-from chibo.testing.factories import MemberFactory, World, make_org
 from chibo.notices.models import Notice
 from chibo.organizations.models import Organization
 from chibo.rules import services as rules
 from chibo.supervision import services
 from chibo.supervision.selectors import coverage
 from chibo.supervision.tests.conftest import held
+from chibo.testing.factories import MemberFactory, World, make_org
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from chibo.accounts.models import User
 from chibo.core.dates import today
-from chibo.testing.factories import MemberFactory, World, make_org
 from chibo.meetings import services as meetings
 from chibo.meetings.models import Attendance
 from chibo.meetings.tests.conftest import Cell
 from chibo.organizations.models import Organization
 from chibo.supervision.models import Assignment, RemarkFollowUp, RotaPlan
 from chibo.supervision.tests.conftest import held
+from chibo.testing.factories import MemberFactory, World, make_org
 
 pytestmark = pytest.mark.django_db
 

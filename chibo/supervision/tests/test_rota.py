@@ -8,10 +8,10 @@ import pytest
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
-from chibo.testing.factories import World
 from chibo.supervision import services
 from chibo.supervision.models import RotaPlan, RotaVisit
 from chibo.supervision.rota import UNCOVERED, RotaInput, loads, plan_rota
+from chibo.testing.factories import World
 
 
 def _input(cells: int, cadres: int, k: int, **kw) -> RotaInput:  # type: ignore[no-untyped-def]
