@@ -161,7 +161,7 @@ def disseminate(request: HttpRequest, meeting_id: int, payload: DisseminationIn)
         meeting = get_meeting_to_run(request.user, meeting_id)
     except PermissionDenied as err:
         raise HttpError(403, str(err)) from None
-    directive = Directive.objects.filter(pk=payload.directive_id).first()
+    directive = Directive.objects.filter(pk=payload.directive_id).first() if payload.directive_id else None
     if directive is None:
         raise ChiboError(_("Chọn văn bản đã quán triệt."), field="directive_id")
     presenter = None

@@ -143,18 +143,18 @@ def committee_compliance(
     """For a committee, each given directive's counts over the cells under it (on the directive's date):
     one query for all the directives of the page."""
     day = day or today_()
-    directives = list(directives)
+    listed = list(directives)
     under = Q(parent=committee) | Q(parent__path__startswith=committee.path) | Q(directive__target=committee)
     rows = (
-        DirectiveTarget.objects.filter(directive__in=directives)
+        DirectiveTarget.objects.filter(directive__in=listed)
         .filter(under)
         .values_list("directive_id", "dissemination__held_on")
     )
-    counts = {d.pk: Counts() for d in directives}
-    deadline = {d.pk: d.deadline for d in directives}
+    counts = {d.pk: Counts() for d in listed}
+    deadline = {d.pk: d.deadline for d in listed}
     for directive_id, held_on in rows:
         counts[directive_id].add(_status(deadline[directive_id], held_on, day))
-    return [DirectiveSummary(d, counts[d.pk]) for d in directives]
+    return [DirectiveSummary(d, counts[d.pk]) for d in listed]
 
 
 def directives_for_committee(committee: Organization) -> QuerySet[Directive]:

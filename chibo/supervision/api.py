@@ -87,8 +87,8 @@ def assignment_list(request: HttpRequest, org: int) -> QuerySet[Assignment]:
 def assignment_create(request: HttpRequest, org: int, payload: AssignmentIn) -> tuple[int, Assignment]:
     """Phân công một cán bộ dự sinh hoạt một chi bộ trong một thời gian."""
     committee = _committee(request, org, write=True)
-    cadre = User.objects.filter(pk=payload.cadre_id, is_active=True).first()
-    cell = Organization.objects.filter(pk=payload.cell_id).first()
+    cadre = User.objects.filter(pk=payload.cadre_id or 0, is_active=True).first()
+    cell = Organization.objects.filter(pk=payload.cell_id or 0).first()
     if cadre is None:
         raise ChiboError(_("Chọn tài khoản của cán bộ."), field="cadre_id")
     if cell is None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.accounts.models import User
 from chibo.core.forms import DateField, ServiceForm
+from chibo.members.models import Member
 from chibo.organizations.models import Organization
 from chibo.supervision.models import Assignment
 
@@ -50,7 +51,9 @@ class ReplyForm(ServiceForm):
 
 class RemarkTaskForm(ServiceForm):
     description = forms.CharField(label=_("Nội dung nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
-    assignees = forms.ModelMultipleChoiceField(label=_("Đảng viên thực hiện"), queryset=None)  # type: ignore[arg-type]
+    assignees: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Đảng viên thực hiện"), queryset=Member.objects.none()
+    )
     due_on = DateField(label=_("Hạn hoàn thành"))
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:

@@ -87,8 +87,8 @@ def plan_rota(data: RotaInput) -> RotaResult:
     visit_arcs: list[tuple[int, int, int]] = []  # (cadre, cell, month) of arcs 0..len-1
     supplies = np.zeros(sink + 1, dtype=np.int64)
     for i, cell in enumerate(data.cells):
-        double = data.doubles.get(cell)
-        wanted = 2 if double is not None and 0 <= double < months else 1
+        double = data.doubles.get(cell, -1)
+        wanted = 2 if 0 <= double < months else 1
         supplies[i] = wanted
         for cadre in data.candidates.get(cell, ()):
             j = cadre_index.get(cadre)

@@ -241,13 +241,13 @@ def coverage(committee: Organization, start: date, end: date, *, today: date | N
         .annotate(last=Max("meeting__scheduled_date"))
         .values_list("meeting__org_id", "last")
     )
-    for cell_id, row in cells.items():
-        row.visits = len(met.get(cell_id, ()))
-        row.last_visit = last.get(cell_id)
-        row.since = row.last_visit or founded[cell_id]
-        row.days_without = max(0, (reference - row.since).days)
-        row.overdue = row.days_without > gap_days
-        row.cadres.sort(key=name_sort_key)
+    for cell_id, cell_row in cells.items():
+        cell_row.visits = len(met.get(cell_id, ()))
+        cell_row.last_visit = last.get(cell_id)
+        cell_row.since = cell_row.last_visit or founded[cell_id]
+        cell_row.days_without = max(0, (reference - cell_row.since).days)
+        cell_row.overdue = cell_row.days_without > gap_days
+        cell_row.cadres.sort(key=name_sort_key)
     for user_id, row in cadres.items():
         seen = attended.get(user_id, set())
         row.missed = sorted((cells[c].name for c in followed.get(user_id, set()) - seen), key=text_key)

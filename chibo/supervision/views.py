@@ -258,7 +258,7 @@ def rota_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def remark_flag(request: HttpRequest, pk: int) -> HttpResponse:
     """The attending cadre marks their remark as asking the cell to act and answer (or not)."""
     meeting = get_meeting_for_user(request.user, pk)
-    remark = SupervisorRemark.objects.filter(meeting=meeting, author=request.user).first()
+    remark = SupervisorRemark.objects.filter(meeting=meeting, author=_actor(request)).first()
     form = RemarkFlagForm(request.POST)
     form.is_valid()
     try:
@@ -301,8 +301,5 @@ def remark_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, err.message)
     else:
         messages.success(request, _("Đã ghi trả lời ý kiến chỉ đạo."))
-    return redirect(
-        request.POST.get("next")
-        if request.POST.get("next", "").startswith("/meetings/")
-        else meeting.get_absolute_url()
-    )
+    back = request.POST.get("next", "")
+    return redirect(back if back.startswith("/meetings/") else meeting.get_absolute_url())
