@@ -249,7 +249,8 @@ def _guidance(record: Record) -> list[str]:
     # Imported here: the supervision app builds on this one (see _last_month_review).
     from chibo.supervision.selectors import guidance_lines
 
-    return ["Ý kiến chỉ đạo:", *guidance_lines(record.meeting)]
+    lines = guidance_lines(record.meeting)
+    return ["Ý kiến chỉ đạo:", *lines] if lines else []
 
 
 def _directives(record: Record) -> list[str]:

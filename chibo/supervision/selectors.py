@@ -284,6 +284,8 @@ def guidance_lines(meeting: Meeting) -> list[str]:
     """The minutes' "Ý kiến chỉ đạo": each remark, its author, and the cell's answer when it asked for one."""
     lines = []
     for view in remarks_of(meeting):
+        if not view.remark.text.strip():
+            continue  # flagged before anything was written
         author = view.remark.author.get_full_name() or view.remark.author.username
         lines.append(f"- Đồng chí {author}: {view.remark.text.strip()}")
         if view.reply:

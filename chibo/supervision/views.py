@@ -262,12 +262,10 @@ def remark_flag(request: HttpRequest, pk: int) -> HttpResponse:
     form = RemarkFlagForm(request.POST)
     form.is_valid()
     try:
-        if remark is None:
-            raise ChiboError(_("Hãy ghi ý kiến chỉ đạo trước."))
         services.remark_record(
             actor=_actor(request),
             meeting=meeting,
-            text=remark.text,
+            text=remark.text if remark else "",
             asks_action=form.cleaned_data.get("asks_action", False),
         )
     except ChiboError as err:

@@ -38,7 +38,12 @@ def remarks_panel(context: template.Context, meeting: Meeting) -> dict[str, Any]
     views = selectors.remarks_of(meeting)
     can_run = has_perm_on(user, meeting.org, Perm.RUN_MEETINGS)
     mine = next((v for v in views if v.remark.author_id == user.pk), None)
+    # A cadre checked in from above may flag before writing (the flag then waits on an empty remark).
+    attending = mine is not None or (
+        not can_run and meeting.guests.filter(user_id=user.pk, is_supervisor=True).exists()
+    )
     return {
+        "attending": attending,
         "meeting": meeting,
         "views": views,
         "mine": mine,

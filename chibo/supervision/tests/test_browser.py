@@ -68,8 +68,8 @@ def test_an_assigned_cadre_records_guidance_that_reaches_the_minutes_and_the_war
     box.fill(REMARK)
     box.press("End")
     expect(page.locator("#remarks .saved")).to_contain_text("Đã lưu", timeout=5000)
-    page.locator("#guidance input[name=asks_action]").check()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#guidance input[name=asks_action]").check()
     expect(page.locator("#guidance")).to_contain_text("Chưa trả lời")
     assert page_width(page) <= 375
     page.screenshot(path=SHOTS / "supervision-live-375.png", full_page=True)
