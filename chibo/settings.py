@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chibo.commitments",
     "chibo.supervision",
     "chibo.directives",
+    "chibo.households",
     "chibo.audit",
     "chibo.operations",
     "chibo.demo",
@@ -153,6 +154,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-access-logs": {"task": "chibo.audit.purge_access_logs", "schedule": 24 * 60 * 60},
     # Reminders of tasks past due, once a week each while open (chibo.tasks).
     "tasks-remind-overdue": {"task": "chibo.tasks.remind_overdue", "schedule": 24 * 60 * 60},
+    # Follow-ups of the households' liaison log that have come due, once each (chibo.households).
+    "households-remind-follow-ups": {"task": "chibo.households.remind_follow_ups", "schedule": 24 * 60 * 60},
     # Uploaded member spreadsheets past CHIBO_IMPORT_FILE_RETENTION_DAYS (chibo.operations).
     "operations-purge-import-files": {"task": "chibo.operations.purge_import_files", "schedule": 24 * 60 * 60},
     # Cells without an upper-level attendee too long (chibo.supervision); directives' deadlines (chibo.directives).
@@ -266,6 +269,18 @@ CHIBO_SMS_SENDER = os.environ.get("CHIBO_SMS_SENDER", "chibo.notices.sms.Logging
 CHIBO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("CHIBO_ACCESS_LOG_RETENTION_DAYS", "730"))
 CHIBO_IMPORT_BACKGROUND_ROWS = int(os.environ.get("CHIBO_IMPORT_BACKGROUND_ROWS", "500"))
 CHIBO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("CHIBO_IMPORT_MAX_UPLOAD_MB", "20"))
+# Uploads above this size are checked and imported as a background job even when their rows are few.
+CHIBO_IMPORT_BACKGROUND_MB = float(os.environ.get("CHIBO_IMPORT_BACKGROUND_MB", "2"))
+# With no broker (Celery inline), background imports run in a thread of the web process instead of the request.
+CHIBO_IMPORT_THREAD_WITHOUT_BROKER = _env_bool("CHIBO_IMPORT_THREAD_WITHOUT_BROKER", True)
+# A text cell longer than this (or than its database column) is an error at its row and column.
+CHIBO_IMPORT_MAX_CELL_CHARS = int(os.environ.get("CHIBO_IMPORT_MAX_CELL_CHARS", "1000"))
+# Hostile workbooks (chibo.core.workbooks, docs/security.md): checked on the zip before any parsing.
+CHIBO_XLSX_MAX_PARTS = int(os.environ.get("CHIBO_XLSX_MAX_PARTS", "1000"))
+CHIBO_XLSX_MAX_PART_MB = int(os.environ.get("CHIBO_XLSX_MAX_PART_MB", "256"))
+CHIBO_XLSX_MAX_TOTAL_MB = int(os.environ.get("CHIBO_XLSX_MAX_TOTAL_MB", "512"))
+CHIBO_XLSX_MAX_STRINGS_MB = int(os.environ.get("CHIBO_XLSX_MAX_STRINGS_MB", "128"))
+CHIBO_XLSX_MAX_TOKEN_KB = int(os.environ.get("CHIBO_XLSX_MAX_TOKEN_KB", "256"))
 # Uploaded import files older than this are deleted by `manage.py purge_import_files`; the job records stay.
 CHIBO_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("CHIBO_IMPORT_FILE_RETENTION_DAYS", "30"))
 # `manage.py backup` writes here unless given --output (keep it off MEDIA_ROOT, ideally on another disk).

@@ -18,6 +18,7 @@ urlpatterns = [
     path("commitments/", include("chibo.commitments.urls")),
     path("supervision/", include("chibo.supervision.urls")),
     path("directives/", include("chibo.directives.urls")),
+    path("households/", include("chibo.households.urls")),
     path("", include("chibo.audit.urls")),  # audit/…, privacy/…
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
