@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.directives.models import Directive, DirectiveTarget, Dissemination
 from chibo.meetings import files
 from chibo.meetings.models import Attendance, Meeting
@@ -31,6 +32,7 @@ def cells_targeted(target: Organization, day: date) -> dict[int, int | None]:
     return {v.org_id: v.parent_id for v in subtree_on(target, day) if v.kind == Organization.Kind.CELL}
 
 
+@records_actor
 @transaction.atomic
 def directive_register(
     *,
@@ -121,6 +123,7 @@ def _locked(meeting: Meeting) -> bool:
     return bool(minutes_locked(meeting))
 
 
+@records_actor
 @transaction.atomic
 def dissemination_record(
     *,
@@ -187,6 +190,7 @@ def dissemination_record(
     return dissemination
 
 
+@records_actor
 @transaction.atomic
 def dissemination_undo(*, actor: User | None, dissemination: Dissemination) -> None:
     """A dissemination recorded at the wrong meeting is removed while that meeting's minutes are not locked."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import Role, RoleGrant, User
 from chibo.accounts.scope import forget_grants
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.meetings.models import Meeting, SupervisorRemark
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
@@ -44,6 +45,7 @@ def _overlapping(cadre: User, cell: Organization, valid_from: date, valid_to: da
     return qs.exclude(pk=exclude) if exclude else qs
 
 
+@records_actor
 @transaction.atomic
 def assignment_create(
     *,
@@ -121,6 +123,7 @@ def assignment_create(
     return assignment
 
 
+@records_actor
 @transaction.atomic
 def assignment_end(*, actor: User | None, assignment: Assignment, ended_on: date) -> Assignment:
     """The cadre stops following the cell from `ended_on` (the history keeps the period)."""
@@ -148,6 +151,7 @@ def _follow_up(remark: SupervisorRemark) -> RemarkFollowUp:
     return follow_up
 
 
+@records_actor
 @transaction.atomic
 def remark_record(*, actor: User, meeting: Meeting, text: str, asks_action: bool) -> SupervisorRemark:
     """The attending cadre's remarks and guidance (from their phone, during or after the meeting), and whether
@@ -167,6 +171,7 @@ def _require_answerable(follow_up: RemarkFollowUp) -> None:
         raise ChiboError(_("Ý kiến này không đề nghị chi bộ trả lời."))
 
 
+@records_actor
 @transaction.atomic
 def remark_reply(*, actor: User | None, remark: SupervisorRemark, reply: str) -> RemarkFollowUp:
     """The cell answers a remark that asks for action with a reply (what it did, or why not)."""
@@ -180,6 +185,7 @@ def remark_reply(*, actor: User | None, remark: SupervisorRemark, reply: str) ->
     return follow_up
 
 
+@records_actor
 @transaction.atomic
 def remark_answer_with_task(
     *, actor: User | None, remark: SupervisorRemark, description: str, assignees: list[Member], due_on: date | None
@@ -247,6 +253,7 @@ def _month(start: date, i: int) -> date:
     return date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
 
 
+@records_actor
 @transaction.atomic
 def rota_propose(
     *,
@@ -321,6 +328,7 @@ def _draft(plan: RotaPlan) -> RotaPlan:
     return plan
 
 
+@records_actor
 @transaction.atomic
 def rota_visit_add(*, actor: User | None, plan: RotaPlan, cadre: User, cell: Organization, month: date) -> RotaVisit:
     """The committee adds a visit to the draft (the planner's rules are then warnings: rota_warnings)."""
@@ -339,12 +347,14 @@ def rota_visit_add(*, actor: User | None, plan: RotaPlan, cadre: User, cell: Org
     return visit
 
 
+@records_actor
 @transaction.atomic
 def rota_visit_remove(*, actor: User | None, visit: RotaVisit) -> None:
     _draft(visit.plan)
     visit.delete()
 
 
+@records_actor
 @transaction.atomic
 def rota_accept(*, actor: User | None, plan: RotaPlan) -> RotaPlan:
     plan = _draft(plan)

@@ -4,6 +4,7 @@
  *   form[data-confirm="…"]        asks before submitting
  *   [data-select-on-click]        selects its text when clicked (a URL to copy)
  *   select[data-assign-all="sel"] copies its choice into every select matching `sel`
+ *   [data-submit-on-change]       submits its form when changed (a checkbox that saves at once)
  *   input[data-no-enter]          Enter does not submit the form (a search box inside a form)
  *   button[data-print]            prints the page
  *   [data-width="40"]             style width 40% ([data-left] likewise), also in content htmx swaps in
@@ -22,6 +23,10 @@
   });
   document.addEventListener("change", function (event) {
     var el = event.target;
+    if (el.hasAttribute && el.hasAttribute("data-submit-on-change") && el.form) {
+      if (el.form.requestSubmit) el.form.requestSubmit(); else el.form.submit();
+      return;
+    }
     var selector = el.getAttribute && el.getAttribute("data-assign-all");
     if (!selector || !el.value) return;
     document.querySelectorAll(selector).forEach(function (s) { s.value = el.value; });
