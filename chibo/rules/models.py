@@ -86,6 +86,27 @@ class RuleSetVersion(models.Model):
         _("HTXSNV tối đa (% số HTTNV)"), default=20, validators=[MaxValueValidator(100)]
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
+    # --- Dashboards and early warnings (C16): local practice, warned about, never a block ---
+    dashboard_max_months = models.PositiveSmallIntegerField(
+        _("kỳ xem bảng theo dõi dài nhất (tháng)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    warn_attendance_fall_months = models.PositiveSmallIntegerField(
+        _("cảnh báo khi tỷ lệ dự họp giảm liên tiếp (tháng)"), default=3, validators=[MinValueValidator(2)]
+    )
+    warn_absent_run = models.PositiveSmallIntegerField(
+        _("cảnh báo đảng viên vắng liên tiếp (buổi)"), default=3, validators=[MinValueValidator(2)]
+    )
+    warn_silent_months = models.PositiveSmallIntegerField(
+        _("cảnh báo đảng viên không phát biểu trong (tháng)"), default=6, validators=[MinValueValidator(1)]
+    )
+    warn_similarity_pct = models.PositiveSmallIntegerField(
+        _("cảnh báo nghị quyết trùng lặp từ (% giống nhau)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    warn_overdue_days = models.PositiveSmallIntegerField(_("cảnh báo nhiệm vụ quá hạn sau (ngày)"), default=0)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,4 +147,10 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_enabled",
     "excellent_quota_pct",
     "rate_probationary",
+    "dashboard_max_months",
+    "warn_attendance_fall_months",
+    "warn_absent_run",
+    "warn_silent_months",
+    "warn_similarity_pct",
+    "warn_overdue_days",
 )
