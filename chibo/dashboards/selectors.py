@@ -169,7 +169,7 @@ def _months_before(month: date, n: int) -> date:
 
 # The cells under a node on a day, each with the child of the node it lies under, and their months'
 # sums per child and month. Recursive: one statement however deep the tree (SQLite and PostgreSQL).
-ROLLUP_SQL = """
+ROLLUP_SQL = """  # noqa: S608 - the columns are this module's constants; values are parameters
 WITH RECURSIVE tree(org_id, top_id) AS (
     SELECT v.org_id, v.org_id FROM organizations_orgversion v
      WHERE v.parent_id = %s AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)

@@ -350,7 +350,8 @@ def _similar(cells: dict[int, Organization], rules: dict[int, RuleSetVersion], d
                 % {"d": _d(held), "p": pct, "e": _d(best[2])},
                 [
                     _(
-                        "Độ giống (Jaccard trên cụm %(k)s từ liên tiếp): %(p)s%%; so với %(n)s nghị quyết trước của chi bộ."
+                        "Độ giống (Jaccard trên cụm %(k)s từ liên tiếp): %(p)s%%; "
+                        "so với %(n)s nghị quyết trước của chi bộ."
                     )
                     % {"k": 3, "p": pct, "n": sum(1 for e in earlier[org_id] if e[1] < held)},
                     reverse("meetings:detail", args=[best[1]]),
