@@ -169,7 +169,7 @@ def _months_before(month: date, n: int) -> date:
 
 # The cells under a node on a day, each with the child of the node it lies under, and their months'
 # sums per child and month. Recursive: one statement however deep the tree (SQLite and PostgreSQL).
-ROLLUP_SQL = """  # noqa: S608 - the columns are this module's constants; values are parameters
+ROLLUP_SQL = """
 WITH RECURSIVE tree(org_id, top_id) AS (
     SELECT v.org_id, v.org_id FROM organizations_orgversion v
      WHERE v.parent_id = %s AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
@@ -181,7 +181,7 @@ SELECT t.top_id, s.month, {sums}
   FROM tree t JOIN dashboards_cellmonth s ON s.org_id = t.org_id
  WHERE s.month >= %s AND s.month < %s
  GROUP BY t.top_id, s.month
-""".format(sums=", ".join(f"SUM(s.{name})" for name in SUMMED))
+""".format(sums=", ".join(f"SUM(s.{name})" for name in SUMMED))  # noqa: S608 - columns are constants
 
 
 def rollup(root_id: int, day: date, first: date, end: date) -> list[tuple]:
