@@ -6,13 +6,14 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.accounts.scope import Perm, get_org_for_user
+from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
@@ -128,11 +129,14 @@ def org_warnings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     """A warning of a cell, acknowledged with a note by those who run the cell's meetings (or above)."""
-    cell = get_org_for_user(request.user, pk, Perm.RUN_MEETINGS)
+    cell = _get_org(request, pk)
+    if not has_perm_on(request.user, cell, Perm.RUN_MEETINGS):
+        raise PermissionDenied
     key = request.POST.get("key", "")
     current = {w.key: w for w in warnings_for(request.user, cell, today())}
     if key not in current:
-        raise Http404
+        messages.error(request, _("Cảnh báo này không còn (số liệu đã thay đổi)."))
+        return redirect("dashboards:warnings", pk=cell.pk)
     try:
         services.warning_acknowledge(
             actor=request.user,  # type: ignore[arg-type]
