@@ -27,7 +27,11 @@ def test_a_cells_month_counts_meetings_attendance_speakers_and_tasks(world):
     extra = _members(world, 8)  # 10 on the roll with the secretary and the plain member
     meeting = held(world.anhoa, date(2026, 3, 5), absent=extra[:3], speakers=[extra[3], extra[4], extra[4]])
     task_services.task_create(
-        actor=None, meeting=meeting, description="Vận động hộ dân", assignees=[extra[5], extra[6]], due_on=date(2026, 3, 20)
+        actor=None,
+        meeting=meeting,
+        description="Vận động hộ dân",
+        assignees=[extra[5], extra[6]],
+        due_on=date(2026, 3, 20),
     )
     done = task_services.task_create(
         actor=None, meeting=meeting, description="Báo cáo quý", assignees=[extra[7]], due_on=date(2026, 3, 25)
@@ -78,7 +82,9 @@ def test_the_ward_sums_its_cells_by_child_and_by_month(world):
     assert rows["Chi bộ khu vực Bình Hòa"].attendance_pct == 100.0
     assert [(m, f.held) for m, f in dash.monthly] == [(date(2026, 1, 1), 1), (date(2026, 2, 1), 2)]
     assert dash.totals.attendance_pct == 91.7  # 11 of 12
-    province = dashboard(world.province, period_for(world.province, first="2026-01", last="2026-02", as_of="2026-03-01"))
+    province = dashboard(
+        world.province, period_for(world.province, first="2026-01", last="2026-02", as_of="2026-03-01")
+    )
     assert [(c.name, c.figures.held) for c in province.children] == [("Đảng bộ thị xã Long Mỹ", 3)]
 
 
@@ -124,9 +130,7 @@ def test_a_dissolved_node_is_shown_as_it_stood_the_day_before(world):
         period_for(cell, as_of="2025-07-02")
 
 
-def test_the_dashboard_reads_a_constant_number_of_queries_from_a_ward_to_the_province(
-    world, django_assert_num_queries
-):
+def test_the_dashboard_reads_a_constant_number_of_queries_from_a_ward_to_the_province(world, django_assert_num_queries):
     def figures_of(org: Organization) -> None:
         org = Organization.objects.get(pk=org.pk)
         period = period_for(org, first="2026-01", last="2026-02", as_of="2026-03-01")

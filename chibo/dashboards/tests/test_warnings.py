@@ -127,7 +127,11 @@ def test_overdue_tasks_are_counted_per_cell_with_the_oldest_first(world):
         actor=None, meeting=meeting, description="Thu quỹ", assignees=[world.member_of_anhoa], due_on=date(2026, 11, 1)
     )
     task_services.task_create(
-        actor=None, meeting=meeting, description="Vận động", assignees=[world.member_of_anhoa], due_on=date(2026, 12, 20)
+        actor=None,
+        meeting=meeting,
+        description="Vận động",
+        assignees=[world.member_of_anhoa],
+        due_on=date(2026, 12, 20),
     )
     [warning] = _of("overdue_tasks", world)
     assert warning.text.startswith("1 ") and "hạn 01/11/2026" in warning.evidence[0]
