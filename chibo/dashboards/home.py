@@ -27,6 +27,7 @@ from chibo.organizations.models import Organization
 from chibo.tasks.selectors import my_open_and_recent
 
 HOME_ITEMS = 5  # each list is cut to its first items, with a link to the whole
+HOME_WARNINGS = 8
 
 
 def next_meeting(user: Any) -> tuple[Meeting | None, str]:
@@ -89,7 +90,7 @@ def sections(user: Any) -> list[Section]:
         found.append(
             Section(
                 "dashboards/home/_officer.html",
-                {"node": node, "warnings": warnings[:HOME_ITEMS], "warning_count": len(warnings)},
+                {"node": node, "warnings": warnings[:HOME_WARNINGS], "warning_count": len(warnings)},
             )
         )
     if getattr(user, "member_id", None):
