@@ -7,17 +7,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from chibo.core.workbooks import data_row
 from chibo.dashboards.selectors import Dashboard, Figures
 from chibo.dashboards.warnings import Warning
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written as text (a leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _pct(value: float | None) -> float | None:
@@ -59,7 +51,8 @@ def _figure_headings() -> list[str]:
 
 
 def _append(ws: Any, values: list[Any]) -> None:
-    ws.append([safe_cell(v) for v in values])
+    """As data, never as formulas (chibo.core.workbooks): names and notes are people's own input."""
+    ws.append(data_row(ws, values, date_format="DD/MM/YYYY"))
 
 
 def _percent_format(ws: Any, columns: list[int]) -> None:
@@ -82,7 +75,6 @@ def dashboard_workbook(dash: Dashboard, warnings: list[Warning]) -> bytes:
         _append(ws, [_("Ngày"), _("Loại"), _("Trạng thái"), _("Tiêu đề")])
         for m in dash.meetings:
             _append(ws, [m.scheduled_date, m.get_kind_display(), m.get_status_display(), str(m)])
-            ws.cell(row=ws.max_row, column=1).number_format = "DD/MM/YYYY"
     else:
         ws = wb.create_sheet(_("Đơn vị trực thuộc"))
         _append(ws, [_("Đơn vị"), *_figure_headings()])

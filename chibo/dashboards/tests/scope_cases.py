@@ -1,7 +1,7 @@
 """Who may read the dashboards and warnings (those who read the roll: they name members) and acknowledge a
 warning (those who run the cell's meetings; the viewer sees it but may not: 403). Everyone else: 404."""
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, WARD_VISIBLE, ScopeCase
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, WARD_VISIBLE, ScopeCase
 
 
 def _anhoa(w):  # type: ignore[no-untyped-def]

@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from chibo.core.testing import MemberFactory
 from chibo.dashboards.tests.builders import held, refresh
 from chibo.tasks.tests.builders import months_ago
+from chibo.testing.factories import MemberFactory
 
 SHOTS = "/tmp/dashboards-{}-375.png"  # noqa: S108 - screenshots for a person to look at, nothing secret
 

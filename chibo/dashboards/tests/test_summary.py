@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory, make_org
 from chibo.dashboards.models import CellMonth, SummaryRefresh
 from chibo.dashboards.selectors import dashboard, period_for
 from chibo.dashboards.tests.builders import held, planned, refresh
@@ -14,6 +13,7 @@ from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization
 from chibo.rules.models import RuleSetVersion
 from chibo.tasks import services as task_services
+from chibo.testing.factories import MemberFactory, make_org
 
 pytestmark = pytest.mark.django_db
 K = Organization.Kind

@@ -71,10 +71,16 @@ def test_the_export_has_the_months_the_cells_and_the_warnings(client, world, las
     assert any(row[0] == "Chi bộ khu vực Bình Hòa" for row in wb["Cảnh báo"].values)
 
 
-def test_text_that_looks_like_a_formula_is_exported_as_text(client, world, last_month):
-    from chibo.dashboards.exports import safe_cell
+def test_a_unit_name_that_looks_like_a_formula_is_exported_as_data(client, world, last_month):
+    from chibo.organizations import services as org_services
 
-    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and safe_cell("Chi bộ") == "Chi bộ" and safe_cell(3) == 3
+    org_services.org_rename(actor=None, org=world.other_cell, name='=HYPERLINK("http://x")', effective_on=today())
+    client.force_login(world.ward_officer)
+    response = client.get(reverse("dashboards:export", args=[world.ward.pk]))
+    sheet = load_workbook(BytesIO(response.content))["Đơn vị trực thuộc"]
+    names = [c for c in sheet["A"]]
+    cell = next(c for c in names if "HYPERLINK" in str(c.value))
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
 def test_the_secretary_acknowledges_a_warning_with_a_note_and_the_viewer_may_not(client, world):

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from chibo.core.testing import MemberFactory
 from chibo.dashboards import services
 from chibo.dashboards.models import WarningAck
 from chibo.dashboards.tests.builders import held, planned, refresh
@@ -14,6 +13,7 @@ from chibo.dashboards.tests.test_similarity import TEXT_2021
 from chibo.dashboards.warnings import warnings_for
 from chibo.rules.models import RuleSetVersion
 from chibo.tasks import services as task_services
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 2)

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory
 from chibo.meetings import services
 from chibo.meetings.models import Attendance, SpeakingTurn
 from chibo.tasks.tests.builders import at, plan
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 A = Attendance.Status
