@@ -168,7 +168,7 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
+    for _ in range(600):  # up to two minutes: on a busy shared machine the first start is slow
         try:
             status, _body, _ms = get(port, "/healthz", None)
             if status == 200:
