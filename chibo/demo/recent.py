@@ -271,14 +271,17 @@ def _opinion(rng: random.Random, cell: Cell, period: date) -> str:
 
 
 def _give_tasks(clock: Clock, rng: random.Random, cell: Cell, meeting: Meeting, run_day: date) -> None:
-    plain = [m for m in cell.members if m.pk != cell.secretary.pk][:6]
-    for i, member in enumerate(plain[:3]):
+    """Three tasks for members who were there and are not exempt; the first reported done two days early."""
+    present = meeting.attendances.filter(is_exempt=False, status__in=(A.PRESENT, A.LATE)).exclude(
+        member=cell.secretary
+    )
+    for i, row in enumerate(present.select_related("member").order_by("member_id")[:3]):
         due = meeting.scheduled_date + timedelta(days=20 + 5 * i)
         task = task_services.task_create(
-            actor=cell.actor, meeting=meeting, description=rng.choice(TASKS), assignees=[member], due_on=due
+            actor=cell.actor, meeting=meeting, description=rng.choice(TASKS), assignees=[row.member], due_on=due
         )
         if i == 0 and due < run_day:
-            clock.at(due - timedelta(days=2), 18, 0)
+            clock.at(due - timedelta(days=1), 20, 0)
             task_services.progress_report(
                 actor=cell.actor,
                 assignment=task.assignments.get(),
