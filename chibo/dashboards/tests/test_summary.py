@@ -146,3 +146,15 @@ def test_the_dashboard_reads_a_constant_number_of_queries_from_a_ward_to_the_pro
             # the node, its rule set (two), its version, its children, the roll-up, the last refresh
             with django_assert_num_queries(7):
                 figures_of(org)
+
+
+def test_the_background_job_picks_up_a_month_touched_since_its_last_run(world):
+    from chibo.dashboards.services import summary_refresh_changed
+
+    assert summary_refresh_changed(by="test") == 0  # the first run: everything (nothing yet)
+    old = date(2025, 3, 5)
+    held(world.anhoa, old)  # an old month, recorded late
+    summary_refresh_changed(by="celery")
+    row = CellMonth.objects.get(org=world.anhoa, month=old.replace(day=1))
+    assert (row.held, row.required) == (1, 2)
+    assert SummaryRefresh.objects.filter(by="celery").exists()
