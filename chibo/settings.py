@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "chibo.criticism",
     "chibo.commitments",
     "chibo.dashboards",
+    "chibo.households",
     "chibo.audit",
     "chibo.operations",
     "chibo.demo",
@@ -154,6 +155,8 @@ CELERY_BEAT_SCHEDULE = {
     "tasks-remind-overdue": {"task": "chibo.tasks.remind_overdue", "schedule": 24 * 60 * 60},
     # The dashboards' monthly summaries (chibo.dashboards): the months touched since the last run.
     "dashboards-refresh-summaries": {"task": "chibo.dashboards.refresh_summaries", "schedule": 10 * 60},
+    # Follow-ups of the households' liaison log that have come due, once each (chibo.households).
+    "households-remind-follow-ups": {"task": "chibo.households.remind_follow_ups", "schedule": 24 * 60 * 60},
     # Uploaded member spreadsheets past CHIBO_IMPORT_FILE_RETENTION_DAYS (chibo.operations).
     "operations-purge-import-files": {"task": "chibo.operations.purge_import_files", "schedule": 24 * 60 * 60},
 }

@@ -27,6 +27,13 @@ def default_scoring() -> dict:
     }
 
 
+def default_households() -> dict:
+    """Who takes households (C13): members exempt from party work left out ("exclude") or given a lighter
+    load ("lighter"); members of `old_age` and over take `lighter_pct` % of the upper bound; a household
+    assigned outside its own hamlet counts `apart_pct` % more distance (local practice, editable)."""
+    return {"exempt": "exclude", "old_age": 75, "lighter_pct": 50, "apart_pct": 5}
+
+
 class RuleSetVersion(models.Model):
     class HolidayShift(models.TextChoices):
         NEXT_WORKING_DAY = "next", _("Lùi sang ngày làm việc kế tiếp")
@@ -107,6 +114,7 @@ class RuleSetVersion(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     warn_overdue_days = models.PositiveSmallIntegerField(_("cảnh báo nhiệm vụ quá hạn sau (ngày)"), default=0)
+    households = models.JSONField(_("phân công phụ trách hộ dân"), default=default_households)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -153,4 +161,5 @@ RULE_FIELDS: tuple[str, ...] = (
     "warn_silent_months",
     "warn_similarity_pct",
     "warn_overdue_days",
+    "households",
 )

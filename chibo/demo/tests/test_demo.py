@@ -491,3 +491,17 @@ def test_the_dashboards_summary_is_ready_and_sums_the_ward(demo: Demo, db):
     figures = dashboard(long_binh, period_for(long_binh)).totals
     assert figures.held >= 16 * 11 and 80 <= figures.attendance_pct <= 100
     assert figures.speakers_pct is not None and figures.tasks_due > 0
+
+
+def test_an_hoa_has_its_households_in_charge_and_the_april_2021_minutes_list_residents_opinions(demo: Demo, db):
+    from chibo.households.models import Assignment, Household, LiaisonEvent
+
+    cell = demo.cells["anhoa"]
+    households = Household.objects.filter(cell=cell)
+    assert 390 <= households.count() <= 400 and not households.filter(lat__isnull=True).exists()
+    current = Assignment.objects.current().filter(household__cell=cell)
+    assert current.count() == households.count() and not current.exclude(member__org=cell).exists()
+    arrivals = LiaisonEvent.objects.filter(household__cell=cell, kind="arrival", arrived_on__year=2021)
+    assert arrivals.count() == 6 and not arrivals.exclude(notified="health_station").exists()
+    minutes = _article_meeting(demo).documents.get(kind=MeetingDocument.Kind.MINUTES)
+    assert "sạt lở gần cầu kênh Ba Ngàn" in minutes.section("agenda")

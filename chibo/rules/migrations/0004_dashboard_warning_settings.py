@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rules', '0002_default_ruleset'),
+        ('rules', '0003_household_assignment_settings'),
     ]
 
     operations = [
