@@ -5,9 +5,10 @@ preparation, for those who run it), documents waiting for their signature, their
 notices. For a committee officer (anyone who reads a node's roll): the warnings of their subtree and a
 link to the dashboard. Each section is a few queries, none growing with the data (lists are cut).
 
-Not shown yet, because the apps that hold them had not landed when this was written: the
-self-assessment or score waiting (issues 7, 8), directives to disseminate (issue 9), households'
-follow-ups due (issue 10). No figure is shown for them rather than a made-up one.
+The households' follow-ups that have come due (chibo.households) are listed too. Not shown yet, because
+the apps that hold them had not landed when this was written: the self-assessment or score waiting
+(issues 7, 8) and the directives to disseminate (issue 9). Nothing is shown for them rather than a
+made-up figure.
 """
 
 from typing import Any
@@ -20,6 +21,7 @@ from chibo.core.dates import today
 from chibo.core.home import Section
 from chibo.dashboards.warnings import warnings_for
 from chibo.documents.models import MeetingDocument, Signature
+from chibo.households.selectors import due_follow_ups
 from chibo.meetings.models import Meeting
 from chibo.members.models import Position
 from chibo.notices.selectors import notices_of
@@ -105,6 +107,7 @@ def sections(user: Any) -> list[Section]:
                     "meeting_link": link,
                     "documents": documents_to_sign(user),
                     "tasks": list(open_tasks[:HOME_ITEMS]),
+                    "follow_ups": list(due_follow_ups(user.member_id, today())[:HOME_ITEMS]),
                     "today": today(),
                 },
             ),
