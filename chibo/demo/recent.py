@@ -36,11 +36,11 @@ from chibo.core.dates import today
 from chibo.dashboards.services import summary_refresh_all
 from chibo.demo import content
 from chibo.demo.builder import NEW_WARDS, UNITS, Demo
-from chibo.demo.replay import A, Clock, quiet_notices
+from chibo.demo.replay import Clock, quiet_notices
 from chibo.documents import services as document_services
 from chibo.documents.models import MeetingDocument
 from chibo.meetings import services as meeting_services
-from chibo.meetings.models import Meeting
+from chibo.meetings.models import Attendance, Meeting
 from chibo.meetings.selectors import live_totals
 from chibo.members.models import Member, Position
 from chibo.organizations.models import Organization
@@ -49,6 +49,7 @@ from chibo.scheduling import services as scheduling_services
 from chibo.scheduling.calendar import month_start, next_month, quarter_of, regular_meeting_date
 from chibo.tasks import services as task_services
 
+A = Attendance.Status
 MONTHS = 12
 SKIP = "tl_1"  # no meeting last month
 NO_THEMATIC = "lb_1"  # no thematic session in the last full quarter

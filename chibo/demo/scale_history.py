@@ -17,11 +17,12 @@ from django.conf import settings
 from django.db import connection, models, transaction
 
 from chibo.core.dates import today
+from chibo.dashboards.models import CellMonth
 from chibo.dashboards.services import summary_refresh
 from chibo.demo.scale import CODE_PREFIX, _copy
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.members.models import Member
-from chibo.organizations.models import Organization
+from chibo.organizations.models import Organization, OrgVersion
 from chibo.rules.selectors import ruleset_for
 from chibo.scheduling.calendar import month_start
 
@@ -125,4 +126,10 @@ def seed_history(*, province_code: str = f"{CODE_PREFIX}.01", months: int = 12, 
 
     _write(SpeakingTurn, turns())
     rows = summary_refresh(by="seed_scale", first=periods[0], last=periods[-1], org_ids=cells)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would leave them on a settled database: the planner then
+        # reads a period's summary rows through the index it estimates right.
+        with connection.cursor() as cursor:
+            for model in (Meeting, Attendance, SpeakingTurn, CellMonth, OrgVersion):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {"meetings": len(meetings), **counts, "summary_rows": rows}
