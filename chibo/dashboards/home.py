@@ -5,10 +5,10 @@ preparation, for those who run it), documents waiting for their signature, their
 notices. For a committee officer (anyone who reads a node's roll): the warnings of their subtree and a
 link to the dashboard. Each section is a few queries, none growing with the data (lists are cut).
 
-The households' follow-ups that have come due (chibo.households) are listed too. Not shown yet, because
-the apps that hold them had not landed when this was written: the self-assessment or score waiting
-(issues 7, 8) and the directives to disseminate (issue 9). Nothing is shown for them rather than a
-made-up figure.
+The households' follow-ups that have come due (chibo.households) and the directives the member's cell
+must still disseminate (chibo.directives) are listed too. Not shown yet, because the apps that hold it
+had not landed when this was written: the self-assessment or score waiting (issues 7, 8). Nothing is
+shown for it rather than a made-up figure.
 """
 
 from typing import Any
@@ -21,6 +21,7 @@ from chibo.core.dates import today
 from chibo.core.home import Section
 from chibo.dashboards.warnings import warnings_for
 from chibo.documents.models import MeetingDocument, Signature
+from chibo.directives.selectors import pending_for
 from chibo.households.selectors import due_follow_ups
 from chibo.meetings.models import Meeting
 from chibo.members.models import Position
@@ -108,6 +109,7 @@ def sections(user: Any) -> list[Section]:
                     "documents": documents_to_sign(user),
                     "tasks": list(open_tasks[:HOME_ITEMS]),
                     "follow_ups": list(due_follow_ups(user.member_id, today())[:HOME_ITEMS]),
+                    "directives": pending_for(user.member.org, today())[:HOME_ITEMS] if user.member.org_id else [],
                     "today": today(),
                 },
             ),

@@ -148,3 +148,13 @@ def test_the_members_home_lists_the_households_follow_ups_that_are_due(client, w
     html = client.get(reverse("core:home")).content.decode()
     assert "Hộ dân cần theo dõi tiếp" in html and "theo dõi ngày 16/01/2025" in html
     assert reverse("households:detail", args=[household(world).pk]) in html
+
+
+def test_the_members_home_lists_the_directives_their_cell_must_still_disseminate(client, world):
+    from chibo.directives.tests.scope_cases import _directive
+
+    directive = _directive(world)  # to the ward, deadline 30/06/2021, not yet disseminated at An Hòa
+    client.force_login(world.anhoa_member)
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Văn bản cấp trên chi bộ cần quán triệt" in html and "hạn 30/06/2021" in html
+    assert reverse("directives:detail", args=[directive.pk]) in html
