@@ -20,8 +20,8 @@ from chibo.accounts.scope import Perm, has_perm_on, orgs_with
 from chibo.core.dates import today
 from chibo.core.home import Section
 from chibo.dashboards.warnings import warnings_for
-from chibo.documents.models import MeetingDocument, Signature
 from chibo.directives.selectors import pending_for
+from chibo.documents.models import MeetingDocument, Signature
 from chibo.households.selectors import due_follow_ups
 from chibo.meetings.models import Meeting
 from chibo.members.models import Position
