@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "chibo.reviews",
     "chibo.audit",
     "chibo.operations",
+    "chibo.demo",
 ]
 
 MIDDLEWARE = [

@@ -666,7 +666,7 @@ def import_job_create(
 def import_job_start(*, job: ImportJob) -> ImportJob:
     """Run the job now, or hand it to a Celery worker when the file is large."""
     if job.background:
-        from chibo.members.tasks import run_import_job  # the task module imports this one
+        from chibo.members.jobs import run_import_job  # the task module imports this one
 
         transaction.on_commit(partial(run_import_job.delay, job.pk))
         return job

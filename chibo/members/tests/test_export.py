@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 from chibo import celery_app
 from chibo.accounts.models import Role
 from chibo.audit.models import AccessLog
-from chibo.core.testing import MemberFactory, make_user
 from chibo.members import services
 from chibo.members.excel import COLUMNS
 from chibo.members.imports import import_members
 from chibo.members.models import ImportJob, Member
+from chibo.testing.factories import MemberFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory, make_org
 from chibo.members.imports import import_members
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
+from chibo.testing.factories import MemberFactory, make_org
 
 pytestmark = pytest.mark.django_db
 
