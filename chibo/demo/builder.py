@@ -607,6 +607,13 @@ def add_follow_up(demo: Demo) -> None:
     follow_up.add_follow_up(demo)
 
 
+def add_reviews(demo: Demo) -> None:
+    """The year 2021 reviewed in December 2021, past levels 2016–2020 imported (chibo.demo.reviews)."""
+    from chibo.demo import reviews
+
+    reviews.add_reviews(demo)
+
+
 def add_minutes(demo: Demo) -> None:
     from chibo.demo import meetings
 
@@ -623,6 +630,7 @@ STEPS: list[Step] = [
     add_upcoming_meetings,
     add_follow_up,
     add_minutes,
+    add_reviews,
 ]
 
 

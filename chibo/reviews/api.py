@@ -11,6 +11,7 @@ from chibo.accounts.scope import Perm, get_org_for_user, orgs_with
 from chibo.core.api_tools import ErrorOut, Pagination
 from chibo.reviews import selectors
 from chibo.reviews.classify import reason_texts
+from chibo.reviews.evidence import stored
 from chibo.reviews.models import MemberReview, OrgRating
 
 router = Router(tags=["Kiểm điểm, xếp loại"])
@@ -45,6 +46,10 @@ class ReviewDetailOut(ReviewOut):
     votes_for: int | None
     votes_against: int | None
     decision_reason: str
+
+    @staticmethod
+    def resolve_evidence(obj: MemberReview) -> dict:
+        return stored(obj.evidence).as_full() if obj.evidence else {}
 
     @staticmethod
     def resolve_reasons(obj: MemberReview) -> list[str]:

@@ -71,8 +71,21 @@ class Evidence:
     def reviewed(self) -> int:
         return self.on_time + self.late + self.not_done
 
-    def as_json(self) -> dict:
+    def as_full(self) -> dict:
         return asdict(self)
+
+    def as_json(self) -> dict:
+        """Only what differs from the defaults (a province stores 500,000 of these); `Evidence(**stored)`
+        gives the whole back."""
+        return {k: v for k, v in asdict(self).items() if k in ("member_id", "year") or v != _DEFAULTS[k]}
+
+
+_DEFAULTS = asdict(Evidence(member_id=0, year=0))
+
+
+def stored(data: dict) -> Evidence:
+    """The evidence kept on a review (compact JSON), whole again."""
+    return Evidence(**data) if data else Evidence(member_id=0, year=0)
 
 
 def gather(member_ids: list[int], year: int, *, as_of: date | None = None) -> dict[int, Evidence]:

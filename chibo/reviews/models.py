@@ -228,3 +228,43 @@ class OrgRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} — {self.year}: {self.level or self.proposed_level}"
+
+
+class ReviewRun(models.Model):
+    """Opening a year for every cell under a node at once (a province's 500,000 members): a background job
+    (chibo.reviews.jobs) that gathers the evidence and proposes a level for every member, with progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang tổng hợp")
+        DONE = "done", _("Xong")
+        FAILED = "failed", _("Lỗi hệ thống")
+
+    org = models.ForeignKey(Organization, verbose_name=_("tổ chức"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    cells_total = models.PositiveIntegerField(_("số chi bộ"), default=0)
+    cells_done = models.PositiveIntegerField(_("số chi bộ đã xong"), default=0)
+    members_done = models.PositiveIntegerField(_("số đảng viên đã đề xuất"), default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt tổng hợp xếp loại")
+        verbose_name_plural = _("lượt tổng hợp xếp loại")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.org} — {self.year} ({self.cells_done}/{self.cells_total})"
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.status == self.Status.DONE
+            else (self.cells_done * 100 // self.cells_total if self.cells_total else 0)
+        )

@@ -16,7 +16,7 @@ from chibo.organizations.models import Organization
 from chibo.organizations.selectors import member_ids_on_roll
 from chibo.reviews.classify import propose
 from chibo.reviews.criteria import GRADE_KEYS, criteria_for, form_for
-from chibo.reviews.evidence import Evidence, gather
+from chibo.reviews.evidence import Evidence, gather, stored
 from chibo.reviews.models import LEVEL_ORDER, CellReview, Level, MemberReview, ReviewAmendment
 from chibo.rules.selectors import ruleset_for
 
@@ -131,7 +131,7 @@ def review_refresh(*, actor: User | None, cell_review: CellReview) -> int:
 def _repropose(review: MemberReview) -> None:
     rules = review.cell_review.ruleset
     assert rules is not None
-    evidence = Evidence(**{k: v for k, v in review.evidence.items()}) if review.evidence else None
+    evidence = stored(review.evidence) if review.evidence else None
     if evidence is None:
         evidence = gather([review.member_id], review.cell_review.year)[review.member_id]
     _apply(review, evidence, settings=rules.classification, rate_probationary=rules.rate_probationary)

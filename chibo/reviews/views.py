@@ -25,7 +25,7 @@ from chibo.criticism.models import CriticismRecord
 from chibo.meetings.models import Attendance
 from chibo.members.imports import check_upload
 from chibo.organizations.models import Organization
-from chibo.reviews import documents, excel, org_rating, selectors, services
+from chibo.reviews import documents, evidence, excel, org_rating, selectors, services
 from chibo.reviews.classify import reason_texts
 from chibo.reviews.criteria import GRADES, criteria_for
 from chibo.reviews.forms import AppraiseForm, DecideForm, ImportForm, MeetingForm, SelfAssessmentForm, SendForm
@@ -238,7 +238,7 @@ def _member_context(request: HttpRequest, review: MemberReview, **forms: object)
     return {
         "review": review,
         "cell_review": cell_review,
-        "e": review.evidence,
+        "e": evidence.stored(review.evidence),
         "reasons": reason_texts(review.reasons),
         "self_rows": self_rows,
         "sensitive": sensitive,

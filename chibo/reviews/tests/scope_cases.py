@@ -1,6 +1,6 @@
-"""Who may use the review pages and API (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use the review pages and API (the scope matrix, chibo.testing.scope_matrix.py)."""
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_OFFICERS, ANHOA_ROLL, SIGNED_IN, ScopeCase
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_OFFICERS, ANHOA_ROLL, SIGNED_IN, ScopeCase
 
 YEAR = 2025
 OWN = ANHOA_ROLL | {"anhoa_member"}

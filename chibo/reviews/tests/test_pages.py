@@ -50,7 +50,7 @@ def test_the_member_submits_the_form_and_the_secretary_sees_it_beside_the_eviden
 
 
 def test_the_cell_page_costs_the_same_queries_for_9_members_or_20(cell: Cell, client, django_assert_num_queries):
-    from chibo.core.testing import MemberFactory
+    from chibo.testing.factories import MemberFactory
 
     cell_review = _start(cell)
     client.force_login(cell.world.anhoa_secretary)
