@@ -37,6 +37,7 @@ def _stale_messages() -> str:
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CHIBO_REQUIRE_OFFICER_2FA = False
+    settings.CHIBO_IMPORT_THREAD_WITHOUT_BROKER = False  # background imports run inline unless a test asks
 
 
 @pytest.fixture
