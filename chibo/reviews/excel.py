@@ -18,8 +18,9 @@ from chibo.accounts.scope import Perm, members_with, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.vietnamese import search_text
+from chibo.core.workbooks import data_row
 from chibo.members.excel import cell_text
-from chibo.members.imports import _open
+from chibo.members.imports import _open, _reading
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
 from chibo.reviews.models import SHORT, CellReview, Level, MemberReview, OrgRating, Source
@@ -41,7 +42,7 @@ def write_summary(
     assert ws is not None
     ws.title = "Tổng hợp"
     ws.append([f"TỔNG HỢP XẾP LOẠI ĐẢNG VIÊN NĂM {year}"])
-    ws.append([org.name])
+    ws.append(data_row(ws, [org.name]))
     ws.append([])
     header = ["Tổ chức", "Tổng số", "Không xếp loại"]
     for short in SHORT.values():
@@ -54,7 +55,7 @@ def write_summary(
         values: list[Any] = [row.label, row.total, row.not_rated]
         for _lvl, _short, n, _share in row.rows:
             values += [n, round(n * 100 / row.rated, 1) if row.rated else None]
-        ws.append(values)
+        ws.append(data_row(ws, values))
     for cell in ws[ws.max_row]:
         cell.font = BOLD
     ws.column_dimensions["A"].width = 42
@@ -148,8 +149,9 @@ def check_levels(source: Any, *, actor: User) -> LevelImport:
     a few queries per sheet, whatever the number of rows."""
     wb = _open(source)
     report = LevelImport()
-    member_rows = _rows(wb, MEMBER_SHEET)
-    org_rows = _rows(wb, ORG_SHEET)
+    with _reading():  # a part that breaks while rows are read is a clear refusal, never a 500
+        member_rows = _rows(wb, MEMBER_SHEET)
+        org_rows = _rows(wb, ORG_SHEET)
     if not member_rows and not org_rows:
         raise ChiboError(
             _("Tệp không có dòng nào trong trang “%(a)s” hay “%(b)s”.") % {"a": MEMBER_SHEET, "b": ORG_SHEET},
