@@ -2,12 +2,14 @@
 organization's record of years and its consecutive years at the top level."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import subtree_on
 from chibo.reviews.models import LEVEL_ORDER, CellReview, Level, MemberReview, OrgRating
 
 
@@ -68,8 +70,11 @@ class LevelCounts:
 
 def summary(org: Organization, year: int) -> tuple[list[LevelCounts], LevelCounts]:
     """Counts and shares per level for each cell under `org` (or `org` itself) and in all: the report a
-    cell or a ward sends up. Levels as they stand (decided, else the cell's, else the proposal). Two queries."""
-    reviews = MemberReview.objects.filter(cell_review__year=year, cell_review__org__path__startswith=org.path)
+    cell or a ward sends up. Levels as they stand (decided, else the cell's, else the proposal). The cells are
+    those under `org` at the year's end (a ward merged since keeps its cells for its past years): one query
+    per level of the tree, then two."""
+    under = [v.org_id for v in subtree_on(org, date(year, 12, 31))] or [org.pk]
+    reviews = MemberReview.objects.filter(cell_review__year=year, cell_review__org_id__in=under)
     rows = (
         reviews.values("cell_review__org_id", "not_rated", "decided_level", "cell_level", "proposed_level")
         .annotate(n=Count("pk"))

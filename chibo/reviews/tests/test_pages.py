@@ -96,7 +96,8 @@ def test_the_summary_counts_levels_per_cell_and_downloads_as_excel(cell: Cell, c
     for i, r in enumerate(rated):
         level = ["htxsnv", "httnv", "httnv", "httnv", "httnv", "htnv", "khtnv"][i]
         services.review_appraise(actor=None, review=r, committee_level=level, votes_for=7, votes_against=0)
-    with django_assert_num_queries(2):
+    # The tree at the year's end (the ward, its cells, their children: three), then the counts and names.
+    with django_assert_num_queries(5):
         cells, total = summary(cell.world.ward, YEAR)
     assert (total.total, total.not_rated, total.rated) == (8, 1, 7)
     assert total.counts == {"htxsnv": 1, "httnv": 4, "htnv": 1, "khtnv": 1}
