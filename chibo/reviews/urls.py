@@ -23,4 +23,6 @@ urlpatterns = [
     path("members/<int:pk>/self.docx", views.self_docx, name="self_docx"),
     path("orgs/<int:pk>/", views.org_page, name="org"),
     path("orgs/<int:pk>/decide/", views.org_decide, name="org_decide"),
+    path("orgs/<int:pk>/run/", views.run_start, name="run_start"),
+    path("runs/<int:pk>/", views.run_page, name="run"),
 ]

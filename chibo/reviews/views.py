@@ -11,13 +11,14 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.accounts.models import User
-from chibo.accounts.scope import Perm, can_see_sensitive, get_org_for_user, holds_anywhere, orgs_with
+from chibo.accounts.scope import Perm, can_see_sensitive, get_org_for_user, has_perm_on, holds_anywhere, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
@@ -25,11 +26,11 @@ from chibo.criticism.models import CriticismRecord
 from chibo.meetings.models import Attendance
 from chibo.members.imports import check_upload
 from chibo.organizations.models import Organization
-from chibo.reviews import documents, evidence, excel, org_rating, selectors, services
+from chibo.reviews import documents, evidence, excel, jobs, org_rating, runs, selectors, services
 from chibo.reviews.classify import reason_texts
 from chibo.reviews.criteria import GRADES, criteria_for
 from chibo.reviews.forms import AppraiseForm, DecideForm, ImportForm, MeetingForm, SelfAssessmentForm, SendForm
-from chibo.reviews.models import SHORT, CellReview, MemberReview
+from chibo.reviews.models import SHORT, CellReview, MemberReview, ReviewRun
 from chibo.tasks.models import TaskAssignment, TaskReview
 
 
@@ -349,7 +350,14 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/summary.html",
-        {"org": org, "year": year, "cells": cells, "total": total, "top_years": ratings},
+        {
+            "org": org,
+            "year": year,
+            "cells": cells,
+            "total": total,
+            "top_years": ratings,
+            "can_run": has_perm_on(request.user, org, Perm.EDIT_ORG),
+        },
     )
 
 
@@ -475,3 +483,30 @@ def import_levels(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 400
     return render(request, "reviews/import.html", {"form": form, "report": report}, status=status)
+
+
+# --- Every cell under a node at once: the background job and its progress -------------------------------
+
+
+@login_required
+@require_POST
+def run_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the year for every cell under the organization (officers of it): a background job."""
+    org = get_org_for_user(request.user, pk, Perm.LIST_MEMBERS)
+    if not has_perm_on(request.user, org, Perm.EDIT_ORG):
+        raise PermissionDenied
+    raw = request.POST.get("year", "")
+    year = int(raw) if raw.isdigit() and 1990 <= int(raw) <= today().year else default_year()
+    run = runs.run_create(actor=_actor(request), org=org, year=year)
+    transaction.on_commit(lambda: jobs.run_year.delay(run.pk))
+    return redirect("reviews:run", pk=run.pk)
+
+
+@login_required
+def run_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        run = ReviewRun.objects.select_related("org").get(pk=pk, org__in=orgs_with(request.user, Perm.LIST_MEMBERS))
+    except ReviewRun.DoesNotExist:
+        raise Http404 from None
+    template = "reviews/_run_progress.html" if request.headers.get("HX-Request") else "reviews/run.html"
+    return render(request, template, {"run": run})

@@ -8,6 +8,8 @@ OWN = ANHOA_ROLL | {"anhoa_member"}
 IMPORTERS = frozenset({"admin", "town_officer", "ward_officer", "anhoa_secretary", "other_cell_secretary", "outsider"})
 # Who lists some members: may see a summary.
 READERS = IMPORTERS | {"viewer"}
+# Who lists the members of the whole ward.
+WARD_ROLL = frozenset({"admin", "town_officer", "ward_officer", "viewer"})
 
 
 def _cell_review(w):  # type: ignore[no-untyped-def]
@@ -26,6 +28,12 @@ def member(w):  # type: ignore[no-untyped-def]
 
 def api_member(w):  # type: ignore[no-untyped-def]
     return {"review_id": member(w)["pk"]}
+
+
+def _run(w):  # type: ignore[no-untyped-def]
+    from chibo.reviews.runs import run_create
+
+    return {"pk": run_create(actor=None, org=w.ward, year=YEAR).pk}
 
 
 def _anhoa(w):  # type: ignore[no-untyped-def]
@@ -60,6 +68,14 @@ CASES = [
         method="POST",
         args=lambda w: {"pk": w.anhoa.pk},
     ),
+    ScopeCase(
+        "reviews:run_start",
+        allowed=ANHOA_OFFICERS,
+        forbidden=ANHOA_ROLL - ANHOA_OFFICERS,
+        method="POST",
+        args=lambda w: {"pk": w.anhoa.pk},
+    ),
+    ScopeCase("reviews:run", allowed=WARD_ROLL, args=_run),
     ScopeCase("GET /api/v1/reviews", allowed=SIGNED_IN),
     ScopeCase("GET /api/v1/reviews/organizations", allowed=SIGNED_IN),
     ScopeCase("GET /api/v1/reviews/{review_id}", allowed=OWN, args=api_member),

@@ -2,6 +2,7 @@
 does not grow with the cells' history."""
 
 import pytest
+from django.urls import reverse
 
 from chibo.reviews import runs
 from chibo.reviews.jobs import run_year
@@ -45,3 +46,19 @@ def test_a_batch_costs_the_same_queries_for_one_year_of_history_or_three(cell: C
     run = runs.run_create(actor=None, org=cell.world.ward, year=YEAR)
     with django_assert_num_queries(len(first.captured_queries)):
         runs.run_execute(run_id=run.pk)
+
+
+def test_an_officer_starts_the_job_from_the_summary_and_follows_its_progress(
+    cell: Cell, client, django_capture_on_commit_callbacks
+):
+    client.force_login(cell.world.ward_officer)
+    summary = client.get(reverse("reviews:summary"), {"org": cell.world.ward.pk, "year": YEAR}).content.decode()
+    assert "Mở kiểm điểm cho mọi chi bộ" in summary
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reviews:run_start", args=[cell.world.ward.pk]), {"year": YEAR})
+    run = ReviewRun.objects.get()
+    assert response.url == reverse("reviews:run", args=[run.pk])
+    page = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
+    assert "Xong" in page and "2/2 chi bộ, 9 đảng viên đã có đề xuất." in page
+    client.force_login(cell.world.anhoa_secretary)
+    assert client.post(reverse("reviews:run_start", args=[cell.org.pk]), {"year": YEAR}).status_code == 403
