@@ -217,3 +217,11 @@ def test_an_organization_is_proposed_from_its_year_and_decided_above_counting_ye
     client.force_login(w.viewer)
     page = client.get(reverse("reviews:org", args=[w.anhoa.pk])).content.decode()
     assert "4 năm liền hoàn thành xuất sắc nhiệm vụ." in page
+
+
+def test_the_organizations_page_shows_its_consecutive_years_at_the_top(cell: Cell, client):
+    for year in (2023, 2024, 2025):
+        OrgRating.objects.create(org=cell.org, year=year, level="htxsnv", source="imported")
+    client.force_login(cell.world.anhoa_secretary)
+    page = client.get(cell.org.get_absolute_url()).content.decode()
+    assert "Xếp loại hằng năm (3 năm liền HTXSNV)" in page
