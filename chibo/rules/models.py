@@ -81,6 +81,11 @@ def classification_qd132() -> dict:
 
 def default_classification() -> dict:
     return classification_qd366()
+def default_households() -> dict:
+    """Who takes households (C13): members exempt from party work left out ("exclude") or given a lighter
+    load ("lighter"); members of `old_age` and over take `lighter_pct` % of the upper bound; a household
+    assigned outside its own hamlet counts `apart_pct` % more distance (local practice, editable)."""
+    return {"exempt": "exclude", "old_age": 75, "lighter_pct": 50, "apart_pct": 5}
 
 
 class RuleSetVersion(models.Model):
@@ -143,6 +148,7 @@ class RuleSetVersion(models.Model):
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
     classification = models.JSONField(_("cách xếp loại cuối năm"), default=default_classification)
+    households = models.JSONField(_("phân công phụ trách hộ dân"), default=default_households)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -184,4 +190,5 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_pct",
     "rate_probationary",
     "classification",
+    "households",
 )
