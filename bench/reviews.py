@@ -52,7 +52,8 @@ SEED_SQL = [
     """
     INSERT INTO meetings_speakingturn (meeting_id, member_id, kind, summary, position, requested_by_member, status,
         started_at, ended_at, created_at, updated_at)
-    SELECT mt.id, ms.member_id, 'opinion', 'Ý kiến', 1, false, 'done', mt.started_at, mt.ended_at, now(), now()
+    SELECT mt.id, ms.member_id, 'opinion', 'Ý kiến', row_number() OVER (PARTITION BY mt.id ORDER BY ms.member_id),
+        false, 'done', mt.started_at, mt.ended_at, now(), now()
     FROM meetings_meeting mt
     JOIN members_membership ms ON ms.org_id = mt.org_id AND ms.ended_on IS NULL AND ms.kind = 'official'
     WHERE mt.period IN (make_date(%(year)s, 3, 1), make_date(%(year)s, 9, 1))

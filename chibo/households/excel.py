@@ -18,12 +18,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
-from chibo.core.workbooks import data_row, data_value
+from chibo.core.workbooks import data_row, data_value, open_workbook, reading
 from chibo.households.models import Area, Household, LiaisonEvent
 from chibo.households.services import HOUSEHOLD_FIELDS, build_household, households_insert, validate_household
 from chibo.members.excel import cell_text, normalize_header
 from chibo.members.imports import BadValue, ImportReport, Source, quote, read_phone
-from chibo.members.imports import _open as open_workbook
 from chibo.organizations.models import Organization
 
 SHEET = "Hộ dân"
@@ -207,51 +206,52 @@ def import_households(
     report = ImportReport()
     wb = open_workbook(source)
     try:
-        ws, header_row, positions = _find_header(wb)
-        letters = {name: get_column_letter(i + 1) for name, i in positions.items()}
-        headers = {c.field: c.header for c in COLUMNS}
-        keys_in_db = set(Household.objects.filter(cell=cell).values_list("dedup_key", flat=True))
-        first_row: dict[str, int] = {}
-        built: list[Household] = []
+        with reading():  # rows are parsed as they are read: a broken part is a clear refusal
+            ws, header_row, positions = _find_header(wb)
+            letters = {name: get_column_letter(i + 1) for name, i in positions.items()}
+            headers = {c.field: c.header for c in COLUMNS}
+            keys_in_db = set(Household.objects.filter(cell=cell).values_list("dedup_key", flat=True))
+            first_row: dict[str, int] = {}
+            built: list[Household] = []
 
-        def fail(row: int, name: str, message: str) -> None:
-            report.add(row, headers.get(name, name), letters.get(name, ""), message)
+            def fail(row: int, name: str, message: str) -> None:
+                report.add(row, headers.get(name, name), letters.get(name, ""), message)
 
-        rows = ws.iter_rows(min_row=header_row + 1, values_only=True)
-        for number, values in enumerate(rows, start=header_row + 1):
-            raw = {name: (values[i] if i < len(values) else None) for name, i in positions.items()}
-            if not any(cell_text(v) for v in raw.values()):
-                continue
-            report.rows += 1
-            fields: dict[str, Any] = {}
-            ok = True
-            for name in HOUSEHOLD_FIELDS:
+            rows = ws.iter_rows(min_row=header_row + 1, values_only=True)
+            for number, values in enumerate(rows, start=header_row + 1):
+                raw = {name: (values[i] if i < len(values) else None) for name, i in positions.items()}
+                if not any(cell_text(v) for v in raw.values()):
+                    continue
+                report.rows += 1
+                fields: dict[str, Any] = {}
+                ok = True
+                for name in HOUSEHOLD_FIELDS:
+                    try:
+                        fields[name] = _READERS[name](raw.get(name)) if name in _READERS else cell_text(raw.get(name))
+                    except BadValue as bad:
+                        fail(number, name, str(bad))
+                        fields[name] = None
+                        ok = False
+                if not ok:
+                    continue
                 try:
-                    fields[name] = _READERS[name](raw.get(name)) if name in _READERS else cell_text(raw.get(name))
-                except BadValue as bad:
-                    fail(number, name, str(bad))
-                    fields[name] = None
-                    ok = False
-            if not ok:
-                continue
-            try:
-                validate_household(fields, area)
-            except ChiboError as err:
-                fail(number, err.field or "head_name", err.message)
-                continue
-            household = build_household(cell=cell, area=area, **fields)
-            if household.dedup_key in first_row:
-                fail(
-                    number,
-                    "head_name",
-                    _("Trùng với dòng %(row)s (cùng chủ hộ và địa chỉ).") % {"row": first_row[household.dedup_key]},
-                )
-                continue
-            if household.dedup_key in keys_in_db:
-                fail(number, "head_name", _("Hộ này (cùng chủ hộ và địa chỉ) đã có trong danh sách."))
-                continue
-            first_row[household.dedup_key] = number
-            built.append(household)
+                    validate_household(fields, area)
+                except ChiboError as err:
+                    fail(number, err.field or "head_name", err.message)
+                    continue
+                household = build_household(cell=cell, area=area, **fields)
+                if household.dedup_key in first_row:
+                    fail(
+                        number,
+                        "head_name",
+                        _("Trùng với dòng %(row)s (cùng chủ hộ và địa chỉ).") % {"row": first_row[household.dedup_key]},
+                    )
+                    continue
+                if household.dedup_key in keys_in_db:
+                    fail(number, "head_name", _("Hộ này (cùng chủ hộ và địa chỉ) đã có trong danh sách."))
+                    continue
+                first_row[household.dedup_key] = number
+                built.append(household)
     finally:
         wb.close()
     if report.rows == 0:

@@ -18,9 +18,8 @@ from chibo.accounts.scope import Perm, members_with, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.vietnamese import search_text
-from chibo.core.workbooks import data_row
+from chibo.core.workbooks import data_row, open_workbook, reading
 from chibo.members.excel import cell_text
-from chibo.members.imports import _open, _reading
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
 from chibo.reviews.models import SHORT, CellReview, Level, MemberReview, OrgRating, Source
@@ -147,9 +146,9 @@ def _rows(wb: Any, sheet: str) -> list[tuple[int, tuple]]:
 def check_levels(source: Any, *, actor: User) -> LevelImport:
     """Read and check every row (members in the importer's scope, existing levels, past years, nothing twice);
     a few queries per sheet, whatever the number of rows."""
-    wb = _open(source)
+    wb = open_workbook(source)
     report = LevelImport()
-    with _reading():  # a part that breaks while rows are read is a clear refusal, never a 500
+    with reading():  # a part that breaks while rows are read is a clear refusal, never a 500
         member_rows = _rows(wb, MEMBER_SHEET)
         org_rows = _rows(wb, ORG_SHEET)
     if not member_rows and not org_rows:

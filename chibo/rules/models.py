@@ -81,6 +81,8 @@ def classification_qd132() -> dict:
 
 def default_classification() -> dict:
     return classification_qd366()
+
+
 def default_households() -> dict:
     """Who takes households (C13): members exempt from party work left out ("exclude") or given a lighter
     load ("lighter"); members of `old_age` and over take `lighter_pct` % of the upper bound; a household
@@ -148,6 +150,12 @@ class RuleSetVersion(models.Model):
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
     classification = models.JSONField(_("cách xếp loại cuối năm"), default=default_classification)
+    # --- Supervision (C11) and directives (C12): local practice, warned about, never a block ---
+    supervision_gap_days = models.PositiveSmallIntegerField(
+        _("chi bộ không có cấp trên dự sinh hoạt quá (ngày)"), default=92
+    )
+    rota_max_visits_per_month = models.PositiveSmallIntegerField(_("mỗi cán bộ dự tối đa (buổi mỗi tháng)"), default=4)
+    directive_reminder_days = models.PositiveSmallIntegerField(_("nhắc quán triệt văn bản trước hạn (ngày)"), default=7)
     households = models.JSONField(_("phân công phụ trách hộ dân"), default=default_households)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -190,5 +198,8 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_pct",
     "rate_probationary",
     "classification",
+    "supervision_gap_days",
+    "rota_max_visits_per_month",
+    "directive_reminder_days",
     "households",
 )

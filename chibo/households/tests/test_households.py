@@ -406,3 +406,43 @@ def test_the_list_and_the_map_take_as_many_queries_for_thirty_households_as_for_
     few = queries()
     fill(27)
     assert queries() == few
+
+
+def test_the_members_home_shows_on_their_record_and_in_the_api(world, client):  # type: ignore[no-untyped-def]
+    member_set_home(
+        actor=None, member=world.member_of_anhoa, hamlet="Tổ 3", lat=Decimal("9.681234"), lon=Decimal("105.571234")
+    )
+    client.force_login(world.anhoa_secretary)
+    page = client.get(f"/members/{world.member_of_anhoa.pk}/").content.decode()
+    assert "Tổ 3 (9.681234, 105.571234)" in page
+    with pytest.raises(ChiboError) as impossible:
+        member_set_home(actor=None, member=world.member_of_anhoa, hamlet="Tổ 3", lat=Decimal("91"), lon=Decimal("105"))
+    assert impossible.value.field == "lat"
+    world.member_of_anhoa.refresh_from_db()
+    assert world.member_of_anhoa.home_lat == Decimal("9.681234")
+
+
+def test_changes_to_a_household_and_its_log_name_who_made_them(world, assigned, client):  # type: ignore[no-untyped-def]
+    from auditlog.models import LogEntry
+
+    client.force_login(world.anhoa_secretary)
+    response = client.post(
+        f"/households/{assigned.pk}/edit/", {"head_name": "Lê Văn Chủ Hộ", "hamlet": "An Hòa", "people": 6}
+    )
+    assert response.status_code == 302
+    entry = LogEntry.objects.get_for_object(assigned).latest("timestamp")
+    assert entry.actor == world.anhoa_secretary and "people" in entry.changes_dict
+
+
+def test_a_broken_or_hostile_workbook_is_refused_at_the_file_before_any_row(world, area):  # type: ignore[no-untyped-def]
+    import zipfile
+
+    hostile = BytesIO()
+    with zipfile.ZipFile(hostile, "w") as z:
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><workbook/>')
+    for source in (BytesIO(b"PK\x03\x04 not really a zip"), hostile):
+        source.seek(0)
+        with pytest.raises(ChiboError) as refused:
+            excel.import_households(actor=world.admin, cell=world.anhoa, area=area, source=source, dry_run=False)
+        assert refused.value.field == "file"
+    assert not Household.objects.exists()

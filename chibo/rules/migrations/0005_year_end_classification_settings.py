@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rules', '0003_household_assignment_settings'),
+        ('rules', '0004_supervision_and_directive_settings'),
     ]
 
     operations = [
