@@ -149,7 +149,9 @@ def main() -> None:
     from chibo.rules.models import RuleSetVersion
 
     year = args.year
-    params = {"year": year, "ruleset": RuleSetVersion.objects.filter(org__isnull=True).order_by("-version").first().pk}
+    default = RuleSetVersion.objects.filter(org__isnull=True).order_by("-version").first()
+    assert default is not None, "no system rule set: run migrations"
+    params = {"year": year, "ruleset": default.pk}
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM meetings_meeting WHERE period = make_date(%s, 1, 1) LIMIT 1", [year])
         if cursor.fetchone() is None:
