@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, can_see_sensitive, get_org_for_user, has_perm_on, holds_anywhere, orgs_with
+from chibo.commitments.models import Commitment
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
@@ -220,6 +221,13 @@ def _evidence_links(review: MemberReview, sensitive: bool) -> dict:
     return {"absences": list(absences), "tasks_off": list(tasks), "criticism": criticism}
 
 
+def _commitment_label(data: dict) -> str:
+    level, status = data.get("commitment_level", ""), data.get("commitment_status", "")
+    if level in Commitment.Level.values:
+        return str(Commitment.Level(level).label)
+    return str(Commitment.Status(status).label) if status in Commitment.Status.values else ""
+
+
 def _member_context(request: HttpRequest, review: MemberReview, **forms: object) -> dict:
     cell_review = review.cell_review
     user = request.user
@@ -240,6 +248,7 @@ def _member_context(request: HttpRequest, review: MemberReview, **forms: object)
         "review": review,
         "cell_review": cell_review,
         "e": evidence.stored(review.evidence),
+        "commitment_label": _commitment_label(review.evidence),
         "reasons": reason_texts(review.reasons),
         "self_rows": self_rows,
         "sensitive": sensitive,
