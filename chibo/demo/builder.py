@@ -642,6 +642,13 @@ def add_minutes(demo: Demo) -> None:
     meetings.add_minutes(demo)
 
 
+def add_recent_history(demo: Demo) -> None:
+    """Every cell of the 2025 wards meets monthly up to today (C16's dashboards and warnings)."""
+    from chibo.demo import recent
+
+    recent.add_recent(demo)
+
+
 STEPS: list[Step] = [
     add_admin_units,
     add_tree_2021,
@@ -656,6 +663,7 @@ STEPS: list[Step] = [
     add_directives,
     add_minutes,
     add_reviews,
+    add_recent_history,
 ]
 
 

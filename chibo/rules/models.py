@@ -150,6 +150,27 @@ class RuleSetVersion(models.Model):
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
     classification = models.JSONField(_("cách xếp loại cuối năm"), default=default_classification)
+    # --- Dashboards and early warnings (C16): local practice, warned about, never a block ---
+    dashboard_max_months = models.PositiveSmallIntegerField(
+        _("kỳ xem bảng theo dõi dài nhất (tháng)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    warn_attendance_fall_months = models.PositiveSmallIntegerField(
+        _("cảnh báo khi tỷ lệ dự họp giảm liên tiếp (tháng)"), default=3, validators=[MinValueValidator(2)]
+    )
+    warn_absent_run = models.PositiveSmallIntegerField(
+        _("cảnh báo đảng viên vắng liên tiếp (buổi)"), default=3, validators=[MinValueValidator(2)]
+    )
+    warn_silent_months = models.PositiveSmallIntegerField(
+        _("cảnh báo đảng viên không phát biểu trong (tháng)"), default=6, validators=[MinValueValidator(1)]
+    )
+    warn_similarity_pct = models.PositiveSmallIntegerField(
+        _("cảnh báo nghị quyết trùng lặp từ (% giống nhau)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    warn_overdue_days = models.PositiveSmallIntegerField(_("cảnh báo nhiệm vụ quá hạn sau (ngày)"), default=0)
     # --- Supervision (C11) and directives (C12): local practice, warned about, never a block ---
     supervision_gap_days = models.PositiveSmallIntegerField(
         _("chi bộ không có cấp trên dự sinh hoạt quá (ngày)"), default=92
@@ -198,6 +219,12 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_pct",
     "rate_probationary",
     "classification",
+    "dashboard_max_months",
+    "warn_attendance_fall_months",
+    "warn_absent_run",
+    "warn_silent_months",
+    "warn_similarity_pct",
+    "warn_overdue_days",
     "supervision_gap_days",
     "rota_max_visits_per_month",
     "directive_reminder_days",

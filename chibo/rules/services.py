@@ -175,6 +175,12 @@ def validate_rules(values: dict[str, Any]) -> None:
     _check_range(values, "directive_reminder_days", 0, 60, _("Số ngày nhắc trước hạn phải từ 0 đến 60."))
     _check_scoring(values["scoring"])
     _check_classification(values["classification"])
+    _check_range(values, "dashboard_max_months", 1, 120, _("Kỳ xem bảng theo dõi phải từ 1 đến 120 tháng."))
+    _check_range(values, "warn_attendance_fall_months", 2, 12, _("Số tháng giảm liên tiếp phải từ 2 đến 12."))
+    _check_range(values, "warn_absent_run", 2, 12, _("Số buổi vắng liên tiếp phải từ 2 đến 12."))
+    _check_range(values, "warn_silent_months", 1, 24, _("Số tháng không phát biểu phải từ 1 đến 24."))
+    _check_range(values, "warn_similarity_pct", 1, 100, _("Mức giống nhau phải từ 1% đến 100%."))
+    _check_range(values, "warn_overdue_days", 0, 365, _("Số ngày quá hạn phải từ 0 đến 365."))
     _check_households(values["households"])
 
 

@@ -26,6 +26,7 @@ from chibo.demo.builder import (
     add_follow_up,
     add_meetings,
     add_minutes,
+    add_recent_history,
     add_reviews,
     add_upcoming_meetings,
     build_demo,
@@ -67,7 +68,7 @@ def test_load_demo_refuses_without_debug_and_creates_nothing(settings):
 @override_settings(**DEMO_SETTINGS)
 def test_load_demo_prints_what_it_loaded_and_the_logins(monkeypatch):
     # The tree, members and accounts only: the meetings are built once, by the module's fixture below.
-    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_minutes, add_reviews}
+    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_minutes, add_recent_history, add_reviews}
     monkeypatch.setattr(load_demo, "build_demo", lambda: build_demo(steps=[s for s in STEPS if s not in meetings]))
     output = StringIO()
     call_command("load_demo", stdout=output)
@@ -502,6 +503,49 @@ def test_past_levels_were_imported_and_an_hoa_is_at_the_top_six_years_running(de
     _login(client, "bithu.anhoa")
     page = client.get(reverse("reviews:org", args=[demo.cells["anhoa"].pk])).content.decode()
     assert "6 năm liền hoàn thành xuất sắc nhiệm vụ." in page
+
+
+# --- The recent history (chibo.demo.recent): a living ward today, and every early warning once -----
+
+
+def test_every_cell_of_the_2025_wards_met_in_each_of_the_twelve_months_before_this_one(demo: Demo, db):
+    from chibo.demo.recent import SKIP, _months_before
+
+    months = _months_before(today())
+    held = set(
+        Meeting.objects.filter(kind=Meeting.Kind.REGULAR, status=Meeting.Status.CLOSED, period__in=months).values_list(
+            "org_id", "period"
+        )
+    )
+    for key, cell in demo.cells.items():
+        missing = [m for m in months if (cell.pk, m) not in held]
+        assert missing == ([months[-1]] if key == SKIP else []), key
+
+
+def test_the_ward_officer_sees_every_kind_of_warning_today(demo: Demo, db):
+    from chibo.dashboards.warnings import KINDS, warnings_for
+
+    day = today()
+    found = [
+        w
+        for key in ("long_binh_new", "long_my_new", "long_phu_1")
+        for w in warnings_for(demo.users["admin"], demo.orgs[key], day)
+    ]
+    assert set(KINDS) <= {w.kind for w in found}
+    similar = [w for w in found if w.kind == "similar_resolution"]
+    assert [w.cell for w in similar] == [demo.cells["anhoa"]]
+    assert "/2021" in similar[0].text  # this month's draft repeats a 2021 resolution
+    falling = next(w for w in found if w.kind == "attendance_falling")
+    assert falling.cell == demo.cells["bt_c"]
+
+
+def test_the_dashboards_summary_is_ready_and_sums_the_ward(demo: Demo, db):
+    from chibo.dashboards.selectors import dashboard, period_for
+
+    long_binh = demo.orgs["long_binh_new"]
+    figures = dashboard(long_binh, period_for(long_binh)).totals
+    assert figures.held >= 16 * 11 and 80 <= figures.attendance_pct <= 100
+    assert figures.speakers_pct is not None and figures.tasks_due > 0
 
 
 def test_an_hoa_has_its_households_in_charge_and_the_april_2021_minutes_list_residents_opinions(demo: Demo, db):

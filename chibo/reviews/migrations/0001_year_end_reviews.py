@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('members', '0003_life_events_and_removal_apart_from_expulsion'),
         ('organizations', '0002_orgversion_search_name'),
-        ('rules', '0005_year_end_classification_settings'),
+        ('rules', '0006_year_end_classification_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rules', '0004_supervision_and_directive_settings'),
+        ('rules', '0005_dashboard_warning_settings'),
     ]
 
     operations = [
