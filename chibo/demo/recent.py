@@ -273,9 +273,7 @@ def _opinion(rng: random.Random, cell: Cell, period: date) -> str:
 
 def _give_tasks(clock: Clock, rng: random.Random, cell: Cell, meeting: Meeting, run_day: date) -> None:
     """Three tasks for members who were there and are not exempt; the first reported done two days early."""
-    present = meeting.attendances.filter(is_exempt=False, status__in=(A.PRESENT, A.LATE)).exclude(
-        member=cell.secretary
-    )
+    present = meeting.attendances.filter(is_exempt=False, status__in=(A.PRESENT, A.LATE)).exclude(member=cell.secretary)
     for i, row in enumerate(present.select_related("member").order_by("member_id")[:3]):
         due = meeting.scheduled_date + timedelta(days=20 + 5 * i)
         task = task_services.task_create(
