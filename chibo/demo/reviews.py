@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from openpyxl import Workbook
 
 from chibo.accounts.scope import forget_grants
+from chibo.core.workbooks import data_row
 from chibo.demo.builder import BINH_THANH_CELLS, Demo
 from chibo.demo.replay import Clock
 from chibo.members import services as member_services
@@ -72,11 +73,11 @@ def _workbook(members: list[tuple], orgs: list[tuple]) -> io.BytesIO:
     ws.title = MEMBER_SHEET
     ws.append(list(MEMBER_COLUMNS))
     for row in members:
-        ws.append(list(row))
+        ws.append(data_row(ws, list(row)))
     sheet = wb.create_sheet(ORG_SHEET)
     sheet.append(list(ORG_COLUMNS))
     for row in orgs:
-        sheet.append(list(row))
+        sheet.append(data_row(sheet, list(row)))
     out = io.BytesIO()
     wb.save(out)
     out.seek(0)

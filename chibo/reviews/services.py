@@ -11,6 +11,7 @@ from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import member_ids_on_roll
@@ -82,6 +83,7 @@ def roll_at_year_end(org: Organization, year: int) -> list[int]:
     return list(member_ids_on_roll([org.pk], year_end(year)).values_list("member_id", flat=True))
 
 
+@records_actor
 @transaction.atomic
 def review_start(*, actor: User | None, org: Organization, year: int) -> CellReview:
     """Open a cell's review of `year`: every member on its roll at the year's end, with the evidence of the
@@ -111,6 +113,7 @@ def _check_open(cell_review: CellReview) -> None:
         raise ChiboError(_("Chi bộ đã gửi kết quả lên cấp trên; không sửa được nữa."))
 
 
+@records_actor
 @transaction.atomic
 def review_refresh(*, actor: User | None, cell_review: CellReview) -> int:
     """Gather the evidence again while the cell is reviewing (a late task review, a new decision)."""
@@ -137,6 +140,7 @@ def _repropose(review: MemberReview) -> None:
     _apply(review, evidence, settings=rules.classification, rate_probationary=rules.rate_probationary)
 
 
+@records_actor
 @transaction.atomic
 def self_assessment_submit(
     *,
@@ -175,6 +179,7 @@ def self_assessment_submit(
     return review
 
 
+@records_actor
 @transaction.atomic
 def review_meeting_record(
     *,
@@ -201,6 +206,7 @@ def review_meeting_record(
     return cell_review
 
 
+@records_actor
 @transaction.atomic
 def review_appraise(
     *,
@@ -267,6 +273,7 @@ def quota_check(*, excellent: int, good: int, rules: Any) -> str:
     }
 
 
+@records_actor
 @transaction.atomic
 def review_send(*, actor: User | None, cell_review: CellReview, quota_exception: str = "") -> CellReview:
     """The cell sends its proposal up: every rated member voted, the HTXSNV quota checked (or an exception
@@ -291,6 +298,7 @@ def review_send(*, actor: User | None, cell_review: CellReview, quota_exception:
     return cell_review
 
 
+@records_actor
 @transaction.atomic
 def review_decide(*, actor: User | None, review: MemberReview, level: str, reason: str = "") -> MemberReview:
     """The upper level approves the cell's level or changes it, with a reason."""
@@ -311,6 +319,7 @@ def review_decide(*, actor: User | None, review: MemberReview, level: str, reaso
     return review
 
 
+@records_actor
 @transaction.atomic
 def review_lock(*, actor: User | None, cell_review: CellReview) -> CellReview:
     """The upper level closes the year: the levels not changed are approved as the cell proposed."""
@@ -328,6 +337,7 @@ def review_lock(*, actor: User | None, cell_review: CellReview) -> CellReview:
     return cell_review
 
 
+@records_actor
 @transaction.atomic
 def review_amend(*, actor: User, review: MemberReview, level: str, reason: str) -> ReviewAmendment:
     """After the lock, a level changes only as an amendment: who, when, why, before and after."""
