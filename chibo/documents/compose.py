@@ -212,7 +212,8 @@ def _attendance(record: Record) -> list[str]:
         )
     verdict = "đạt" if t.attendance_met else "chưa đạt"
     lines.append(
-        f"Tỷ lệ dự họp {percent(t.present, t.required)}, {verdict} yêu cầu tối thiểu {t.attendance_threshold_pct}%."
+        f"Tỷ lệ dự họp {percent(t.present, t.required)}, {verdict} tiêu chí chất lượng "
+        f"(tối thiểu {t.attendance_threshold_pct}%)."
     )
     return lines
 
@@ -232,10 +233,12 @@ def _discussion(record: Record) -> list[str]:
         lines = ["Không có ý kiến phát biểu."]
     else:
         lines = [
-            f"Có {len(record.turns)} lượt phát biểu của {t.speakers} đồng chí "
-            f"({percent(t.speakers, t.present_total)} số đảng viên có mặt; "
+            f"Có {len(record.turns)} lượt phát biểu; {t.speakers} đồng chí phải dự họp đã phát biểu "
+            f"({percent(t.speakers, t.present)} số đảng viên phải dự họp có mặt; "
             f"yêu cầu tối thiểu {t.speakers_threshold_pct}%: {'đạt' if t.speakers_met else 'chưa đạt'}).",
         ]
+        if t.exempt_speakers:
+            lines[0] += f" Ngoài ra có {t.exempt_speakers} đảng viên được miễn sinh hoạt phát biểu (không tính tỷ lệ)."
         for turn in record.turns:
             summary = turn.summary.strip() or "(không ghi tóm tắt)"
             lines.append(

@@ -62,6 +62,10 @@ class TotalsOut(Schema):
     speakers_needed: int
     speakers_threshold_pct: int
     speakers_met: bool
+    exempt_speakers: int = Field(description="Đảng viên miễn sinh hoạt đã phát biểu: ghi riêng, không tính tỷ lệ.")
+    votes_needed: int | None = Field(
+        description="Số phiếu tán thành tối thiểu để nghị quyết được thông qua theo điều kiện của bộ quy định."
+    )
 
 
 class MeetingDetailOut(MeetingOut):

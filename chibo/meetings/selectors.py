@@ -14,6 +14,7 @@ from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
 from chibo.meetings.models import AgendaItem, Attachment, Attendance, Meeting, Preparation, SpeakingTurn
 from chibo.members.selectors import vietnamese_order
 from chibo.organizations.models import Organization
+from chibo.rules.models import RuleSetVersion
 
 # --- scope -------------------------------------------------------------------------------------------
 
@@ -53,13 +54,18 @@ def _display(value: float | None) -> str:
 
 @dataclass(frozen=True)
 class LiveTotals:
-    """The numbers the opening reports and the minutes keep (DOMAIN.md): official, probationary, exempt,
-    present, absent with and without reason; and the two thresholds of the meeting's rule set.
+    """The one count of a meeting (DOMAIN.md "Validity, attendance and speaking"): the live page, the API,
+    the minutes and the score all read it, so they never disagree.
 
-    Exempt members are listed but not required: `required`, `present`, `excused`, `unexcused` count
-    only members required to attend, and the attendance rate is present / required. The speakers rule
-    counts everyone from the roll who is in the room (`present_total`, exempt members who came
-    included); only official members present vote (`voters`)."""
+    - `required`: members on the roll not exempt (miễn sinh hoạt); `present`, `excused`, `unexcused` count
+      only them, and the attendance rate is present / required. Exempt members who come are
+      `exempt_present`, shown apart and counted in neither figure.
+    - `speakers`: distinct members required to attend who spoke; their share is of `present` (the same
+      denominator the minutes print). Exempt members who spoke are `exempt_speakers`, shown apart.
+    - `voters`: official members present (only they vote); `official_required` is the base of the pass
+      rule "more than half of the official members required to attend".
+    - The attendance threshold is a quality criterion: `attendance_met` warns and scores, it never stops
+      a vote (the pass rule alone decides a resolution)."""
 
     on_roll: int
     official: int
@@ -75,11 +81,14 @@ class LiveTotals:
     voters: int
     official_required: int
     speakers: int
+    exempt_speakers: int
     attendance_threshold_pct: int
     speakers_threshold_pct: int
+    vote_pass_rule: str
 
     @property
     def present_total(self) -> int:
+        """Everyone from the roll in the room, exempt members who came included."""
         return self.present + self.exempt_present
 
     @property
@@ -99,8 +108,13 @@ class LiveTotals:
         return self.required > 0 and self.present * 100 >= self.attendance_threshold_pct * self.required
 
     @property
+    def attendance_needed(self) -> int:
+        """The fewest members present that meet the attendance criterion (ceil of pct × required)."""
+        return -(-self.attendance_threshold_pct * self.required // 100)
+
+    @property
     def speakers_rate(self) -> float | None:
-        return _pct(self.speakers, self.present_total)
+        return _pct(self.speakers, self.present)
 
     @property
     def speakers_rate_display(self) -> str:
@@ -109,47 +123,79 @@ class LiveTotals:
     @property
     def speakers_needed(self) -> int:
         """The fewest distinct speakers that meet the rule (ceil of pct × present)."""
-        return -(-self.speakers_threshold_pct * self.present_total // 100)
+        return -(-self.speakers_threshold_pct * self.present // 100)
 
     @property
     def speakers_met(self) -> bool:
-        return self.present_total > 0 and self.speakers >= self.speakers_needed
+        return self.present > 0 and self.speakers >= self.speakers_needed
+
+    @property
+    def votes_needed(self) -> int | None:
+        """The fewest votes for that pass a resolution under the meeting's pass rule, with the members now
+        present; None when no vote can pass (nobody may vote)."""
+        return votes_needed(self.vote_pass_rule, voters=self.voters, official_required=self.official_required)
+
+    @property
+    def vote_possible(self) -> bool:
+        """Whether the official members present are enough for the pass rule to be reachable at all."""
+        needed = self.votes_needed
+        return needed is not None and needed <= self.voters
 
 
-def distinct_speakers(meeting: Meeting) -> int:
-    return (
-        SpeakingTurn.objects.filter(meeting=meeting, status__in=SpeakingTurn.SPOKEN_STATUSES)
-        .values("member")
-        .distinct()
-        .count()
-    )
+def vote_passes(rule: str, *, votes_for: int, voters_present: int, official_required: int) -> bool:
+    """The pass rule of the meeting's rule set (C20) — the only thing that decides a resolution."""
+    R = RuleSetVersion.VotePassRule
+    if rule == R.MAJORITY_OF_VOTERS:
+        return votes_for * 2 > official_required
+    if rule == R.MAJORITY_OF_PRESENT:
+        return votes_for * 2 > voters_present
+    if rule == R.TWO_THIRDS_OF_PRESENT:
+        return votes_for * 3 >= voters_present * 2 and voters_present > 0
+    raise ValueError(rule)
+
+
+def votes_needed(rule: str, *, voters: int, official_required: int) -> int | None:
+    """The smallest number of votes for that `vote_passes` accepts (None: no number does)."""
+    for n in range(0, max(voters, official_required) + 2):
+        if vote_passes(rule, votes_for=n, voters_present=voters, official_required=official_required):
+            return n
+    return None
 
 
 def live_totals(meeting: Meeting) -> LiveTotals:
-    """Two queries: one aggregate over the attendance rows, one count of distinct speakers."""
+    """One query: an aggregate over the attendance rows, the speakers counted by a subquery per row."""
     A = Attendance.Status
     present = Q(status__in=Attendance.PRESENT_STATUSES)
     req = Q(is_exempt=False)
+    spoke = Q(
+        Exists(
+            SpeakingTurn.objects.filter(
+                meeting=meeting, member=OuterRef("member"), status__in=SpeakingTurn.SPOKEN_STATUSES
+            )
+        )
+    )
     c = Attendance.objects.filter(meeting=meeting).aggregate(
         on_roll=Count("pk"),
         official=Count("pk", filter=Q(is_official=True)),
         exempt=Count("pk", filter=Q(is_exempt=True)),
         required=Count("pk", filter=req),
         present=Count("pk", filter=req & present),
-        late=Count("pk", filter=Q(status=A.LATE)),
+        late=Count("pk", filter=req & Q(status=A.LATE)),
         excused=Count("pk", filter=req & Q(status=A.EXCUSED)),
         unexcused=Count("pk", filter=req & Q(status=A.UNEXCUSED)),
         unmarked=Count("pk", filter=req & Q(status=A.UNMARKED)),
         exempt_present=Count("pk", filter=Q(is_exempt=True) & present),
         voters=Count("pk", filter=Q(is_official=True) & present),
         official_required=Count("pk", filter=req & Q(is_official=True)),
+        speakers=Count("pk", filter=req & spoke),
+        exempt_speakers=Count("pk", filter=Q(is_exempt=True) & spoke),
     )
     ruleset = meeting.ruleset
     return LiveTotals(
         probationary=c["on_roll"] - c["official"],
-        speakers=distinct_speakers(meeting),
         attendance_threshold_pct=ruleset.attendance_threshold_pct,
         speakers_threshold_pct=ruleset.speakers_threshold_pct,
+        vote_pass_rule=ruleset.vote_pass_rule,
         **c,
     )
 

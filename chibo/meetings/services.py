@@ -33,9 +33,9 @@ from chibo.meetings.models import (
     SupervisorRemark,
     Vote,
 )
+from chibo.meetings.selectors import live_totals, vote_passes
 from chibo.members.models import Exemption, Member
 from chibo.organizations.selectors import member_ids_on_roll
-from chibo.rules.models import RuleSetVersion
 
 S = Meeting.Status
 
@@ -551,34 +551,16 @@ def turn_withdraw(*, actor: User | None, turn: SpeakingTurn) -> SpeakingTurn:
     return turn
 
 
-def vote_passes(rule: str, *, votes_for: int, voters_present: int, official_required: int) -> bool:
-    """The pass rule of the meeting's rule set (C20)."""
-    R = RuleSetVersion.VotePassRule
-    if rule == R.MAJORITY_OF_VOTERS:
-        return votes_for * 2 > official_required
-    if rule == R.MAJORITY_OF_PRESENT:
-        return votes_for * 2 > voters_present
-    if rule == R.TWO_THIRDS_OF_PRESENT:
-        return votes_for * 3 >= voters_present * 2 and voters_present > 0
-    raise ValueError(rule)
-
-
 @transaction.atomic
 def vote_record(
     *, actor: User | None, meeting: Meeting, votes_for: int, votes_against: int, votes_abstain: int
 ) -> Vote:
-    """Biểu quyết on the resolution: only official members present vote, and only when the attendance
-    threshold is met. Recording again replaces the previous count (a recount)."""
-    from chibo.meetings.selectors import live_totals  # selectors import models only; no cycle at load
-
+    """Biểu quyết on the resolution: only official members present vote. Whether it passes is decided by
+    the pass rule alone; attendance below the rule set's threshold is a quality criterion (warned about and
+    scored), never a reason to refuse the vote. Recording again replaces the previous count (a recount)."""
     meeting = _lock(meeting)
     _require_open(meeting)
     totals = live_totals(meeting)
-    if not totals.attendance_met:
-        raise ChiboError(
-            _("Chưa đủ số đảng viên dự họp (%(rate)s%%, cần %(need)s%%): không biểu quyết được.")
-            % {"rate": totals.attendance_rate_display, "need": totals.attendance_threshold_pct}
-        )
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise ChiboError(_("Số phiếu không được âm."), field="votes_for")
     if votes_for + votes_against + votes_abstain > totals.voters:

@@ -473,7 +473,7 @@ def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         request,
         "meetings/live/_attendance_answer.html",
         {"meeting": meeting, "row": row, "error": error, "can_run": True, "statuses": Attendance.Status,
-         "totals": selectors.live_totals(meeting),
+         "totals": selectors.live_totals(meeting), "vote": meeting.votes.first(),
          "speakers": _speakers_context(request, meeting)},
     )  # fmt: skip
 

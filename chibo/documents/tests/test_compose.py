@@ -48,7 +48,7 @@ def test_the_minutes_report_the_numbers_each_absentee_with_reason_each_speaker_a
     assert "Chủ trì: đồng chí Trần Văn Bí Thư." in opening and "Thư ký: đồng chí Nguyễn Thị Thường." in opening
     assert "Cán bộ cấp trên dự sinh hoạt: đồng chí Võ Văn Giám Sát, Đảng ủy viên phường." in opening
     discussion = document.section("discussion")
-    assert "Có 3 lượt phát biểu của 2 đồng chí" in discussion
+    assert "Có 3 lượt phát biểu; 2 đồng chí phải dự họp đã phát biểu" in discussion
     assert f"- Đồng chí Đỗ Văn Muộn (tự phê bình): {held.summaries[1]}" in discussion
     assert f"- Đồng chí {held.speakers[0].full_name} (đề xuất, kiến nghị): {held.summaries[2]}" in discussion
     conclusion = document.section("conclusion")
