@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.apps import apps
 from django.utils import timezone
 
 from chibo.meetings import selectors as meeting_selectors
@@ -297,6 +298,16 @@ def _last_month_review(record: Record) -> list[str]:
     return minutes_review_lines(record.meeting)
 
 
+def _score(record: Record) -> list[str]:
+    """The meeting's quality score (C14) as it stands when the minutes are composed."""
+    if not apps.is_installed("chibo.quality"):
+        return []
+    # Imported here: the quality app is built on this one (its score follows the minutes' lock).
+    from chibo.quality.selectors import score_lines
+
+    return score_lines(record.meeting)
+
+
 def minutes_sections(record: Record, issuer: Issuer) -> dict[str, str]:
     parts = {
         "opening": _opening(record, issuer),
@@ -304,6 +315,7 @@ def minutes_sections(record: Record, issuer: Issuer) -> dict[str, str]:
         "agenda": _agenda(record),
         "discussion": _last_month_review(record) + _discussion(record),
         "conclusion": _conclusion(record),
+        "score": _score(record),
         "closing": _closing(record),
         "recipients": _recipients(issuer),
     }

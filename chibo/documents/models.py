@@ -30,6 +30,7 @@ MINUTES_SECTIONS: list[tuple[str, str]] = [
     ("agenda", "III. NỘI DUNG CUỘC HỌP"),
     ("discussion", "IV. Ý KIẾN THẢO LUẬN"),
     ("conclusion", "V. KẾT LUẬN VÀ BIỂU QUYẾT"),
+    ("score", "VI. KẾT QUẢ CHẤM ĐIỂM"),
     ("closing", ""),
 ]
 RESOLUTION_SECTIONS: list[tuple[str, str]] = [

@@ -7,6 +7,7 @@ request to speak. Outside scope: 404. A refused action: 422 {"detail": "<Vietnam
 
 from datetime import date, datetime, time
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -74,6 +75,12 @@ class MeetingDetailOut(MeetingOut):
     draft_resolution: str
     totals: TotalsOut | None = Field(None, description="Có từ khi khai mạc.")
     distinct_speakers: int = 0
+    duration_minutes: int | None = None
+    min_duration_minutes: int
+    closing_shortfalls: list[dict] = Field([], description="Những điểm chưa đạt khi bế mạc, lưu cùng hồ sơ.")
+    score_total: int | None = Field(None, description="Tổng điểm chất lượng (C14); chi tiết: /meetings/{id}/score.")
+    score_level: str | None = Field(None, description="good, fair, average hoặc poor.")
+    score_state: str | None = Field(None, description="proposed, voted, confirmed hoặc locked.")
 
 
 class AttendanceOut(Schema):
@@ -182,6 +189,11 @@ def _detail(meeting: Meeting) -> MeetingDetailOut:
     if meeting.status != Meeting.Status.PLANNED:
         totals = selectors.live_totals(meeting)
         out.totals, out.distinct_speakers = _totals(totals), totals.speakers
+    if meeting.status == Meeting.Status.CLOSED and apps.is_installed("chibo.quality"):
+        # The quality app is built on this one; looked up by name to keep imports pointing down.
+        score = apps.get_model("quality", "MeetingScore").objects.filter(meeting=meeting).first()
+        if score is not None:
+            out.score_total, out.score_level, out.score_state = score.total, score.level, score.state
     return out
 
 

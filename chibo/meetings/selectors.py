@@ -1,7 +1,7 @@
 """Reads of meetings worth naming: scope, the live totals the minutes report, and readiness (C5)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -310,3 +310,116 @@ def readiness_board(user: AnyUser, root: Organization, *, days: int) -> QuerySet
             scheduled_date__lte=start + timedelta(days=days),
         )
     ).order_by("scheduled_date", "scheduled_time", "org__name", "pk")
+
+
+# --- closing (C6): what falls short --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One thing the meeting falls short of at its close; a quality matter, never a block."""
+
+    key: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"key": self.key, "message": self.message}
+
+
+def elapsed_minutes(meeting: Meeting, at: datetime | None = None) -> int:
+    """Whole minutes since the opening, until `at` (default: the close, else now)."""
+    if meeting.started_at is None:
+        return 0
+    end = at or meeting.ended_at or timezone.now()
+    return max(0, int((end - meeting.started_at).total_seconds() // 60))
+
+
+def _tasks_given(meeting: Meeting) -> int | None:
+    # The tasks app (C8) is built on this one: looked up by name, so imports keep pointing down.
+    if not apps.is_installed("chibo.tasks"):
+        return None
+    task = apps.get_model("tasks", "Task")
+    return task.objects.filter(meeting=meeting, assignments__isnull=False).distinct().count()
+
+
+def criticism_held(meeting: Meeting) -> bool:
+    """Self-criticism or criticism took place: a turn of that kind, or a record of the criticism app."""
+    kinds = (SpeakingTurn.Kind.CRITICISM, SpeakingTurn.Kind.SELF_CRITICISM)
+    if meeting.turns.filter(kind__in=kinds, status__in=SpeakingTurn.SPOKEN_STATUSES).exists():
+        return True
+    if apps.is_installed("chibo.criticism"):
+        return apps.get_model("criticism", "CriticismRecord").objects.filter(meeting=meeting).exists()
+    return False
+
+
+def closing_shortfalls(
+    meeting: Meeting, at: datetime | None = None, totals: LiveTotals | None = None
+) -> list[Shortfall]:
+    """What the closing page shows before asking for confirmation, and the record keeps: duration against
+    the rule set's minimum, attendance, speakers' share, agenda points not reached, no task assigned, no
+    vote, no self-criticism or criticism. Nothing here refuses the close."""
+    totals = totals or live_totals(meeting)
+    found: list[Shortfall] = []
+    minutes, minimum = elapsed_minutes(meeting, at), meeting.min_duration_minutes
+    if minutes < minimum:
+        found.append(
+            Shortfall(
+                "duration",
+                str(_("Thời lượng %(m)s phút, chưa đủ tối thiểu %(min)s phút (thiếu %(gap)s phút)."))
+                % {"m": minutes, "min": minimum, "gap": minimum - minutes},
+            )
+        )
+    if not totals.attendance_met:
+        found.append(
+            Shortfall(
+                "attendance",
+                str(_("Tỷ lệ dự họp %(r)s%% (%(p)s/%(q)s), dưới %(t)s%%."))
+                % {
+                    "r": totals.attendance_rate_display,
+                    "p": totals.present,
+                    "q": totals.required,
+                    "t": totals.attendance_threshold_pct,
+                },
+            )
+        )
+    if not totals.speakers_met:
+        found.append(
+            Shortfall(
+                "speakers",
+                str(_("%(s)s/%(p)s đảng viên phát biểu (%(r)s%%), cần ít nhất %(n)s (%(t)s%%)."))
+                % {
+                    "s": totals.speakers,
+                    "p": totals.present,
+                    "r": totals.speakers_rate_display,
+                    "n": totals.speakers_needed,
+                    "t": totals.speakers_threshold_pct,
+                },
+            )
+        )
+    missed = list(
+        meeting.agenda_items.filter(started_at__isnull=True).order_by("position").values_list("title", flat=True)
+    )
+    if missed:
+        found.append(Shortfall("agenda", str(_("Chưa tiến hành: %(items)s.")) % {"items": "; ".join(missed)}))
+    if _tasks_given(meeting) == 0:
+        found.append(Shortfall("tasks", str(_("Chưa giao nhiệm vụ cho đảng viên nào."))))
+    if not meeting.votes.exists():
+        found.append(Shortfall("vote", str(_("Chưa biểu quyết nghị quyết."))))
+    if not criticism_held(meeting):
+        found.append(Shortfall("criticism", str(_("Chưa có tự phê bình, phê bình."))))
+    return found
+
+
+@dataclass(frozen=True)
+class DurationState:
+    elapsed: int
+    minimum: int
+
+    @property
+    def met(self) -> bool:
+        return self.elapsed >= self.minimum
+
+
+def duration_state(meeting: Meeting) -> DurationState:
+    """Elapsed minutes against the rule set's minimum (90; 120 with a thematic meeting in the session)."""
+    return DurationState(elapsed=elapsed_minutes(meeting), minimum=meeting.min_duration_minutes)

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
@@ -33,7 +33,7 @@ from chibo.meetings.models import (
     SupervisorRemark,
     Vote,
 )
-from chibo.meetings.selectors import live_totals, vote_passes
+from chibo.meetings.selectors import closing_shortfalls, live_totals, vote_passes
 from chibo.members.models import Exemption, Member
 from chibo.organizations.selectors import member_ids_on_roll
 
@@ -602,8 +602,10 @@ def remark_save(*, actor: User, meeting: Meeting, text: str) -> SupervisorRemark
 
 @transaction.atomic
 def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | None = None) -> Meeting:
-    """Bế mạc: every member required to attend must have been marked; the current point and speaker are ended, waiting
-    requests withdrawn."""
+    """Bế mạc: every member required to attend must have been marked; the current point and speaker are
+    ended, waiting requests withdrawn. What falls short (duration, attendance, speakers...) never refuses
+    the close: the page shows it first and asks for confirmation, and it is kept with the record
+    (`closing_shortfalls`, in Vietnamese like the minutes) for the score, proposed right after (C14)."""
     meeting = _lock(meeting)
     if meeting.status != S.OPEN:
         raise ChiboError(_("Chỉ bế mạc được buổi sinh hoạt đang họp."))
@@ -620,6 +622,14 @@ def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | 
         status=SpeakingTurn.Status.DONE, ended_at=ended_at, updated_at=ended_at
     )
     meeting.turns.filter(status=SpeakingTurn.Status.QUEUED).update(status=SpeakingTurn.Status.WITHDRAWN)
+    with translation.override("vi"):
+        shortfalls = [s.as_dict() for s in closing_shortfalls(meeting, at=ended_at)]
     meeting.status, meeting.ended_at = S.CLOSED, ended_at
-    meeting.save(update_fields=["status", "ended_at", "updated_at"])
+    meeting.closing_shortfalls, meeting.closed_by = shortfalls, actor
+    meeting.save(update_fields=["status", "ended_at", "closing_shortfalls", "closed_by", "updated_at"])
+    if apps.is_installed("chibo.quality"):
+        # Imported here: the quality app is built on this one (it reads the closed record).
+        from chibo.quality.services import score_propose
+
+        score_propose(actor=actor, meeting=meeting)
     return meeting

@@ -374,6 +374,7 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     remarks = list(meeting.remarks.select_related("author"))
     ctx.update(
         rows=rows,
+        duration=selectors.duration_state(meeting),
         totals=selectors.live_totals(meeting) if meeting.status != Meeting.Status.PLANNED else None,
         agenda=list(meeting.agenda_items.order_by("position")),
         guests=list(meeting.guests.all()),
@@ -637,12 +638,27 @@ def remark_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows what falls short (selectors.closing_shortfalls); POST with confirm=1 closes. A POST
+    without the confirmation shows the same page again: the person closing has seen what is short."""
     meeting = selectors.get_meeting_to_run(request.user, pk)
-    try:
-        services.meeting_close(actor=_actor(request), meeting=meeting)
-    except ChiboError as err:
-        return _back(request, meeting, err)
-    messages.success(request, _("Đã bế mạc buổi sinh hoạt."))
-    return redirect("meetings:detail", meeting.pk)
+    if not meeting.is_open:
+        return redirect("meetings:detail", meeting.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            services.meeting_close(actor=_actor(request), meeting=meeting)
+        except ChiboError as err:
+            return _closing_page(request, meeting, err, status=400)
+        messages.success(request, _("Đã bế mạc buổi sinh hoạt."))
+        return redirect("meetings:detail", meeting.pk)
+    return _closing_page(request, meeting, None, status=200)
+
+
+def _closing_page(request: HttpRequest, meeting: Meeting, error: ChiboError | None, *, status: int) -> HttpResponse:
+    ctx = {
+        "meeting": meeting,
+        "shortfalls": selectors.closing_shortfalls(meeting),
+        "duration": selectors.duration_state(meeting),
+        "error": error,
+    }
+    return render(request, "meetings/close.html", ctx, status=status)

@@ -182,13 +182,38 @@ def test_the_agenda_advances_from_the_live_page(cell: Cell) -> None:
     assert AgendaItem.objects.get(meeting=cell.meeting, position=2).is_current
 
 
-def test_closing_from_the_page_leads_to_the_meetings_record(cell: Cell) -> None:
+def test_closing_first_shows_what_falls_short_then_closes_on_confirmation(cell: Cell) -> None:
     opened(cell)
     mark_all_present(cell.meeting)
-    r = client_for(cell.world.anhoa_secretary).post(url("close", cell.meeting), follow=True)
+    c = client_for(cell.world.anhoa_secretary)
+    page = c.get(url("close", cell.meeting)).content.decode()
+    # Opened a moment ago: 0 of the 90 minutes of the rule set in force, no speaker, no vote.
+    assert "Thời lượng 0 phút, chưa đủ tối thiểu 90 phút (thiếu 90 phút)." in page
+    assert "0/18 đảng viên phát biểu (0,0%), cần ít nhất 6 (30%)." in page
+    assert "Chưa biểu quyết nghị quyết." in page and "Vẫn bế mạc" in page
+    # Without the confirmation the page is shown again and nothing closes.
+    assert c.post(url("close", cell.meeting)).status_code == 200
+    assert Meeting.objects.get(pk=cell.meeting.pk).status == Meeting.Status.OPEN
+    r = c.post(url("close", cell.meeting), {"confirm": "1"}, follow=True)
     html = r.content.decode()
     assert "Đã bế mạc buổi sinh hoạt." in html and "tỷ lệ dự họp 100,0%" in html
-    assert Meeting.objects.get(pk=cell.meeting.pk).status == Meeting.Status.CLOSED
+    assert "Cảnh báo khi bế mạc" in html and "chưa đủ tối thiểu 90 phút" in html
+    closed = Meeting.objects.get(pk=cell.meeting.pk)
+    assert closed.status == Meeting.Status.CLOSED and closed.closed_by == cell.world.anhoa_secretary
+    assert [s["key"] for s in closed.closing_shortfalls] == [
+        "duration",
+        "speakers",
+        "agenda",
+        "tasks",
+        "vote",
+        "criticism",
+    ]
+
+
+def test_the_live_page_shows_the_elapsed_time_against_the_minimum(cell: Cell) -> None:
+    services.meeting_open(actor=None, meeting=cell.meeting, started_at=timezone.now() - timedelta(minutes=95))
+    html = client_for(cell.world.anhoa_secretary).get(url("live", cell.meeting)).content.decode()
+    assert 'data-min-minutes="90">95</span>' in html and "tối thiểu 90 phút" in html
 
 
 def test_the_preparation_page_records_the_committee_and_the_agenda(world: World) -> None:
