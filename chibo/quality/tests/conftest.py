@@ -21,13 +21,13 @@ def closed_meeting(w: World) -> Meeting:
     return services.meeting_close(actor=None, meeting=meeting)
 
 
-def hold_short(cell: Cell, *, minutes: int = 60, speakers: int = 5, supervisor_attends: bool = True) -> Meeting:
+def hold_short(c: Cell, *, minutes: int = 60, speakers: int = 5, supervisor_attends: bool = True) -> Meeting:
     """An Hòa's meeting of 20 (18 required, 16 official), prepared, with its draft a day early; all 18 present;
     every agenda point reached; `speakers` distinct speakers (the first a self-criticism); the resolution
     voted 16–0; closed after `minutes`. No notice, no task given, minutes not signed."""
-    w, meeting = cell.world, cell.meeting
+    w, meeting = c.world, c.meeting
     services.preparation_record(
-        actor=None, meeting=meeting, held_on=meeting.scheduled_date, attendees=cell.official[:3], decisions="Nội dung"
+        actor=None, meeting=meeting, held_on=meeting.scheduled_date, attendees=c.official[:3], decisions="Nội dung"
     )
     services.draft_resolution_save(actor=None, meeting=meeting, text="1. Hoàn thành thu đảng phí.")
     # Set-up, not the rule under test: the draft was ready the day before (the notice period).
@@ -35,15 +35,15 @@ def hold_short(cell: Cell, *, minutes: int = 60, speakers: int = 5, supervisor_a
     services.agenda_from_template(actor=None, meeting=meeting)
     start = timezone.now() - timedelta(minutes=minutes)
     meeting = services.meeting_open(
-        actor=None, meeting=meeting, chair=cell.official[0], recorder=cell.official[1], started_at=start
+        actor=None, meeting=meeting, chair=c.official[0], recorder=c.official[1], started_at=start
     )
-    for m in cell.required:
+    for m in c.required:
         services.attendance_record(actor=None, meeting=meeting, member=m, status=A.PRESENT)
     if supervisor_attends:
         services.guest_add(actor=w.supervisor, meeting=meeting, user=w.supervisor, is_supervisor=True)
     for _ in meeting.agenda_items.all()[1:]:
         services.agenda_advance(actor=None, meeting=meeting)
-    for i, m in enumerate(cell.official[:speakers]):
+    for i, m in enumerate(c.official[:speakers]):
         kind = SpeakingTurn.Kind.SELF_CRITICISM if i == 0 else SpeakingTurn.Kind.OPINION
         services.turn_start(actor=None, turn=services.speaker_add(actor=None, meeting=meeting, member=m, kind=kind))
     services.vote_record(actor=None, meeting=meeting, votes_for=16, votes_against=0, votes_abstain=0)
