@@ -607,6 +607,12 @@ def add_follow_up(demo: Demo) -> None:
     tasks_demo.add_follow_up(demo)
 
 
+def add_quality(demo: Demo) -> None:
+    from chibo.demo import quality
+
+    quality.add_quality(demo)
+
+
 def add_minutes(demo: Demo) -> None:
     from chibo.demo import meetings
 
@@ -622,6 +628,7 @@ STEPS: list[Step] = [
     add_meetings,
     add_upcoming_meetings,
     add_follow_up,
+    add_quality,
     add_minutes,
 ]
 

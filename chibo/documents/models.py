@@ -36,6 +36,8 @@ MINUTES_SECTIONS: list[tuple[str, str]] = [
 RESOLUTION_SECTIONS: list[tuple[str, str]] = [
     # Căn cứ: printed in italics above "CHI BỘ QUYẾT NGHỊ", one ground a line.
     ("grounds", ""),
+    # Last month's results: printed before "CHI BỘ QUYẾT NGHỊ" (chibo.documents.selectors.BEFORE_CLAUSES).
+    ("results", "KẾT QUẢ THÁNG TRƯỚC"),
     ("implementation", "TỔ CHỨC THỰC HIỆN"),
 ]
 # Nơi nhận, printed at the bottom left of either kind.

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -24,6 +25,7 @@ from chibo.core.errors import ChiboError
 from chibo.meetings import selectors, services
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn, Vote
 from chibo.meetings.selectors import LiveTotals
+from chibo.members.models import Member
 
 router = Router(tags=["Sinh hoạt chi bộ"])
 READ = Perm.ATTEND_MEETINGS
@@ -203,11 +205,32 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     return _detail(selectors.get_meeting_for_user(request.user, meeting_id, READ))
 
 
+class OpenIn(Schema):
+    chair_id: int | None = None
+    recorder_id: int | None = None
+
+
+def _cell_member(meeting: Meeting, member_id: int | None, field: str) -> Member | None:
+    if member_id is None:
+        return None
+    found = Member.objects.filter(pk=member_id, org_id=meeting.org_id).first()
+    if found is None:
+        raise ChiboError(_("Không có đảng viên này trong chi bộ."), field=field)
+    return found
+
+
 @router.post("/{meeting_id}/open", response={200: MeetingDetailOut, 404: ErrorOut, 422: ChiboErrorOut})
-def meeting_open(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
-    """Khai mạc: lập danh sách điểm danh theo danh sách đảng viên của chi bộ trong ngày."""
+def meeting_open(request: HttpRequest, meeting_id: int, payload: OpenIn | None = None) -> MeetingDetailOut:
+    """Khai mạc: chọn chủ trì (`chair_id`) và thư ký (`recorder_id`), hai đồng chí khác nhau của chi bộ;
+    lập danh sách điểm danh theo danh sách đảng viên của chi bộ trong ngày."""
     meeting = _to_run(request, meeting_id)
-    services.meeting_open(actor=_user(request), meeting=meeting)
+    payload = payload or OpenIn()
+    services.meeting_open(
+        actor=_user(request),
+        meeting=meeting,
+        chair=_cell_member(meeting, payload.chair_id, "chair"),
+        recorder=_cell_member(meeting, payload.recorder_id, "recorder"),
+    )
     return _detail(_to_run(request, meeting_id))
 
 

@@ -301,7 +301,8 @@ def meeting_open(
     recorder: Member | None = None,
     started_at: datetime | None = None,
 ) -> Meeting:
-    """Khai mạc: once, on or after the planned day; the roll of that day becomes the attendance list."""
+    """Khai mạc: once, on or after the planned day, with a chair and a recorder (two different members of
+    the cell); the roll of that day becomes the attendance list."""
     meeting = _lock(meeting)
     if meeting.status == S.OPEN:
         raise ChiboError(_("Buổi sinh hoạt đã khai mạc rồi."))
@@ -314,9 +315,7 @@ def meeting_open(
             _("Chưa đến ngày họp (%(day)s); muốn họp sớm hãy đổi ngày họp trước.")
             % {"day": meeting.scheduled_date.strftime("%d/%m/%Y")}
         )
-    for who, field in ((chair, "chair"), (recorder, "recorder")):
-        if who is not None and who.org_id != meeting.org_id:
-            raise ChiboError(_("%(name)s không thuộc chi bộ.") % {"name": who.full_name}, field=field)
+    _check_officers(meeting, chair, recorder)
     Attendance.objects.bulk_create(_roll_rows(meeting, day))
     meeting.status, meeting.started_at = S.OPEN, started_at
     meeting.chair, meeting.recorder = chair, recorder
@@ -327,6 +326,19 @@ def meeting_open(
     return meeting
 
 
+def _check_officers(meeting: Meeting, chair: Member | None, recorder: Member | None) -> None:
+    """Chủ trì and thư ký: both named, two different members of the cell (checked before anything is saved)."""
+    if chair is None:
+        raise ChiboError(_("Chọn đồng chí chủ trì."), field="chair")
+    if recorder is None:
+        raise ChiboError(_("Chọn đồng chí thư ký."), field="recorder")
+    if chair.pk == recorder.pk:
+        raise ChiboError(_("Chủ trì và thư ký phải là hai đồng chí khác nhau."), field="recorder")
+    for who, field in ((chair, "chair"), (recorder, "recorder")):
+        if who.org_id != meeting.org_id:
+            raise ChiboError(_("%(name)s không thuộc chi bộ.") % {"name": who.full_name}, field=field)
+
+
 @transaction.atomic
 def meeting_officers_set(
     *, actor: User | None, meeting: Meeting, chair: Member | None, recorder: Member | None
@@ -334,9 +346,9 @@ def meeting_officers_set(
     """Chủ trì and thư ký, appointed at the opening and changeable while the meeting runs."""
     meeting = _lock(meeting)
     _require_open(meeting)
+    _check_officers(meeting, chair, recorder)
     for who in (chair, recorder):
-        if who is not None:
-            _roll_member(meeting, who)
+        _roll_member(meeting, who)  # type: ignore[arg-type]
     meeting.chair, meeting.recorder = chair, recorder
     meeting.save(update_fields=["chair", "recorder", "updated_at"])
     return meeting

@@ -37,6 +37,7 @@ from chibo.meetings.forms import (
     SpeakerForm,
     TurnForm,
     VoteForm,
+    namesakes,
 )
 from chibo.meetings.models import AgendaItem, Attachment, Attendance, Guest, Meeting, SpeakingTurn
 from chibo.members.models import Member
@@ -387,6 +388,7 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     )
     if meeting.status == Meeting.Status.PLANNED and ctx["can_run"]:
         ctx["open_form"] = OpenForm(members=_cell_members(meeting))
+    ctx["namesakes"] = namesakes([r.member for r in rows])
     ctx["checked_in"] = any(g.user_id == request.user.pk for g in ctx["guests"])
     return ctx
 
@@ -433,13 +435,19 @@ def _live_action(
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_to_run(request.user, pk)
     form = OpenForm(request.POST, members=_cell_members(meeting))
-    try:
-        if not form.is_valid():
-            raise _form_error(form)
-        services.meeting_open(actor=_actor(request), meeting=meeting, **form.cleaned_data)
-    except ChiboError as err:
-        return _back(request, meeting, err)
-    return redirect("meetings:live", meeting.pk)
+    if form.is_valid():
+        try:
+            services.meeting_open(actor=_actor(request), meeting=meeting, **form.cleaned_data)
+            return redirect("meetings:live", meeting.pk)
+        except ChiboError as err:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+    # Refused: the page again with the choices made, each refusal beside its field.
+    meeting.refresh_from_db()
+    if meeting.status != Meeting.Status.PLANNED:
+        return _back(request, meeting, _form_error(form))
+    ctx = _live_context(request, meeting)
+    ctx["open_form"] = form
+    return render(request, "meetings/live.html", ctx, status=400)
 
 
 @login_required

@@ -49,7 +49,7 @@ def run_together(*jobs: Callable[[threading.Barrier], None]) -> list[BaseExcepti
 
 def test_two_recorders_marking_attendance_and_speakers_at_once_lose_nothing(cell: Cell) -> None:
     assert connection.vendor == "postgresql"
-    meeting = services.meeting_open(actor=None, meeting=cell.meeting)
+    meeting = services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     required = cell.required
     halves = [required[0::2], required[1::2]]
     recorders = [cell.world.anhoa_secretary, cell.world.ward_officer]
@@ -77,7 +77,7 @@ def test_two_recorders_marking_attendance_and_speakers_at_once_lose_nothing(cell
 
 
 def test_a_close_racing_a_late_mark_never_leaves_a_mark_after_the_close(cell: Cell) -> None:
-    meeting = services.meeting_open(actor=None, meeting=cell.meeting)
+    meeting = services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     for m in cell.required[1:]:
         services.attendance_record(actor=None, meeting=meeting, member=m, status=A.PRESENT)
     services.attendance_record(actor=None, meeting=meeting, member=cell.required[0], status=A.UNEXCUSED)

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(cell: Cell) -> Meeting:
-    return services.meeting_open(actor=cell.world.anhoa_secretary, meeting=cell.meeting)
+    return services.meeting_open(
+        actor=cell.world.anhoa_secretary, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1]
+    )
 
 
 def _mark(cell: Cell, present: int, *, excused: int = 1) -> None:
@@ -63,7 +65,7 @@ def test_opening_twice_is_refused_and_changes_nothing(cell: Cell) -> None:
 def test_opening_before_the_planned_day_is_refused(cell: Cell) -> None:
     meeting = plan_meeting(cell.world.anhoa, timezone.localdate() + timedelta(days=3), kind=Meeting.Kind.THEMATIC)
     with pytest.raises(ChiboError, match="Chưa đến ngày họp"):
-        services.meeting_open(actor=None, meeting=meeting)
+        services.meeting_open(actor=None, meeting=meeting, chair=cell.official[0], recorder=cell.official[1])
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PLANNED and not meeting.attendances.exists()
 

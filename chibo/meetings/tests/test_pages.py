@@ -41,7 +41,7 @@ def url(name: str, meeting: Meeting, **kw: int) -> str:
 
 def opened(cell: Cell) -> Meeting:
     services.agenda_from_template(actor=None, meeting=cell.meeting)
-    return services.meeting_open(actor=None, meeting=cell.meeting)
+    return services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
 
 
 def mark_all_present(meeting: Meeting) -> None:
@@ -59,6 +59,31 @@ def test_the_secretary_opens_the_meeting_from_the_live_page(cell: Cell) -> None:
     meeting = Meeting.objects.get(pk=cell.meeting.pk)
     assert meeting.status == Meeting.Status.OPEN and meeting.chair == sec
     assert meeting.attendances.count() == 20
+
+
+def test_a_refused_opening_keeps_the_choices_and_says_why_at_the_field(cell: Cell) -> None:
+    c = client_for(cell.world.anhoa_secretary)
+    same = cell.official[2]
+    r = c.post(url("open", cell.meeting), {"chair": same.pk, "recorder": same.pk})
+    html = r.content.decode()
+    assert r.status_code == 400 and "Chủ trì và thư ký phải là hai đồng chí khác nhau." in html
+    assert html.count(f'<option value="{same.pk}" selected>') == 2  # both pickers keep the choice
+    r = c.post(url("open", cell.meeting), {"chair": same.pk})
+    assert r.status_code == 400 and "Chọn đồng chí thư ký." in r.content.decode()
+    assert Meeting.objects.get(pk=cell.meeting.pk).status == Meeting.Status.PLANNED
+    assert not cell.meeting.attendances.exists()
+
+
+def test_the_pickers_tell_namesakes_apart_by_their_year_of_birth(cell: Cell) -> None:
+    from datetime import date
+
+    from chibo.core.testing import MemberFactory
+
+    MemberFactory(org=cell.world.anhoa, full_name="Nguyễn Văn An", birth_date=date(1958, 3, 1))
+    MemberFactory(org=cell.world.anhoa, full_name="Nguyễn Văn An", birth_date=date(1990, 7, 9))
+    html = client_for(cell.world.anhoa_secretary).get(url("live", cell.meeting)).content.decode()
+    assert "Nguyễn Văn An (1958)" in html and "Nguyễn Văn An (1990)" in html
+    assert f">{cell.official[2].full_name}</option>" in html  # no namesake: the name alone
 
 
 def test_opening_twice_from_the_page_shows_the_refusal(cell: Cell) -> None:
@@ -211,7 +236,13 @@ def test_closing_first_shows_what_falls_short_then_closes_on_confirmation(cell: 
 
 
 def test_the_live_page_shows_the_elapsed_time_against_the_minimum(cell: Cell) -> None:
-    services.meeting_open(actor=None, meeting=cell.meeting, started_at=timezone.now() - timedelta(minutes=95))
+    services.meeting_open(
+        actor=None,
+        meeting=cell.meeting,
+        chair=cell.official[0],
+        recorder=cell.official[1],
+        started_at=timezone.now() - timedelta(minutes=95),
+    )
     html = client_for(cell.world.anhoa_secretary).get(url("live", cell.meeting)).content.decode()
     assert 'data-min-minutes="90">95</span>' in html and "tối thiểu 90 phút" in html
 
@@ -270,7 +301,7 @@ def test_the_live_page_costs_the_same_queries_for_20_and_60_members(
     big = plan_meeting(cell.world.anhoa, kind=Meeting.Kind.EXTRAORDINARY)
     add_members(cell.world.anhoa, 40)
     services.agenda_from_template(actor=None, meeting=big)
-    services.meeting_open(actor=None, meeting=big)
+    services.meeting_open(actor=None, meeting=big, chair=cell.official[0], recorder=cell.official[1])
     mark_all_present(big)
     for m in cell.official[:6]:
         services.turn_start(actor=None, turn=services.speaker_add(actor=None, meeting=big, member=m))

@@ -15,7 +15,13 @@ A = Attendance.Status
 def closed_meeting(w: World) -> Meeting:
     """An extraordinary meeting of An Hòa today, everyone present, closed at once: short on nearly all."""
     meeting = plan_meeting(w.anhoa, kind=Meeting.Kind.EXTRAORDINARY)
-    services.meeting_open(actor=None, meeting=meeting, started_at=timezone.now() - timedelta(minutes=30))
+    services.meeting_open(
+        actor=None,
+        meeting=meeting,
+        chair=w.anhoa_secretary.member,
+        recorder=w.member_of_anhoa,
+        started_at=timezone.now() - timedelta(minutes=30),
+    )
     for row in meeting.attendances.filter(is_exempt=False).select_related("member"):
         services.attendance_record(actor=None, meeting=meeting, member=row.member, status=A.PRESENT)
     return services.meeting_close(actor=None, meeting=meeting)

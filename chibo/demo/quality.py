@@ -1,0 +1,52 @@
+"""Meeting quality in the demo (C14): every held meeting's score measured again from the whole record (the
+tasks and reviews of chibo.tasks.demo come after the closes that first proposed them), the article's
+meeting of 05/04/2021 voted by its members and confirmed by the cadre who attended from above, under the
+rule set of its day (HD 12-HD/BTCTW, 2018). Runs before the minutes are signed: a score locks with them.
+
+A meeting closed short is shown as it happened: its warning at the close kept with the record, and the
+points it lost on the score page (`closed_short`)."""
+
+from datetime import timedelta
+
+from chibo.demo.builder import ARTICLE_DAY, Demo
+from chibo.demo.replay import VN, Clock
+from chibo.meetings.models import Meeting
+from chibo.meetings.selectors import live_totals
+from chibo.quality import services as quality_services
+from chibo.quality.models import MeetingScore
+
+
+def add_quality(demo: Demo) -> None:
+    held = Meeting.objects.filter(
+        org_id__in=[c.pk for c in demo.cells.values()], status=Meeting.Status.CLOSED
+    ).select_related("ruleset")
+    clock = Clock()
+    with clock.running():
+        for meeting in held.order_by("started_at"):
+            clock.now = (meeting.ended_at or clock.now).astimezone(VN) + timedelta(minutes=1)
+            quality_services.score_propose(actor=None, meeting=meeting)
+        article = held.get(org=demo.cells["anhoa"], scheduled_date=ARTICLE_DAY, kind=Meeting.Kind.REGULAR)
+        _vote_and_confirm(demo, clock, article)
+
+
+def _vote_and_confirm(demo: Demo, clock: Clock, meeting: Meeting) -> MeetingScore:
+    """At the close of the article's meeting: every official member present votes for the proposed score;
+    the ward committee member who attended (canbo.duhop) confirms it the same evening."""
+    clock.at(ARTICLE_DAY, 21, 20)
+    score = MeetingScore.objects.get(meeting=meeting)
+    voters = live_totals(meeting).voters
+    quality_services.score_vote_record(
+        actor=demo.users["bithu.anhoa"], score=score, votes_for=voters, votes_against=0, votes_abstain=0
+    )
+    clock.at(ARTICLE_DAY, 21, 25)
+    return quality_services.score_confirm(actor=demo.users["canbo.duhop"], score=score)
+
+
+def closed_short(demo: Demo) -> Meeting | None:
+    """The demo's meeting closed short that the walkthrough points at: the latest of An Hòa's with a warning."""
+    return (
+        Meeting.objects.filter(org=demo.cells["anhoa"], status=Meeting.Status.CLOSED)
+        .exclude(closing_shortfalls=[])
+        .order_by("-scheduled_date")
+        .first()
+    )
