@@ -91,7 +91,7 @@ def issuer_on(org: Organization, day: date) -> Issuer:
     # A cell under a ward or commune committee is dated where that committee is on the day: a cell moved
     # by the 2025 reform keeps its old unit on its own version, the new ward committee has the new one.
     above = chain[-1] if chain and chain[-1].admin_unit_id else None
-    if above is not None and above.admin_unit.level == AdministrativeUnit.Level.WARD:
+    if above is not None and above.admin_unit is not None and above.admin_unit.level == AdministrativeUnit.Level.WARD:
         candidates = [above, *([own] if own else []), *chain[::-1]]
     else:
         candidates = [*([own] if own else []), *chain[::-1]]

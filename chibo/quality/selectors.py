@@ -31,10 +31,8 @@ def upper_level_attendees(meeting: Meeting) -> list[User]:
     """Who attended the meeting from above and may confirm its score: today, the cadre recorded at the
     meeting as attending from above (Guest.is_supervisor with an account). The one place that answers it,
     so a source such as supervision assignments can feed it later."""
-    return [
-        g.user
-        for g in Guest.objects.filter(meeting=meeting, is_supervisor=True, user__isnull=False).select_related("user")
-    ]  # type: ignore[misc]
+    guests = Guest.objects.filter(meeting=meeting, is_supervisor=True, user__isnull=False).select_related("user")
+    return [g.user for g in guests if g.user is not None]
 
 
 def score_of(meeting: Meeting) -> MeetingScore | None:

@@ -42,7 +42,7 @@ class RuleSetVersionForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         chosen = data.pop("scoring_scheme", "")
         if chosen:
             data["scoring"] = scheme_named(chosen)

@@ -149,7 +149,7 @@ def validate_scheme(scheme: Any) -> list[tuple[str, str]]:
         return bad(_("Cách chấm điểm phải là một đối tượng JSON."))
     total = scheme.get("total")
     groups = scheme.get("groups")
-    if not _is_int(total) or not 1 <= total <= 1000:
+    if not isinstance(total, int) or isinstance(total, bool) or not 1 <= total <= 1000:
         return bad(_("Tổng điểm (total) phải là số nguyên dương."))
     if not isinstance(groups, list) or not groups:
         return bad(_("Cách chấm điểm phải có các nhóm tiêu chí (groups)."))

@@ -14,7 +14,7 @@ from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
 from chibo.meetings.models import Meeting
 from chibo.organizations.models import Organization
-from chibo.rules.catalogue import BASIS_KINDS
+from chibo.rules.catalogue import BASIS_KINDS, LOCAL
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
 from chibo.rules.scoring import validate_scheme
 from chibo.rules.selectors import RulesetResolver, ruleset_for
@@ -118,6 +118,12 @@ def ruleset_create_version(
     merged = {name: getattr(base, name) for name in RULE_FIELDS} | values
     validate_rules(merged)
     merged_basis = dict(base.basis or {}) | (basis or {})
+    if org is not None:
+        # A figure a committee sets for itself is its own local practice, whatever it replaced.
+        source = f"{org.name}" + (f": {note.strip()}" if note.strip() else "")
+        for name in RULE_FIELDS:
+            if merged[name] != getattr(base, name) and name not in (basis or {}):
+                merged_basis[name] = {"kind": LOCAL, "source": source[:255]}
     _check_basis(merged_basis)
     latest = RuleSetVersion.objects.filter(org=org).order_by("-version").first()
     if latest is not None and effective_from < latest.effective_from:
@@ -230,3 +236,26 @@ def _repoint_held_meetings(effective_from: date) -> None:
             meeting.ruleset = right
             changed.append(meeting)
     Meeting.objects.bulk_update(changed, ["ruleset"], batch_size=500)
+
+
+def system_versions_ensure() -> None:
+    """The shipped system versions (chibo.rules.catalogue), created if missing: what the data migration
+    made, again after a test flushed the database. Every figure not named takes the model's default."""
+    from chibo.rules.catalogue import system_versions
+    from chibo.rules.models import default_scoring
+
+    existing = set(RuleSetVersion.objects.filter(org__isnull=True).values_list("effective_from", flat=True))
+    number = max(RuleSetVersion.objects.filter(org__isnull=True).values_list("version", flat=True), default=0)
+    for entry in system_versions():
+        if entry["effective_from"] in existing:
+            continue
+        number += 1
+        RuleSetVersion.objects.create(
+            org=None,
+            version=number,
+            effective_from=entry["effective_from"],
+            note=entry["note"],
+            basis=entry["basis"],
+            scoring=default_scoring(),
+            **entry["values"],
+        )

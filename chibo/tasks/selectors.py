@@ -171,13 +171,17 @@ def _name(member: Member) -> str:
     return f"đồng chí {member.full_name}"
 
 
-_OUTCOME_WORDS = {
+_OUTCOME_WORDS: dict[str, str] = {
     R.DONE: "đã hoàn thành đúng hạn",
     R.DONE_LATE: "đã hoàn thành nhưng chậm",
     R.UNFINISHED: "đang thực hiện, chưa xong",
     R.NOT_DONE: "không thực hiện",
 }
-_EVALUATION_WORDS = {E.COMMENDED: "được biểu dương", E.ACCEPTED: "đạt yêu cầu", E.REMINDED: "bị nhắc nhở"}
+_EVALUATION_WORDS: dict[str, str] = {
+    E.COMMENDED: "được biểu dương",
+    E.ACCEPTED: "đạt yêu cầu",
+    E.REMINDED: "bị nhắc nhở",
+}
 
 
 def _sentence(text: str) -> str:

@@ -41,7 +41,8 @@ from chibo.meetings.selectors import live_totals
 from chibo.members.models import Member, Membership, Position
 from chibo.organizations.models import Organization, RestructuringEvent
 from chibo.organizations.selectors import children_on, member_ids_on_roll, subtree_on, version_on
-from chibo.rules.models import RuleSetVersion, default_scoring
+from chibo.rules.models import RuleSetVersion
+from chibo.rules.services import system_versions_ensure
 from chibo.scheduling.selectors import month_calendar
 
 # The demo is built once per module; on one xdist worker only (make test runs --dist loadgroup).
@@ -98,9 +99,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[
         transaction.atomic(),
     ):
         if not RuleSetVersion.objects.filter(org__isnull=True).exists():  # flushed by a transactional test
-            RuleSetVersion.objects.create(
-                org=None, version=1, effective_from=date(2000, 1, 1), scoring=default_scoring()
-            )
+            system_versions_ensure()
         yield build_demo()
         transaction.set_rollback(True)
 

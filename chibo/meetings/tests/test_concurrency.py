@@ -2,7 +2,6 @@
 
 import threading
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from django.db import connection, connections
@@ -11,7 +10,7 @@ from chibo.meetings import selectors, services
 from chibo.meetings.models import Attendance, SpeakingTurn
 from chibo.meetings.tests.conftest import Cell
 from chibo.members.models import Member
-from chibo.rules.models import RuleSetVersion, default_scoring
+from chibo.rules.services import system_versions_ensure
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 A = Attendance.Status
@@ -21,9 +20,7 @@ A = Attendance.Status
 def _default_rules(db: None) -> None:
     """A transactional test starts from a database that an earlier one may have flushed, data migrations
     included; the meetings need the system's default rule set (chibo/rules/migrations/0002)."""
-    RuleSetVersion.objects.get_or_create(
-        org=None, version=1, defaults={"effective_from": date(2000, 1, 1), "scoring": default_scoring()}
-    )
+    system_versions_ensure()
 
 
 def run_together(*jobs: Callable[[threading.Barrier], None]) -> list[BaseException]:

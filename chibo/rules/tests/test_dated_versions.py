@@ -85,3 +85,16 @@ def test_bình_thuận_is_a_second_scheme_an_officer_can_choose(client, world):
     scheme = RuleSetVersion.objects.get(org=world.ward).scoring
     assert scheme["scheme"] == "binh_thuan" and scheme["good_year"]["min_good_meetings"] == 10
     assert sum(g["points"] for g in scheme["groups"]) == 100
+
+
+def test_a_figure_a_committee_sets_for_itself_becomes_its_local_practice(world):
+    from chibo.rules.services import ruleset_create_version
+
+    version = ruleset_create_version(
+        actor=None, org=world.ward, effective_from=date(2026, 1, 1), note="NQ 05 của Đảng ủy", min_duration_minutes=100
+    )
+    assert version.basis["min_duration_minutes"] == {
+        "kind": "local",
+        "source": "Đảng bộ phường Bình Thạnh: NQ 05 của Đảng ủy",
+    }
+    assert version.basis["notice_lead_days"]["kind"] == "national"  # unchanged: HD 42's, kept
