@@ -435,16 +435,20 @@ def _live_action(
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_to_run(request.user, pk)
     form = OpenForm(request.POST, members=_cell_members(meeting))
-    if form.is_valid():
-        try:
-            services.meeting_open(actor=_actor(request), meeting=meeting, **form.cleaned_data)
-            return redirect("meetings:live", meeting.pk)
-        except ChiboError as err:
+    valid = form.is_valid()
+    try:
+        if not valid and meeting.status == Meeting.Status.PLANNED:
+            raise _form_error(form)
+        # An invalid form on a meeting already open still goes to the service, which says why first.
+        officers = {name: form.cleaned_data.get(name) for name in ("chair", "recorder")}
+        services.meeting_open(actor=_actor(request), meeting=meeting, **officers)
+        return redirect("meetings:live", meeting.pk)
+    except ChiboError as err:
+        if meeting.status != Meeting.Status.PLANNED:
+            return _back(request, meeting, err)
+        if valid:
             form.add_error(err.field if err.field in form.fields else None, err.message)
     # Refused: the page again with the choices made, each refusal beside its field.
-    meeting.refresh_from_db()
-    if meeting.status != Meeting.Status.PLANNED:
-        return _back(request, meeting, _form_error(form))
     ctx = _live_context(request, meeting)
     ctx["open_form"] = form
     return render(request, "meetings/live.html", ctx, status=400)

@@ -195,7 +195,7 @@ def _task_review_sentence(shares: list[TaskAssignment]) -> str:
     parts = [f"- Nhiệm vụ “{task.description.strip().rstrip('.')}” (hạn {task.due_on:%d/%m/%Y}):"]
     for a in shares:
         r = a.review
-        words = f"{_name(a.member).capitalize()} {_OUTCOME_WORDS.get(r.outcome, r.get_outcome_display().lower())}"
+        words = f"Đồng chí {a.member.full_name} {_OUTCOME_WORDS.get(r.outcome, r.get_outcome_display().lower())}"
         words += f", {_EVALUATION_WORDS.get(r.evaluation, r.get_evaluation_display().lower())}."
         if r.comment.strip():
             words += f" {_sentence(r.comment)}"

@@ -80,7 +80,13 @@ def test_the_pickers_tell_namesakes_apart_by_their_year_of_birth(cell: Cell) -> 
     from chibo.core.testing import MemberFactory
 
     MemberFactory(org=cell.world.anhoa, full_name="Nguyễn Văn An", birth_date=date(1958, 3, 1))
-    MemberFactory(org=cell.world.anhoa, full_name="Nguyễn Văn An", birth_date=date(1990, 7, 9))
+    MemberFactory(
+        org=cell.world.anhoa,
+        full_name="Nguyễn Văn An",
+        birth_date=date(1990, 7, 9),
+        joined_on=date(2012, 5, 1),
+        official_on=date(2013, 5, 1),
+    )
     html = client_for(cell.world.anhoa_secretary).get(url("live", cell.meeting)).content.decode()
     assert "Nguyễn Văn An (1958)" in html and "Nguyễn Văn An (1990)" in html
     assert f">{cell.official[2].full_name}</option>" in html  # no namesake: the name alone

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from chibo.core.dates import today
+from chibo.core.testing import MemberFactory
 from chibo.documents import services as document_services
 from chibo.documents.models import MeetingDocument
 from chibo.meetings import services as meeting_services
@@ -47,6 +48,8 @@ def hold(
         roll = list(
             Member.objects.filter(pk__in=member_ids_on_roll([org.pk], day).values("member_id")).order_by("pk")[:3]
         )
+        if len(roll) < 2:  # a cell of one in the test world: a second member records
+            roll.append(MemberFactory(org=org, joined_on=date(2000, 3, 1), official_on=date(2001, 3, 1)))
         chair = chair or roll[0]
         recorder = recorder or next(m for m in roll if m.pk != chair.pk)
     meeting = meeting_services.meeting_open(
