@@ -164,7 +164,6 @@ def votes_needed(rule: str, *, voters: int, official_required: int) -> int | Non
 
 def live_totals(meeting: Meeting) -> LiveTotals:
     """One query: an aggregate over the attendance rows, the speakers counted by a subquery per row."""
-    A = Attendance.Status
     present = Q(status__in=Attendance.PRESENT_STATUSES)
     req = Q(is_exempt=False)
     spoke = Q(
@@ -180,10 +179,10 @@ def live_totals(meeting: Meeting) -> LiveTotals:
         exempt=Count("pk", filter=Q(is_exempt=True)),
         required=Count("pk", filter=req),
         present=Count("pk", filter=req & present),
-        late=Count("pk", filter=req & Q(status=A.LATE)),
-        excused=Count("pk", filter=req & Q(status=A.EXCUSED)),
-        unexcused=Count("pk", filter=req & Q(status=A.UNEXCUSED)),
-        unmarked=Count("pk", filter=req & Q(status=A.UNMARKED)),
+        late=Count("pk", filter=req & Q(status=Attendance.Status.LATE)),
+        excused=Count("pk", filter=req & Q(status=Attendance.Status.EXCUSED)),
+        unexcused=Count("pk", filter=req & Q(status=Attendance.Status.UNEXCUSED)),
+        unmarked=Count("pk", filter=req & Q(status=Attendance.Status.UNMARKED)),
         exempt_present=Count("pk", filter=Q(is_exempt=True) & present),
         voters=Count("pk", filter=Q(is_official=True) & present),
         official_required=Count("pk", filter=req & Q(is_official=True)),

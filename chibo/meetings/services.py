@@ -37,9 +37,6 @@ from chibo.meetings.selectors import closing_shortfalls, live_totals, vote_passe
 from chibo.members.models import Exemption, Member
 from chibo.organizations.selectors import member_ids_on_roll
 
-S = Meeting.Status
-
-
 # --- guards ------------------------------------------------------------------------------------------
 
 
@@ -49,25 +46,25 @@ def _lock(meeting: Meeting) -> Meeting:
 
 
 def _require_planned(meeting: Meeting) -> None:
-    if meeting.status == S.CANCELLED:
+    if meeting.status == Meeting.Status.CANCELLED:
         raise ChiboError(_("Buổi sinh hoạt đã bị hủy."))
-    if meeting.status == S.CLOSED:
+    if meeting.status == Meeting.Status.CLOSED:
         raise ChiboError(_("Buổi sinh hoạt đã kết thúc, không thể sửa phần chuẩn bị."))
 
 
 def _require_open(meeting: Meeting) -> None:
-    if meeting.status == S.PLANNED:
+    if meeting.status == Meeting.Status.PLANNED:
         raise ChiboError(_("Buổi sinh hoạt chưa khai mạc."))
-    if meeting.status != S.OPEN:
+    if meeting.status != Meeting.Status.OPEN:
         raise ChiboError(_("Buổi sinh hoạt đã kết thúc hoặc đã hủy: không ghi nhận thêm."))
 
 
 def _require_record_editable(meeting: Meeting) -> None:
     """Summaries and remarks may still be completed after the close, until the minutes are signed and
     locked (C7); later corrections are the documents app's amendments."""
-    if meeting.status not in (S.OPEN, S.CLOSED):
+    if meeting.status not in (Meeting.Status.OPEN, Meeting.Status.CLOSED):
         raise ChiboError(_("Buổi sinh hoạt chưa khai mạc hoặc đã hủy."))
-    if meeting.status == S.CLOSED and apps.is_installed("chibo.documents"):
+    if meeting.status == Meeting.Status.CLOSED and apps.is_installed("chibo.documents"):
         # Imported here: the documents app is built on this one and imports it.
         from chibo.documents.selectors import minutes_locked
 
@@ -77,7 +74,7 @@ def _require_record_editable(meeting: Meeting) -> None:
 
 def record_is_editable(meeting: Meeting) -> bool:
     """Whether summaries and remarks may still be changed (see _require_record_editable)."""
-    if meeting.status == S.OPEN:
+    if meeting.status == Meeting.Status.OPEN:
         return True
     try:
         _require_record_editable(meeting)
@@ -231,7 +228,7 @@ def attachment_add(
 ) -> Attachment:
     """Attach a document after checking its size and its type by content (chibo.meetings.files)."""
     meeting = _lock(meeting)
-    if meeting.status == S.CANCELLED:
+    if meeting.status == Meeting.Status.CANCELLED:
         raise ChiboError(_("Buổi sinh hoạt đã bị hủy."))
     name, size = upload.name or "", upload.size or 0
     filetype = files.check_upload(upload, name=name, size=size)
@@ -262,7 +259,7 @@ def attachment_add(
 @transaction.atomic
 def attachment_delete(*, actor: User | None, attachment: Attachment) -> None:
     meeting = _lock(attachment.meeting)
-    if meeting.status != S.PLANNED:
+    if meeting.status != Meeting.Status.PLANNED:
         raise ChiboError(_("Chỉ xóa tài liệu trước khi khai mạc."))
     stored = attachment.file
     attachment.delete()
@@ -304,9 +301,9 @@ def meeting_open(
     """Khai mạc: once, on or after the planned day, with a chair and a recorder (two different members of
     the cell); the roll of that day becomes the attendance list."""
     meeting = _lock(meeting)
-    if meeting.status == S.OPEN:
+    if meeting.status == Meeting.Status.OPEN:
         raise ChiboError(_("Buổi sinh hoạt đã khai mạc rồi."))
-    if meeting.status != S.PLANNED:
+    if meeting.status != Meeting.Status.PLANNED:
         raise ChiboError(_("Chỉ khai mạc được buổi sinh hoạt đang ở trạng thái đã lên lịch."))
     started_at = started_at or timezone.now()
     day = timezone.localdate(started_at)
@@ -317,7 +314,7 @@ def meeting_open(
         )
     _check_officers(meeting, chair, recorder)
     Attendance.objects.bulk_create(_roll_rows(meeting, day))
-    meeting.status, meeting.started_at = S.OPEN, started_at
+    meeting.status, meeting.started_at = Meeting.Status.OPEN, started_at
     meeting.chair, meeting.recorder = chair, recorder
     meeting.save(update_fields=["status", "started_at", "chair", "recorder", "updated_at"])
     first = meeting.agenda_items.order_by("position").first()
@@ -619,7 +616,7 @@ def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | 
     the close: the page shows it first and asks for confirmation, and it is kept with the record
     (`closing_shortfalls`, in Vietnamese like the minutes) for the score, proposed right after (C14)."""
     meeting = _lock(meeting)
-    if meeting.status != S.OPEN:
+    if meeting.status != Meeting.Status.OPEN:
         raise ChiboError(_("Chỉ bế mạc được buổi sinh hoạt đang họp."))
     # Exempt members are not required: left unmarked, they simply did not come.
     unmarked = meeting.attendances.filter(status=Attendance.Status.UNMARKED, is_exempt=False).count()
@@ -636,7 +633,7 @@ def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | 
     meeting.turns.filter(status=SpeakingTurn.Status.QUEUED).update(status=SpeakingTurn.Status.WITHDRAWN)
     with translation.override("vi"):
         shortfalls = [s.as_dict() for s in closing_shortfalls(meeting, at=ended_at)]
-    meeting.status, meeting.ended_at = S.CLOSED, ended_at
+    meeting.status, meeting.ended_at = Meeting.Status.CLOSED, ended_at
     meeting.closing_shortfalls, meeting.closed_by = shortfalls, actor
     meeting.save(update_fields=["status", "ended_at", "closing_shortfalls", "closed_by", "updated_at"])
     if apps.is_installed("chibo.quality"):

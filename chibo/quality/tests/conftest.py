@@ -4,12 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from chibo.core.testing import World
 from chibo.meetings import services
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.meetings.tests.conftest import Cell, cell, plan_meeting  # noqa: F401  (the cell fixture)
-
-A = Attendance.Status
+from chibo.testing.factories import World
 
 
 def closed_meeting(w: World) -> Meeting:
@@ -23,7 +21,7 @@ def closed_meeting(w: World) -> Meeting:
         started_at=timezone.now() - timedelta(minutes=30),
     )
     for row in meeting.attendances.filter(is_exempt=False).select_related("member"):
-        services.attendance_record(actor=None, meeting=meeting, member=row.member, status=A.PRESENT)
+        services.attendance_record(actor=None, meeting=meeting, member=row.member, status=Attendance.Status.PRESENT)
     return services.meeting_close(actor=None, meeting=meeting)
 
 
@@ -44,7 +42,7 @@ def hold_short(c: Cell, *, minutes: int = 60, speakers: int = 5, supervisor_atte
         actor=None, meeting=meeting, chair=c.official[0], recorder=c.official[1], started_at=start
     )
     for m in c.required:
-        services.attendance_record(actor=None, meeting=meeting, member=m, status=A.PRESENT)
+        services.attendance_record(actor=None, meeting=meeting, member=m, status=Attendance.Status.PRESENT)
     if supervisor_attends:
         services.guest_add(actor=w.supervisor, meeting=meeting, user=w.supervisor, is_supervisor=True)
     for _ in meeting.agenda_items.all()[1:]:

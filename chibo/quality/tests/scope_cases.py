@@ -5,9 +5,9 @@ levels: whoever sees the cell. Everyone else: 404."""
 
 from typing import Any
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_VISIBLE, ScopeCase
-from chibo.core.testing import World
 from chibo.quality.tests.conftest import closed_meeting
+from chibo.testing.factories import World
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_VISIBLE, ScopeCase
 
 READERS_ONLY = ANHOA_VISIBLE - ANHOA_EDITORS
 

@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from chibo.core.browser import page_width
 from chibo.meetings import services
 from chibo.meetings.models import Attendance, Meeting
 from chibo.meetings.tests.conftest import Cell
 from chibo.quality.models import MeetingScore
+from chibo.testing.browser import page_width
 
 SHOTS = Path(os.environ.get("CHIBO_SHOTS_DIR", tempfile.gettempdir()))
 

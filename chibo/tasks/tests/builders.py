@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from chibo.core.dates import today
-from chibo.core.testing import MemberFactory
 from chibo.documents import services as document_services
 from chibo.documents.models import MeetingDocument
 from chibo.meetings import services as meeting_services
@@ -15,6 +14,7 @@ from chibo.members.models import Member
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import member_ids_on_roll
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.factories import MemberFactory
 
 
 def at(day: date, hour: int) -> datetime:
