@@ -1,5 +1,5 @@
 """Meeting quality in the demo (C14): every held meeting's score measured again from the whole record (the
-tasks and reviews of chibo.tasks.demo come after the closes that first proposed them), the article's
+tasks and reviews of chibo.demo.follow_up come after the closes that first proposed them), the article's
 meeting of 05/04/2021 voted by its members and confirmed by the cadre who attended from above, under the
 rule set of its day (HD 12-HD/BTCTW, 2018). Runs before the minutes are signed: a score locks with them.
 
@@ -7,6 +7,8 @@ A meeting closed short is shown as it happened: its warning at the close kept wi
 points it lost on the score page (`closed_short`)."""
 
 from datetime import timedelta
+
+from django.db.models import QuerySet
 
 from chibo.demo.builder import ARTICLE_DAY, Demo
 from chibo.demo.replay import VN, Clock
@@ -20,6 +22,7 @@ def add_quality(demo: Demo) -> None:
     held = Meeting.objects.filter(
         org_id__in=[c.pk for c in demo.cells.values()], status=Meeting.Status.CLOSED
     ).select_related("ruleset")
+    _tasks_given_after_the_close(held)
     clock = Clock()
     with clock.running():
         for meeting in held.order_by("started_at"):
@@ -27,6 +30,16 @@ def add_quality(demo: Demo) -> None:
             quality_services.score_propose(actor=None, meeting=meeting)
         article = held.get(org=demo.cells["anhoa"], scheduled_date=ARTICLE_DAY, kind=Meeting.Kind.REGULAR)
         _vote_and_confirm(demo, clock, article)
+
+
+def _tasks_given_after_the_close(held: QuerySet[Meeting]) -> None:
+    """The demo records each resolution's tasks after its meeting closed (chibo.demo.follow_up), where in
+    life they are given during the meeting from the live page: the warning "no task assigned" that the
+    close kept is not the meeting's, so it is taken off where tasks were given."""
+    for meeting in held.filter(tasks__isnull=False).distinct():
+        kept = [s for s in meeting.closing_shortfalls if s.get("key") != "tasks"]
+        if kept != meeting.closing_shortfalls:
+            Meeting.objects.filter(pk=meeting.pk).update(closing_shortfalls=kept)
 
 
 def _vote_and_confirm(demo: Demo, clock: Clock, meeting: Meeting) -> MeetingScore:

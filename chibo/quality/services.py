@@ -88,6 +88,21 @@ def score_propose(*, actor: User | None, meeting: Meeting) -> MeetingScore:
     return score
 
 
+def _measure_again(score: MeetingScore, *, checks: set[str]) -> None:
+    """Measure the named checks again and recount; a criterion the committee changed keeps its points."""
+    criteria = [c for c in criteria_of(score.scheme) if c["check"] in checks]
+    measured = measure(score.meeting, [c["check"] for c in criteria])
+    for c in criteria:
+        item = score.items.get(key=c["key"])
+        m = measured[c["check"]]
+        item.measured_points, item.met = int(c["points"] * m.share), m.met
+        item.evidence, item.evidence_url = m.evidence, m.url
+        if not item.reason:
+            item.points = item.measured_points
+        item.save(update_fields=["measured_points", "met", "evidence", "evidence_url", "points"])
+    _recount(score)
+
+
 @transaction.atomic
 def score_adjust(*, actor: User, score: MeetingScore, key: str, points: int, reason: str) -> ScoreItem:
     """The cell committee changes a criterion's points, only with a written reason (kept and shown)."""
@@ -162,12 +177,15 @@ def score_confirm(*, actor: User, score: MeetingScore) -> MeetingScore:
 
 @transaction.atomic
 def score_lock_with_minutes(*, meeting: Meeting) -> MeetingScore | None:
-    """The minutes are signed by all and locked: the score locks with them (called by chibo.documents)."""
+    """The minutes are signed by all and locked: the score locks with them (called by chibo.documents).
+    Signing is itself a criterion (minutes signed within the rule set's days), so it is measured now, even
+    on a score already confirmed: a fact of the record, not a judgement the committee or the upper level
+    made (their changes with a reason are kept)."""
     score = MeetingScore.objects.select_for_update().filter(meeting=meeting).first()
-    if score is None:
+    if score is None or not score.is_confirmed:
         score = score_propose(actor=None, meeting=meeting)
-    elif not score.is_confirmed:
-        score = score_propose(actor=None, meeting=meeting)  # the minutes_signed criterion is now earned
+    else:
+        _measure_again(score, checks={"minutes_signed"})
     if score.locked_at is None:
         score.locked_at = timezone.now()
         score.save(update_fields=["locked_at", "updated_at"])

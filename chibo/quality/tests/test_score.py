@@ -230,3 +230,15 @@ def test_the_api_gives_each_criterion_and_the_meeting_detail_its_total(cell: Cel
     assert [s["key"] for s in detail["closing_shortfalls"]] == ["duration", "speakers", "tasks"]
     outsider = {"Authorization": f"Bearer {token_issue(user=cell.world.outsider)[1]}"}
     assert Client().get(f"/api/v1/meetings/{meeting.pk}/score", headers=outsider).status_code == 404
+
+
+def test_a_confirmed_score_earns_the_minutes_points_when_they_are_signed_in_time(cell: Cell) -> None:
+    w = cell.world
+    meeting = hold_short(cell)
+    score = MeetingScore.objects.get(meeting=meeting)
+    services.score_vote_record(actor=w.anhoa_secretary, score=score, votes_for=16, votes_against=0, votes_abstain=0)
+    services.score_confirm(actor=w.supervisor, score=score)
+    _lock_minutes(meeting, cell)
+    score.refresh_from_db()
+    assert score.state == "locked" and score.confirmed_by == w.supervisor
+    assert _points(score)["minutes_signed"] == 10 and score.total == 70
