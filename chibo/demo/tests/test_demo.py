@@ -26,6 +26,7 @@ from chibo.demo.builder import (
     add_follow_up,
     add_meetings,
     add_minutes,
+    add_quality,
     add_upcoming_meetings,
     build_demo,
 )
@@ -67,7 +68,7 @@ def test_load_demo_refuses_without_debug_and_creates_nothing(settings):
 @override_settings(**DEMO_SETTINGS)
 def test_load_demo_prints_what_it_loaded_and_the_logins(monkeypatch):
     # The tree, members and accounts only: the meetings are built once, by the module's fixture below.
-    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_minutes}
+    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_quality, add_minutes}
     monkeypatch.setattr(load_demo, "build_demo", lambda: build_demo(steps=[s for s in STEPS if s not in meetings]))
     output = StringIO()
     call_command("load_demo", stdout=output)
