@@ -44,6 +44,7 @@ class RuleSetOut(Schema):
     notice_horizon_days: int
     minutes_sign_within_days: int
     basis: dict = {}
+    households: dict
 
 
 @router.get("/in-force", response={200: RuleSetOut, 404: ErrorOut})

@@ -50,6 +50,7 @@ _LOCAL_BASIS: dict[str, dict[str, str]] = {
     "task_reminder_every_days": basis(LOCAL, "Cài đặt của hệ thống: nhắc nhiệm vụ quá hạn"),
     "notice_horizon_days": basis(LOCAL, "Cài đặt của hệ thống: khoảng thời gian lập thông báo trước"),
     "minutes_sign_within_days": basis(LOCAL, "Thực tiễn: biên bản ký trong vài ngày sau buổi họp; cài đặt"),
+    "households": basis(LOCAL, "Phân công đảng viên phụ trách hộ: cấp ủy địa phương quy định"),
 }
 
 

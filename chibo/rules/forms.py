@@ -32,12 +32,17 @@ class RuleSetVersionForm(forms.ModelForm):
             "default_start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "note": forms.Textarea(attrs={"rows": 3}),
             "scoring": forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+            "households": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
         }
         help_texts = {
             "meeting_day": _("Chi bộ có ngày sinh hoạt cố định riêng thì theo ngày của chi bộ."),
             "scoring": _(
                 "Các nhóm tiêu chí (groups) với điểm từng tiêu chí, cộng lại bằng tổng điểm (total); các mức "
                 "Tốt/Khá/Trung bình (levels), dạng JSON. Chọn một mẫu ở trên để thay cả cách chấm."
+            ),
+            "households": _(
+                "Đảng viên được miễn: exclude (không phân) hoặc lighter (nhẹ hơn); old_age: tuổi được phân nhẹ; "
+                "lighter_pct: % mức tối đa; apart_pct: % cộng thêm khi phân hộ khác khu vực. Dạng JSON."
             ),
         }
 

@@ -25,6 +25,13 @@ def default_scoring() -> dict:
     return default_scheme()
 
 
+def default_households() -> dict:
+    """Who takes households (C13): members exempt from party work left out ("exclude") or given a lighter
+    load ("lighter"); members of `old_age` and over take `lighter_pct` % of the upper bound; a household
+    assigned outside its own hamlet counts `apart_pct` % more distance (local practice, editable)."""
+    return {"exempt": "exclude", "old_age": 75, "lighter_pct": 50, "apart_pct": 5}
+
+
 class RuleSetVersion(models.Model):
     class HolidayShift(models.TextChoices):
         NEXT_WORKING_DAY = "next", _("Lùi sang ngày làm việc kế tiếp")
@@ -98,6 +105,7 @@ class RuleSetVersion(models.Model):
     minutes_sign_within_days = models.PositiveSmallIntegerField(
         _("biên bản ký trong vòng (ngày sau buổi họp)"), default=7
     )
+    households = models.JSONField(_("phân công phụ trách hộ dân"), default=default_households)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -142,4 +150,5 @@ RULE_FIELDS: tuple[str, ...] = (
     "task_reminder_every_days",
     "notice_horizon_days",
     "minutes_sign_within_days",
+    "households",
 )

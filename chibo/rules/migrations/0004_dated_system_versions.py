@@ -8,7 +8,7 @@ _COPY = (
     "attendance_threshold_pct", "speakers_threshold_pct", "notice_lead_days", "reminder_hours_before",
     "thematic_per_quarter", "vote_pass_rule", "scoring", "excellent_quota_enabled", "excellent_quota_pct",
     "rate_probationary", "task_carry_over_min_days", "task_reminder_every_days", "notice_horizon_days",
-    "minutes_sign_within_days",
+    "minutes_sign_within_days", "households",
 )
 
 
@@ -51,7 +51,7 @@ def dated_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rules', '0002_default_ruleset'),
+        ('rules', '0003_household_assignment_settings'),
         ('meetings', '0003_preparation_and_live_record'),
     ]
 
