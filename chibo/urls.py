@@ -17,6 +17,8 @@ urlpatterns = [
     path("criticism/", include("chibo.criticism.urls")),
     path("commitments/", include("chibo.commitments.urls")),
     path("quality/", include("chibo.quality.urls")),
+    path("supervision/", include("chibo.supervision.urls")),
+    path("directives/", include("chibo.directives.urls")),
     path("households/", include("chibo.households.urls")),
     path("", include("chibo.audit.urls")),  # audit/…, privacy/…
     path("api/v1/", api.urls),

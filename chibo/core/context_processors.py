@@ -11,4 +11,8 @@ def nav(request: HttpRequest) -> dict[str, object]:
         "nav_manage_accounts": SimpleLazyObject(
             lambda: bool(user and user.is_authenticated and holds_anywhere(user, Perm.MANAGE_ACCOUNTS))
         ),
+        # Committees' officers: the supervision rota and the directives register (C11, C12).
+        "nav_supervision": SimpleLazyObject(
+            lambda: bool(user and user.is_authenticated and holds_anywhere(user, Perm.SUPERVISE))
+        ),
     }

@@ -51,6 +51,9 @@ _LOCAL_BASIS: dict[str, dict[str, str]] = {
     "notice_horizon_days": basis(LOCAL, "Cài đặt của hệ thống: khoảng thời gian lập thông báo trước"),
     "minutes_sign_within_days": basis(LOCAL, "Thực tiễn: biên bản ký trong vài ngày sau buổi họp; cài đặt"),
     "households": basis(LOCAL, "Phân công đảng viên phụ trách hộ: cấp ủy địa phương quy định"),
+    "supervision_gap_days": basis(LOCAL, "Cấp trên dự sinh hoạt chi bộ: cấp ủy địa phương quy định; cài đặt"),
+    "rota_max_visits_per_month": basis(LOCAL, "Lịch dự sinh hoạt của cán bộ: cài đặt"),
+    "directive_reminder_days": basis(LOCAL, "Nhắc quán triệt văn bản: cài đặt"),
 }
 
 

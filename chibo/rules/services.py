@@ -103,6 +103,13 @@ def validate_rules(values: dict[str, Any]) -> None:
     _check_range(values, "task_reminder_every_days", 1, 60, _("Chu kỳ nhắc nhiệm vụ phải từ 1 đến 60 ngày."))
     _check_range(values, "notice_horizon_days", 7, 120, _("Khoảng lập thông báo phải từ 7 đến 120 ngày."))
     _check_range(values, "minutes_sign_within_days", 0, 60, _("Hạn ký biên bản phải từ 0 đến 60 ngày."))
+    _check_range(
+        values, "supervision_gap_days", 28, 366, _("Thời gian tối đa không có cấp trên dự phải từ 28 đến 366 ngày.")
+    )
+    _check_range(
+        values, "rota_max_visits_per_month", 1, 31, _("Số buổi tối đa mỗi tháng của một cán bộ phải từ 1 đến 31.")
+    )
+    _check_range(values, "directive_reminder_days", 0, 60, _("Số ngày nhắc trước hạn phải từ 0 đến 60."))
     _check_scoring(values["scoring"])
     _check_households(values["households"])
 

@@ -8,7 +8,8 @@ _COPY = (
     "attendance_threshold_pct", "speakers_threshold_pct", "notice_lead_days", "reminder_hours_before",
     "thematic_per_quarter", "vote_pass_rule", "scoring", "excellent_quota_enabled", "excellent_quota_pct",
     "rate_probationary", "task_carry_over_min_days", "task_reminder_every_days", "notice_horizon_days",
-    "minutes_sign_within_days", "households",
+    "minutes_sign_within_days", "households", "supervision_gap_days", "rota_max_visits_per_month",
+    "directive_reminder_days",
 )
 
 
@@ -51,7 +52,7 @@ def dated_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rules', '0003_household_assignment_settings'),
+        ('rules', '0004_supervision_and_directive_settings'),
         ('meetings', '0003_preparation_and_live_record'),
     ]
 
