@@ -1,6 +1,7 @@
 """The system's versions by date (C20): HD 09 before 2018, HD 12 from 06/07/2018, HD 42 from 28/10/2025;
 each figure says whether it is national or local and where it comes from."""
 
+import json
 from datetime import date, time
 
 import pytest
@@ -75,7 +76,9 @@ def test_a_basis_without_its_kind_is_refused(world):
 
 def test_bình_thuận_is_a_second_scheme_an_officer_can_choose(client, world):
     client.force_login(world.ward_officer)
-    data = {k: v for k, v in client.get(f"/rules/{world.ward.pk}/new/").context["form"].initial.items()}
+    initial = client.get(f"/rules/{world.ward.pk}/new/").context["form"].initial
+    # JSON settings post as JSON, the rest as they are.
+    data = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in initial.items()}
     data.update(
         effective_from="2026-01-01", default_start_time="19:00", scoring="{}", scoring_scheme="binh_thuan",
         excellent_quota_enabled="on", rate_probationary="on",
