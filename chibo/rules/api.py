@@ -44,6 +44,7 @@ class RuleSetOut(Schema):
     notice_horizon_days: int
     minutes_sign_within_days: int
     basis: dict = {}
+    classification: dict
     households: dict
 
 

@@ -54,6 +54,13 @@ _LOCAL_BASIS: dict[str, dict[str, str]] = {
     "supervision_gap_days": basis(LOCAL, "Cấp trên dự sinh hoạt chi bộ: cấp ủy địa phương quy định; cài đặt"),
     "rota_max_visits_per_month": basis(LOCAL, "Lịch dự sinh hoạt của cán bộ: cài đặt"),
     "directive_reminder_days": basis(LOCAL, "Nhắc quán triệt văn bản: cài đặt"),
+    "classification": basis(UNCONFIRMED, "Xếp loại cuối năm theo QĐ 132/124/366 (xem ghi chú của phiên bản); cài đặt"),
+    "dashboard_max_months": basis(LOCAL, "Bảng theo dõi: cài đặt"),
+    "warn_attendance_fall_months": basis(LOCAL, "Cảnh báo sớm: cài đặt"),
+    "warn_absent_run": basis(LOCAL, "Cảnh báo sớm (VD: Đồng Nai 2019: vắng quá 3 lần liên tiếp); cài đặt"),
+    "warn_silent_months": basis(LOCAL, "Cảnh báo sớm: cài đặt"),
+    "warn_similarity_pct": basis(LOCAL, "Cảnh báo sớm: cài đặt"),
+    "warn_overdue_days": basis(LOCAL, "Cảnh báo sớm: cài đặt"),
 }
 
 

@@ -32,6 +32,7 @@ class RuleSetVersionForm(forms.ModelForm):
             "default_start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "note": forms.Textarea(attrs={"rows": 3}),
             "scoring": forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+            "classification": forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
             "households": forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
         }
         help_texts = {
@@ -39,6 +40,9 @@ class RuleSetVersionForm(forms.ModelForm):
             "scoring": _(
                 "Các nhóm tiêu chí (groups) với điểm từng tiêu chí, cộng lại bằng tổng điểm (total); các mức "
                 "Tốt/Khá/Trung bình (levels), dạng JSON. Chọn một mẫu ở trên để thay cả cách chấm."
+            ),
+            "classification": _(
+                "Xếp loại đảng viên cuối năm: mức điểm HTXSNV/HTTNV/HTNV, điều kiện, trọng số chứng cứ, dạng JSON."
             ),
             "households": _(
                 "Đảng viên được miễn: exclude (không phân) hoặc lighter (nhẹ hơn); old_age: tuổi được phân nhẹ; "

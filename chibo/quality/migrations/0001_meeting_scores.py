@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0004_closing_shortfalls'),
-        ('rules', '0005_dated_system_versions'),
+        ('rules', '0007_dated_system_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,8 @@ _COPY = (
     "thematic_per_quarter", "vote_pass_rule", "scoring", "excellent_quota_enabled", "excellent_quota_pct",
     "rate_probationary", "task_carry_over_min_days", "task_reminder_every_days", "notice_horizon_days",
     "minutes_sign_within_days", "households", "supervision_gap_days", "rota_max_visits_per_month",
-    "directive_reminder_days",
+    "directive_reminder_days", "classification", "dashboard_max_months", "warn_attendance_fall_months",
+    "warn_absent_run", "warn_silent_months", "warn_similarity_pct", "warn_overdue_days",
 )
 
 
@@ -52,7 +53,7 @@ def dated_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rules', '0004_supervision_and_directive_settings'),
+        ('rules', '0006_year_end_classification_settings'),
         ('meetings', '0003_preparation_and_live_record'),
     ]
 
