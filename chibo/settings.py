@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.criticism",
     "chibo.commitments",
+    "chibo.quality",
     "chibo.reviews",
     "chibo.dashboards",
     "chibo.supervision",
