@@ -1,6 +1,7 @@
-"""Officer pages for rule sets (C20): what is in force at a node and where each value comes from; a new
-version, pre-filled from the one in force. A node outside the user's scope is 404; one they see but may not
-edit (no EDIT_ORG) is 403."""
+"""Rule-set pages (C20): what is in force at a node and where each value comes from, readable by anyone
+who sees the node (a cell's secretary reads the rules the cell meets under); a new version, pre-filled from
+the one in force, for officers. A node outside the user's scope is 404; creating a version at a node one
+sees but may not edit (no EDIT_ORG) is 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,7 +32,7 @@ def _get_org_for_officer(request: HttpRequest, pk: int) -> Organization:
 
 @login_required
 def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
-    org = _get_org_for_officer(request, org_pk)
+    org = get_org_for_user(request.user, org_pk)
     on = parse_date(request.GET.get("on") or "") or today()
     own = RuleSetVersion.objects.filter(org=org).select_related("created_by").order_by("-version")
     inherited = (
@@ -49,6 +50,7 @@ def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
             "chain": ruleset_chain(org, on),
             "page": paginate(request, own, per_page=20),
             "inherited": inherited,
+            "can_edit": has_perm_on(request.user, org, Perm.EDIT_ORG),
         },
     )
 

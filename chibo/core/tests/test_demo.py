@@ -47,16 +47,17 @@ from chibo.scheduling.selectors import month_calendar
 # The demo is built once per module; on one xdist worker only (make test runs --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("demo")
 
-DEMO_SETTINGS = {"DEBUG": True, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
+DEMO_SETTINGS = {"CHIBO_DEMO_ACCOUNTS": True, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
 
 
 # --- The command (first in the module: these tests need a database without the shared demo) --------
 
 
 @pytest.mark.django_db
-def test_load_demo_refuses_without_debug_and_creates_nothing(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+def test_load_demo_refuses_without_the_demo_accounts_setting_and_creates_nothing(settings):
+    settings.DEBUG = True  # DEBUG alone no longer lets the published password in
+    settings.CHIBO_DEMO_ACCOUNTS = False
+    with pytest.raises(CommandError, match="CHIBO_DEMO_ACCOUNTS"):
         call_command("load_demo", stdout=StringIO())
     assert not Organization.objects.exists()
     assert not User.objects.exists()
@@ -443,7 +444,7 @@ def test_load_demo_again_changes_nothing(demo: Demo, db):
 
     before = counts()
     output = StringIO()
-    with override_settings(DEBUG=True):
+    with override_settings(CHIBO_DEMO_ACCOUNTS=True):
         call_command("load_demo", stdout=output)
     assert counts() == before
     assert "đã có" in output.getvalue() and "canbo.duhop" in output.getvalue()
