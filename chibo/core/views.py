@@ -30,5 +30,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Settings' CSRF_FAILURE_VIEW: the refusal in the site's layout, with the way back to the page the form
     came from (when it is on this site)."""
     referer = request.headers.get("referer", "")
-    safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return render(request, "403_csrf.html", {"back": referer if safe else ""}, status=403)

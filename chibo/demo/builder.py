@@ -634,9 +634,7 @@ def demo_exists() -> bool:
 def build_demo(*, steps: list[Step] | None = None, seed: int = SEED) -> Demo:
     """Build the demo in one transaction: all of it, or nothing (a refused step undoes the others)."""
     if not settings.CHIBO_DEMO_ACCOUNTS:
-        raise DemoRefused(
-            "Chỉ nạp dữ liệu mẫu khi CHIBO_DEMO_ACCOUNTS=1: các tài khoản mẫu có mật khẩu được công bố."
-        )
+        raise DemoRefused("Chỉ nạp dữ liệu mẫu khi CHIBO_DEMO_ACCOUNTS=1: các tài khoản mẫu có mật khẩu được công bố.")
     if demo_exists():
         raise DemoRefused("Dữ liệu mẫu đã có.")
     demo = Demo(gen=NameGenerator(random.Random(seed)))  # noqa: S311 - reproducible data, not secrets

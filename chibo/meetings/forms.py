@@ -4,10 +4,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import DateField
 from chibo.meetings.models import Attachment, Attendance, SpeakingTurn
 from chibo.members.models import Member
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -21,7 +20,7 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PreparationForm(forms.Form):
-    held_on = forms.DateField(label=_("Ngày họp chi ủy"), widget=DATE_INPUT)
+    held_on = DateField(label=_("Ngày họp chi ủy"))
     attendees = MembersChoiceField(
         label=_("Thành phần dự"), queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -49,7 +48,7 @@ class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Nội dung"), max_length=255)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     presenter = MemberChoiceField(label=_("Người trình bày"), queryset=Member.objects.none(), required=False)
-    approved_on = forms.DateField(label=_("Chi ủy duyệt ngày"), required=False, widget=DATE_INPUT)
+    approved_on = DateField(label=_("Chi ủy duyệt ngày"), required=False)
 
     def __init__(self, *args: object, members: QuerySet[Member], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

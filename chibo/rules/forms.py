@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import DateField
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
 
 
@@ -10,8 +11,8 @@ class RuleSetVersionForm(forms.ModelForm):
     class Meta:
         model = RuleSetVersion
         fields = ("effective_from", "note", *RULE_FIELDS)
+        field_classes = {"effective_from": DateField}
         widgets = {
-            "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "default_start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "scoring": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
         }

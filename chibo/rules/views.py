@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.forms import day_filter
 from chibo.core.pagination import paginate
 from chibo.organizations.models import Organization
 from chibo.rules.forms import RuleSetVersionForm
@@ -33,7 +33,7 @@ def _get_org_for_officer(request: HttpRequest, pk: int) -> Organization:
 @login_required
 def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_pk)
-    on = parse_date(request.GET.get("on") or "") or today()
+    on_form, on, _bad = day_filter(request, "on", _("Đang áp dụng vào ngày"), today())
     own = RuleSetVersion.objects.filter(org=org).select_related("created_by").order_by("-version")
     inherited = (
         RuleSetVersion.objects.filter(org__path__in=ancestor_paths(org)[1:])
@@ -46,6 +46,7 @@ def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
         {
             "org": org,
             "on": on,
+            "on_form": on_form,
             "values": rule_values(org, on),
             "chain": ruleset_chain(org, on),
             "page": paginate(request, own, per_page=20),

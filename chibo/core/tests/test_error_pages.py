@@ -19,7 +19,7 @@ def _in_the_site(page: str) -> None:
     assert 'href="/static/css/chibo.css"' in page or "/static/css/chibo." in page  # the site's layout
     assert 'class="brand"' in page
     assert 'href="/"' in page and "Về trang chủ" in page  # the way back
-    assert "<html lang=\"vi\">" in page
+    assert '<html lang="vi">' in page
 
 
 def test_an_unknown_address_answers_404_in_vietnamese_inside_the_site(client, world):
