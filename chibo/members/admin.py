@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.members.models import Exemption, LifeEvent, Member, Membership, Position
 
 
 @admin.register(Member)
@@ -13,3 +13,4 @@ class MemberAdmin(admin.ModelAdmin):
 admin.site.register(Membership, raw_id_fields=["member", "org"])
 admin.site.register(Position, raw_id_fields=["member", "org"])
 admin.site.register(Exemption, raw_id_fields=["member"])
+admin.site.register(LifeEvent, raw_id_fields=["member", "recorded_by"])

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField, ServiceForm
-from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.members.models import Exemption, LifeEvent, Member, Membership, Position
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.forms import OrgChoiceField
 from chibo.organizations.models import Organization
@@ -15,6 +15,7 @@ from chibo.organizations.models import Organization
 # The fields of MemberForm that member_update() accepts, in the order of the form.
 PROFILE_FIELDS = EDITABLE_FIELDS
 SENSITIVE_FIELDS = ("strengths", "aspirations")
+DECIDED_LEAVING = (Member.LeftReason.REMOVED, Member.LeftReason.EXPELLED)
 
 
 class MemberForm(ServiceForm):
@@ -124,5 +125,47 @@ class PositionForm(ServiceForm):
 
 
 class LeaveForm(ServiceForm):
-    reason = forms.ChoiceField(label=_("Lý do"), choices=[("", _("— Chọn —")), *Member.LeftReason.choices])
+    # Removal (xóa tên) and expulsion (khai trừ) are decisions with a number: their own forms record them.
+    reason = forms.ChoiceField(
+        label=_("Lý do"),
+        choices=[
+            ("", _("— Chọn —")),
+            *[(v, label) for v, label in Member.LeftReason.choices if v not in DECIDED_LEAVING],
+        ],
+    )
     left_on = DateField(label=_("Ngày ra khỏi danh sách"))
+
+
+class DecisionForm(ServiceForm):
+    """The fields every decision about a member carries (number, date, issuing body)."""
+
+    decided_on = DateField(label=_("Ngày quyết định"))
+    decision_number = forms.CharField(
+        label=_("Số quyết định"), max_length=60, help_text=_("Ví dụ: 15-QĐ/ĐU."), required=False
+    )
+    issued_by = forms.CharField(
+        label=_("Cơ quan ra quyết định"),
+        max_length=160,
+        required=False,
+        help_text=_("Ví dụ: Đảng ủy phường Bình Thạnh."),
+    )
+
+
+class DisciplineForm(DecisionForm):
+    discipline = forms.ChoiceField(label=_("Hình thức kỷ luật"), choices=LifeEvent.Discipline.choices)
+    reason = forms.CharField(label=_("Nội dung vi phạm"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    field_order = ["discipline", "decided_on", "decision_number", "issued_by", "reason"]
+
+
+class SuspensionForm(DecisionForm):
+    ends_on = DateField(label=_("Đến trước ngày"), required=False, help_text=_("Để trống nếu chưa xác định."))
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RemovalForm(DecisionForm):
+    reason = forms.CharField(label=_("Lý do xóa tên"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OfficialForm(DecisionForm):
+    pass

@@ -50,7 +50,9 @@ class Member(models.Model):
     class LeftReason(models.TextChoices):
         TRANSFERRED_OUT = "transferred_out", _("Chuyển sinh hoạt ra ngoài hệ thống")
         DECEASED = "deceased", _("Từ trần")
-        REMOVED = "removed", _("Xóa tên/khai trừ")
+        # Xóa tên (taken off the rolls) and khai trừ (expelled, a discipline) are different decisions.
+        REMOVED = "removed", _("Xóa tên khỏi danh sách đảng viên")
+        EXPELLED = "expelled", _("Khai trừ khỏi Đảng")
         OTHER = "other", _("Khác")
 
     full_name = models.CharField(_("họ và tên"), max_length=120)
@@ -235,6 +237,83 @@ class Exemption(models.Model):
 
     def covers(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+class LifeEventQuerySet(models.QuerySet["LifeEvent"]):
+    def disciplines(self) -> "LifeEventQuerySet":
+        return self.filter(kind=LifeEvent.Kind.DISCIPLINE)
+
+    def in_year(self, year: int) -> "LifeEventQuerySet":
+        return self.filter(decided_on__year=year)
+
+    def suspensions_during(self, start: date, end: date) -> "LifeEventQuerySet":
+        """Suspensions in force at some time in [start, end)."""
+        return self.filter(kind=LifeEvent.Kind.SUSPENSION, decided_on__lt=end).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gt=start)
+        )
+
+
+class LifeEvent(models.Model):
+    """A dated decision in a member's party life that the year-end review needs (C15): discipline (kỷ luật,
+    with its form), suspension of party activity (đình chỉ sinh hoạt đảng, over [decided_on, ends_on)),
+    recognition as an official member (công nhận đảng viên chính thức), removal from the rolls (xóa tên),
+    which is not expulsion (khai trừ, the heaviest discipline). Written by chibo.members.services only."""
+
+    class Kind(models.TextChoices):
+        DISCIPLINE = "discipline", _("Kỷ luật")
+        SUSPENSION = "suspension", _("Đình chỉ sinh hoạt đảng")
+        OFFICIAL = "official", _("Công nhận đảng viên chính thức")
+        REMOVAL = "removal", _("Xóa tên khỏi danh sách đảng viên")
+
+    class Discipline(models.TextChoices):
+        REPRIMAND = "reprimand", _("Khiển trách")
+        WARNING = "warning", _("Cảnh cáo")
+        DISMISSAL = "dismissal", _("Cách chức")
+        EXPULSION = "expulsion", _("Khai trừ")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="life_events")
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    discipline = models.CharField(_("hình thức kỷ luật"), max_length=10, choices=Discipline.choices, blank=True)
+    decided_on = models.DateField(_("ngày quyết định"))
+    decision_number = models.CharField(_("số quyết định"), max_length=60)
+    issued_by = models.CharField(_("cơ quan ra quyết định"), max_length=160)
+    reason = models.TextField(_("lý do, nội dung"), blank=True)
+    # A suspension ends the day before this (exclusive); open while unknown.
+    ends_on = models.DateField(_("đến trước ngày"), null=True, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LifeEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quyết định về đảng viên")
+        verbose_name_plural = _("quyết định về đảng viên")
+        ordering = ["member_id", "-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="discipline", discipline__in=["reprimand", "warning", "dismissal", "expulsion"])
+                | (~Q(kind="discipline") & Q(discipline="")),
+                name="lifeevent_discipline_has_form",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | (Q(kind="suspension") & Q(ends_on__gt=models.F("decided_on"))),
+                name="lifeevent_only_suspension_ends",
+            ),
+        ]
+        indexes = [
+            # Serves "disciplined / suspended in the year" for a cell's members (the year-end evidence).
+            models.Index(fields=["member", "kind", "decided_on"], name="lifeevent_member_kind"),
+        ]
+
+    def __str__(self) -> str:
+        what = self.get_discipline_display() if self.discipline else self.get_kind_display()
+        return f"{self.member}: {what} ({self.decided_on:%d/%m/%Y})"
+
+    @property
+    def title(self) -> str:
+        if self.kind == self.Kind.DISCIPLINE:
+            return f"{self.get_kind_display()}: {self.get_discipline_display()}"
+        return str(self.get_kind_display())
 
 
 def _import_upload_to(job: "ImportJob", filename: str) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from chibo.accounts.models import User
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
-from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.members.models import Exemption, LifeEvent, Member, Membership, Position
 from chibo.organizations.models import Organization
 
 EDITABLE_FIELDS = (
@@ -257,3 +257,134 @@ def member_leave(*, actor: User | None, member: Member, left_on: date, reason: s
     member.left_reason = reason
     member.save(update_fields=["left_on", "left_reason", "updated_at"])
     return member
+
+
+# --- Life-cycle decisions (C15 needs them: discipline and suspension bar or lower a classification) ------
+
+
+def _check_decision(member: Member, decided_on: date | None, decision_number: str, issued_by: str) -> None:
+    if decided_on is None:
+        raise ChiboError(_("Hãy nhập ngày quyết định."), field="decided_on")
+    if decided_on > today():
+        raise ChiboError(_("Ngày quyết định không được ở tương lai."), field="decided_on")
+    if decided_on < member.joined_on:
+        raise ChiboError(_("Ngày quyết định không được trước ngày vào Đảng."), field="decided_on")
+    if not decision_number.strip():
+        raise ChiboError(_("Hãy nhập số quyết định."), field="decision_number")
+    if not issued_by.strip():
+        raise ChiboError(_("Hãy nhập cơ quan ra quyết định."), field="issued_by")
+
+
+def _event(member: Member, actor: User | None, **fields: Any) -> LifeEvent:
+    fields["decision_number"] = fields["decision_number"].strip()
+    fields["issued_by"] = fields["issued_by"].strip()
+    return LifeEvent.objects.create(member=member, recorded_by=actor, **fields)
+
+
+@transaction.atomic
+def member_discipline(
+    *,
+    actor: User | None,
+    member: Member,
+    discipline: str,
+    decided_on: date,
+    decision_number: str,
+    issued_by: str,
+    reason: str = "",
+) -> LifeEvent:
+    """Kỷ luật: khiển trách, cảnh cáo, cách chức, khai trừ. Expulsion also takes the member off the roll
+    (reason "expelled", never "removed": xóa tên is not a discipline)."""
+    if not member.is_active:
+        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    if discipline not in LifeEvent.Discipline.values:
+        raise ChiboError(_("Chọn hình thức kỷ luật."), field="discipline")
+    _check_decision(member, decided_on, decision_number, issued_by)
+    event = _event(
+        member,
+        actor,
+        kind=LifeEvent.Kind.DISCIPLINE,
+        discipline=discipline,
+        decided_on=decided_on,
+        decision_number=decision_number,
+        issued_by=issued_by,
+        reason=reason,
+    )
+    if discipline == LifeEvent.Discipline.EXPULSION:
+        member_leave(actor=actor, member=member, left_on=decided_on, reason=Member.LeftReason.EXPELLED)
+    return event
+
+
+@transaction.atomic
+def member_suspend(
+    *,
+    actor: User | None,
+    member: Member,
+    decided_on: date,
+    decision_number: str,
+    issued_by: str,
+    ends_on: date | None = None,
+    reason: str = "",
+) -> LifeEvent:
+    """Đình chỉ sinh hoạt đảng from `decided_on` until the day before `ends_on` (open if unknown)."""
+    if not member.is_active:
+        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _check_decision(member, decided_on, decision_number, issued_by)
+    if ends_on is not None and ends_on <= decided_on:
+        raise ChiboError(_("Ngày kết thúc phải sau ngày quyết định."), field="ends_on")
+    overlapping = LifeEvent.objects.filter(member=member).suspensions_during(decided_on, ends_on or date.max)
+    if overlapping.exists():
+        raise ChiboError(_("Đảng viên đã bị đình chỉ sinh hoạt trong khoảng thời gian này."), field="decided_on")
+    return _event(
+        member,
+        actor,
+        kind=LifeEvent.Kind.SUSPENSION,
+        decided_on=decided_on,
+        ends_on=ends_on,
+        decision_number=decision_number,
+        issued_by=issued_by,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def member_recognize_official(
+    *, actor: User | None, member: Member, decided_on: date, decision_number: str, issued_by: str
+) -> LifeEvent:
+    """Công nhận đảng viên chính thức: the member becomes official from `decided_on`."""
+    if not member.is_active:
+        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    if member.status != Member.Status.PROBATIONARY:
+        raise ChiboError(_("Đảng viên này đã là đảng viên chính thức."))
+    _check_decision(member, decided_on, decision_number, issued_by)
+    member.official_on = decided_on
+    member.status = Member.Status.OFFICIAL
+    member.save(update_fields=["official_on", "status", "updated_at"])
+    return _event(
+        member,
+        actor,
+        kind=LifeEvent.Kind.OFFICIAL,
+        decided_on=decided_on,
+        decision_number=decision_number,
+        issued_by=issued_by,
+    )
+
+
+@transaction.atomic
+def member_remove_from_rolls(
+    *, actor: User | None, member: Member, decided_on: date, decision_number: str, issued_by: str, reason: str = ""
+) -> LifeEvent:
+    """Xóa tên: the member is taken off the rolls (not a discipline; kept apart from expulsion)."""
+    if not member.is_active:
+        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _check_decision(member, decided_on, decision_number, issued_by)
+    event = _event(
+        member,
+        actor,
+        kind=LifeEvent.Kind.REMOVAL,
+        decided_on=decided_on,
+        decision_number=decision_number,
+        issued_by=issued_by,
+        reason=reason,
+    )
+    member_leave(actor=actor, member=member, left_on=decided_on, reason=Member.LeftReason.REMOVED)
+    return event

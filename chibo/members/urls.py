@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/exemptions/<int:exemption_pk>/end/", views.member_end_exemption, name="end_exemption"),
     path("<int:pk>/position/", views.member_assign_position, name="assign_position"),
     path("<int:pk>/leave/", views.member_leave, name="leave"),
+    path("<int:pk>/decisions/<slug:kind>/", views.member_decision, name="decision"),
     path("export.xlsx", import_views.member_export, name="export"),
     path("import/", import_views.member_import, name="import"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chibo.accounts.models import User
 from chibo.accounts.scope import (
@@ -32,12 +33,16 @@ from chibo.core.forms import ServiceForm
 from chibo.core.pagination import paginate
 from chibo.members import services
 from chibo.members.forms import (
+    DisciplineForm,
     EndExemptionForm,
     ExemptionForm,
     LeaveForm,
     MemberCreateForm,
     MemberForm,
+    OfficialForm,
     PositionForm,
+    RemovalForm,
+    SuspensionForm,
     TransferForm,
 )
 from chibo.members.models import Exemption, Member
@@ -120,6 +125,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": member.memberships.select_related("org").order_by("-started_on"),
             "positions": member.positions.select_related("org").order_by("-started_on"),
             "exemptions": member.exemptions.order_by("-started_on"),
+            "life_events": member.life_events.all(),
             "can_edit": can_edit,
             "can_act": can_edit and member.is_active,
             "today": today(),
@@ -263,3 +269,51 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã đưa %(name)s ra khỏi danh sách.") % {"name": member.full_name})
             return redirect(member)
     return _form_page(request, form, title=_("Ra khỏi danh sách"), submit=_("Xác nhận"), member=member)
+
+
+# The four decisions of C15's life cycle: (form, service, page title, submit, message when recorded).
+DECISIONS: dict[str, tuple[type[ServiceForm], Any, str, str]] = {
+    "discipline": (
+        DisciplineForm,
+        services.member_discipline,
+        gettext_lazy("Kỷ luật đảng viên"),
+        gettext_lazy("Đã ghi nhận kỷ luật."),
+    ),
+    "suspension": (
+        SuspensionForm,
+        services.member_suspend,
+        gettext_lazy("Đình chỉ sinh hoạt đảng"),
+        gettext_lazy("Đã ghi nhận đình chỉ sinh hoạt."),
+    ),
+    "official": (
+        OfficialForm,
+        services.member_recognize_official,
+        gettext_lazy("Công nhận đảng viên chính thức"),
+        gettext_lazy("Đã công nhận đảng viên chính thức."),
+    ),
+    "removal": (
+        RemovalForm,
+        services.member_remove_from_rolls,
+        gettext_lazy("Xóa tên khỏi danh sách đảng viên"),
+        gettext_lazy("Đã xóa tên khỏi danh sách."),
+    ),
+}
+
+
+@login_required
+def member_decision(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Record a decision about the member: discipline, suspension, recognition as official, removal."""
+    if kind not in DECISIONS:
+        raise Http404
+    member = _get_member_for_user(request, pk, write=True)
+    form_class, service, title, done = DECISIONS[kind]
+    form = form_class(request.POST or None, initial={"decided_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=_actor(request), member=member, **form.cleaned_data)
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, str(done))
+            return redirect(member)
+    return _form_page(request, form, title=str(title), submit=_("Ghi nhận"), member=member)

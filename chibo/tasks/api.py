@@ -103,6 +103,15 @@ class FitOut(Schema):
     open_tasks: int = Field(description="Số nhiệm vụ đang làm.")
 
 
+class EventOut(Schema):
+    kind: str
+    discipline: str = Field("", description="khiển trách / cảnh cáo / cách chức / khai trừ khi kind = discipline")
+    decided_on: date
+    decision_number: str
+    issued_by: str
+    ends_on: date | None = None
+
+
 class YearOut(Schema):
     year: int
     required: int
@@ -128,6 +137,9 @@ class YearOut(Schema):
     commitment_id: int | None = None
     commitment_status: str | None = None
     commitment_level: str | None = None
+    events: list[EventOut] = Field(
+        default_factory=list, description="Kỷ luật, đình chỉ, công nhận chính thức, xóa tên."
+    )
 
 
 class RecordOut(Schema):
@@ -253,7 +265,8 @@ def member_record_api(request: HttpRequest, member_id: int) -> RecordOut:
     record = member_record(member, sensitive=can_see_sensitive(request.user, member))
     years = []
     for y in record.years:
-        fields = {name: getattr(y, name) for name in YearOut.model_fields if hasattr(y, name)}
+        fields = {name: getattr(y, name) for name in YearOut.model_fields if hasattr(y, name) and name != "events"}
+        fields["events"] = [EventOut.from_orm(e) for e in y.events]
         c = y.commitment
         fields |= {
             "commitment_id": c.pk if c else None,

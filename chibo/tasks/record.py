@@ -1,6 +1,6 @@
 """A member's record (C9): per year, attendance (present, excused, unexcused as rates of the meetings the
 member had to attend), speaking turns, tasks (done, late, not done), commendations, reminders, criticism
-follow-ups and commitments.
+follow-ups, commitments, and the decisions of the year (discipline, suspension, recognition as official).
 
 Each source is read by one aggregate query grouped by year, so the record costs the same few queries
 whether the member has one year of history or thirty. Criticism is read only for someone who may see it
@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractYear
 from chibo.commitments.models import Commitment
 from chibo.criticism.models import CriticismRecord
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
-from chibo.members.models import Member
+from chibo.members.models import LifeEvent, Member
 from chibo.tasks.models import TaskAssignment, TaskReview
 
 A = Attendance.Status
@@ -52,6 +52,11 @@ class YearRecord:
     criticism_resolved: int | None = None
     follow_ups: int | None = None
     commitment: Commitment | None = None
+    events: list[LifeEvent] = field(default_factory=list)  # decisions dated in the year
+
+    @property
+    def disciplines(self) -> list[LifeEvent]:
+        return [e for e in self.events if e.kind == LifeEvent.Kind.DISCIPLINE]
 
     @property
     def present_rate(self) -> float | None:
@@ -89,7 +94,7 @@ class MemberRecord:
 
 
 def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
-    """Five queries (four without the sensitive part), whatever the length of the history."""
+    """Six queries (five without the sensitive part), whatever the length of the history."""
     years: dict[int, YearRecord] = {}
 
     def row(year: int) -> YearRecord:
@@ -167,6 +172,10 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
 
     for commitment in Commitment.objects.filter(member=member):
         row(commitment.year).commitment = commitment
+
+    # A member has a handful of decisions in a lifetime: read them all, file each under its year.
+    for event in LifeEvent.objects.filter(member=member).order_by("decided_on", "pk"):
+        row(event.decided_on.year).events.append(event)
 
     if sensitive:  # zeros, not "hidden", for the years without any record
         for r in years.values():

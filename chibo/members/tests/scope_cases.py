@@ -52,6 +52,10 @@ CASES = [
     ScopeCase("members:exempt", **_EDIT_ANHOA_MEMBER),
     ScopeCase("members:assign_position", **_EDIT_ANHOA_MEMBER),
     ScopeCase("members:leave", **_EDIT_ANHOA_MEMBER),
+    ScopeCase(
+        "members:decision",
+        **(_EDIT_ANHOA_MEMBER | {"args": lambda w: {"pk": w.member_of_anhoa.pk, "kind": "discipline"}}),
+    ),
     ScopeCase("members:end_exemption", **(_EDIT_ANHOA_MEMBER | {"args": _exemption})),
     # Excel (chibo/members/import_views.py): the export is the list, with the list's scope...
     ScopeCase("members:export", allowed=SIGNED_IN),

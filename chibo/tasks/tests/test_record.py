@@ -89,12 +89,12 @@ def test_criticism_is_left_out_of_the_record_for_readers_below_the_committee(cel
 
 def test_the_record_costs_the_same_queries_for_two_years_or_five(cell: Cell, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     _history(cell, range(2024, 2026))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         short = member_record(cell.mobiliser, sensitive=True)
     _history(cell, range(2019, 2022))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         long = member_record(cell.mobiliser, sensitive=True)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         member_record(cell.mobiliser, sensitive=False)
     assert (len(short.years), len(long.years)) == (2, 5)
 
@@ -106,7 +106,7 @@ def test_the_record_page_costs_the_same_queries_whatever_the_history(
     url = reverse("tasks:record", args=[cell.mobiliser.pk])
     _history(cell, range(2025, 2026))
     client.get(url)  # warm the session
-    with django_assert_num_queries(11) as first:
+    with django_assert_num_queries(12) as first:
         assert client.get(url).status_code == 200
     _history(cell, range(2020, 2024))
     with django_assert_num_queries(len(first.captured_queries)):
