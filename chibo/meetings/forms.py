@@ -6,17 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
 from chibo.meetings.models import Attachment, Attendance, SpeakingTurn
+from chibo.members.forms import MemberChoiceField, MembersChoiceField
 from chibo.members.models import Member
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Member) -> str:  # type: ignore[override]
-        return obj.full_name
-
-
-class MembersChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Member) -> str:  # type: ignore[override]
-        return obj.full_name
 
 
 class PreparationForm(forms.Form):
