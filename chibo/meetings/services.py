@@ -164,12 +164,20 @@ def agenda_from_template(*, actor: User | None, meeting: Meeting, replace: bool 
 def agenda_item_add(
     *, actor: User | None, meeting: Meeting, title: str, kind: str = AgendaItem.Kind.OTHER
 ) -> AgendaItem:
+    """A point added in preparation goes before the closing point (bế mạc stays last); move it from there."""
     meeting = _lock(meeting)
     _require_planned(meeting)
     if not title.strip():
         raise ChiboError(_("Nhập nội dung."), field="title")
-    last = meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0
-    return AgendaItem.objects.create(meeting=meeting, position=last + 1, kind=kind, title=title.strip())
+    last = meeting.agenda_items.order_by("-position").first()
+    if last is None:
+        return AgendaItem.objects.create(meeting=meeting, position=1, kind=kind, title=title.strip())
+    if last.kind != AgendaItem.Kind.CLOSING or kind == AgendaItem.Kind.CLOSING:
+        return AgendaItem.objects.create(meeting=meeting, position=last.position + 1, kind=kind, title=title.strip())
+    # The closing point moves down one place (through a free position: (meeting, position) is unique).
+    position = last.position
+    AgendaItem.objects.filter(pk=last.pk).update(position=position + 1)
+    return AgendaItem.objects.create(meeting=meeting, position=position, kind=kind, title=title.strip())
 
 
 @transaction.atomic
