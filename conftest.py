@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from chibo.core.browser import unavailable as browser_unavailable
-from chibo.core.testing import World, build_world
+from chibo.testing.browser import unavailable as browser_unavailable
+from chibo.testing.factories import World, build_world
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
@@ -37,6 +37,7 @@ def _stale_messages() -> str:
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CHIBO_REQUIRE_OFFICER_2FA = False
+    settings.CHIBO_IMPORT_THREAD_WITHOUT_BROKER = False  # background imports run inline unless a test asks
 
 
 @pytest.fixture
@@ -74,14 +75,14 @@ def _default_ruleset(request):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def browser(request, live_server, monkeypatch):  # type: ignore[no-untyped-def]
-    """Debian's Chromium (chibo.core.browser), headless, closed after the test; for @pytest.mark.browser
+    """Debian's Chromium (chibo.testing.browser), headless, closed after the test; for @pytest.mark.browser
     tests only, which are skipped where Chromium is missing."""
     if request.node.get_closest_marker("browser") is None:
         pytest.fail("The browser and phone fixtures are for tests marked @pytest.mark.browser.", pytrace=False)
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    from chibo.core.browser import launch
+    from chibo.testing.browser import launch
 
     # Playwright's sync API runs an event loop in this thread; the test still reads the database between
     # steps, which Django would otherwise refuse inside a running loop.
@@ -100,6 +101,6 @@ def browser(request, live_server, monkeypatch):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def phone(browser, live_server):  # type: ignore[no-untyped-def]
     """`phone(user)`: a new 375-px phone signed in as `user` through the login form; `phone()`: nobody."""
-    from chibo.core.browser import Phones
+    from chibo.testing.browser import Phones
 
     return Phones(browser, live_server.url)

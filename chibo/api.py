@@ -3,13 +3,14 @@
 Each app keeps its operations in `chibo/<app>/api.py` as a ninja `Router` named `router` and adds it below
 with one line. Every operation needs a bearer token (`auth=None` opts out, as sign-in does), reads scope
 only through chibo.accounts.scope (outside scope is 404), and is listed in its app's tests/scope_cases.py,
-or the scope matrix (chibo/core/tests/test_scope_matrix.py) fails. Shared pieces (auth, pagination,
-date parameters, error shapes) are in chibo/core/api_tools.py.
+or the scope matrix (chibo/core/tests/test_scope_matrix.py) fails. Shared pieces (pagination, date
+parameters, error shapes) are in chibo/core/api_tools.py; the bearer-token auth in chibo/accounts/tokens.py.
 """
 
 from ninja import NinjaAPI
 
-from chibo.core.api_tools import TokenAuth, Utf8JSONRenderer, install_error_handlers
+from chibo.accounts.tokens import TokenAuth
+from chibo.core.api_tools import Utf8JSONRenderer, install_error_handlers
 
 api = NinjaAPI(
     title="Chi bộ số API",

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chibo.commitments",
     "chibo.audit",
     "chibo.operations",
+    "chibo.demo",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,18 @@ CHIBO_SMS_SENDER = os.environ.get("CHIBO_SMS_SENDER", "chibo.notices.sms.Logging
 CHIBO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("CHIBO_ACCESS_LOG_RETENTION_DAYS", "730"))
 CHIBO_IMPORT_BACKGROUND_ROWS = int(os.environ.get("CHIBO_IMPORT_BACKGROUND_ROWS", "500"))
 CHIBO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("CHIBO_IMPORT_MAX_UPLOAD_MB", "20"))
+# Uploads above this size are checked and imported as a background job even when their rows are few.
+CHIBO_IMPORT_BACKGROUND_MB = float(os.environ.get("CHIBO_IMPORT_BACKGROUND_MB", "2"))
+# With no broker (Celery inline), background imports run in a thread of the web process instead of the request.
+CHIBO_IMPORT_THREAD_WITHOUT_BROKER = _env_bool("CHIBO_IMPORT_THREAD_WITHOUT_BROKER", True)
+# A text cell longer than this (or than its database column) is an error at its row and column.
+CHIBO_IMPORT_MAX_CELL_CHARS = int(os.environ.get("CHIBO_IMPORT_MAX_CELL_CHARS", "1000"))
+# Hostile workbooks (chibo.core.workbooks, docs/security.md): checked on the zip before any parsing.
+CHIBO_XLSX_MAX_PARTS = int(os.environ.get("CHIBO_XLSX_MAX_PARTS", "1000"))
+CHIBO_XLSX_MAX_PART_MB = int(os.environ.get("CHIBO_XLSX_MAX_PART_MB", "256"))
+CHIBO_XLSX_MAX_TOTAL_MB = int(os.environ.get("CHIBO_XLSX_MAX_TOTAL_MB", "512"))
+CHIBO_XLSX_MAX_STRINGS_MB = int(os.environ.get("CHIBO_XLSX_MAX_STRINGS_MB", "128"))
+CHIBO_XLSX_MAX_TOKEN_KB = int(os.environ.get("CHIBO_XLSX_MAX_TOKEN_KB", "256"))
 # Uploaded import files older than this are deleted by `manage.py purge_import_files`; the job records stay.
 CHIBO_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("CHIBO_IMPORT_FILE_RETENTION_DAYS", "30"))
 # `manage.py backup` writes here unless given --output (keep it off MEDIA_ROOT, ideally on another disk).

@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
 
 from chibo.accounts.models import ApiToken, User
 from chibo.core.errors import ChiboError
@@ -71,3 +72,13 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`. In an operation, `request.user` is the token's user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = token_authenticate(token)
+        if found is not None:
+            request.user = found.user
+        return found

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from chibo.core.workbooks import data_row
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # Column headings of each section, in the reader's language (the JSON keeps stable English keys for machines).
@@ -53,10 +55,8 @@ def _cell_value(value: Any) -> Any:
 
 
 def _write_row(ws: Worksheet, values: list[Any]) -> None:
-    ws.append([_cell_value(v) for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, date):
-            cell.number_format = "DD/MM/YYYY"
+    """As data, never as formulas (chibo.core.workbooks): a name or address is the person's own input."""
+    ws.append(data_row(ws, [_cell_value(v) for v in values], date_format="DD/MM/YYYY"))
 
 
 def _facts_sheet(ws: Worksheet, facts: dict[str, Any]) -> None:
@@ -72,7 +72,7 @@ def _table_sheet(ws: Worksheet, rows: list[dict[str, Any]]) -> None:
         ws.append([_("Không có.")])
         return
     keys = list(rows[0])
-    ws.append([_label(k) for k in keys])
+    ws.append(data_row(ws, [_label(k) for k in keys]))
     for row in rows:
         _write_row(ws, [row[k] for k in keys])
 

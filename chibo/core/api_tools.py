@@ -1,4 +1,5 @@
-"""Building blocks every app's `api.py` uses: bearer-token auth, pagination, date parameters, errors.
+"""Building blocks every app's `api.py` uses: pagination, date parameters, errors. (The bearer-token
+authentication is chibo.accounts.tokens.TokenAuth: core imports no app.)
 
 They live apart from chibo/api.py (the NinjaAPI root) so that an app's router can import them while the
 root imports the routers, without a circular import.
@@ -13,25 +14,12 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import LimitOffsetPagination
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer
 from pydantic import Field
 
-from chibo.accounts.models import ApiToken
-from chibo.accounts.tokens import token_authenticate
 from chibo.core.errors import ChiboError
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>`. In an operation, `request.user` is the token's user."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        found = token_authenticate(token)
-        if found is not None:
-            request.user = found.user
-        return found
 
 
 class Utf8JSONRenderer(JSONRenderer):

@@ -13,8 +13,6 @@ from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.members.models import Member
 from chibo.tasks.selectors import held_on, record_locked
 
-K = CriticismRecord.Kind
-
 
 def _require_held_and_unlocked(meeting: Meeting) -> None:
     if meeting.status not in (Meeting.Status.OPEN, Meeting.Status.CLOSED):
@@ -26,7 +24,7 @@ def _require_held_and_unlocked(meeting: Meeting) -> None:
 def _check_turn(turn: SpeakingTurn, meeting: Meeting, member: Member, kind: str) -> None:
     if turn.meeting_id != meeting.pk:
         raise ChiboError(_("Lượt phát biểu không thuộc buổi họp này."), field="turn")
-    if kind == K.SELF_CRITICISM:
+    if kind == CriticismRecord.Kind.SELF_CRITICISM:
         if turn.kind != SpeakingTurn.Kind.SELF_CRITICISM or turn.member_id != member.pk:
             raise ChiboError(_("Tự phê bình phải gắn với lượt tự phê bình của chính đảng viên đó."), field="turn")
     elif turn.kind != SpeakingTurn.Kind.CRITICISM:
@@ -49,7 +47,7 @@ def criticism_record(
     _require_held_and_unlocked(meeting)
     if member is None:
         raise ChiboError(_("Chọn đảng viên."), field="member")
-    if kind not in K.values:
+    if kind not in CriticismRecord.Kind.values:
         raise ChiboError(_("Chọn hình thức: phê bình hoặc tự phê bình."), field="kind")
     on_list = Attendance.objects.filter(meeting=meeting, member=member).exists()
     if member.org_id != meeting.org_id and not on_list:

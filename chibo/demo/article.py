@@ -19,20 +19,17 @@ from chibo.demo import content
 from chibo.demo.builder import ARTICLE_DAY
 from chibo.demo.replay import (
     VN,
-    A,
     CellRun,
     Ctx,
     GuestVisit,
-    K,
     Mark,
-    T,
     Turn,
     open_and_mark,
     prepare,
     proceed,
 )
 from chibo.meetings import services as meeting_services
-from chibo.meetings.models import Attachment, Attendance, Meeting
+from chibo.meetings.models import AgendaItem, Attachment, Attendance, Meeting, SpeakingTurn
 from chibo.meetings.selectors import live_totals
 from chibo.scheduling import services as scheduling_services
 from chibo.tasks import services as task_services
@@ -48,17 +45,24 @@ ARTICLE_DECISIONS = (
     "việc thực hiện nhiệm vụ phụ trách hộ; động viên mỗi đảng viên phát biểu ý kiến."
 )
 ARTICLE_NOTES: dict[str, str] = {
-    K.NEWS: "Quán triệt: " + "; ".join(content.DIRECTIVES[(2021, 4)]) + ".",
-    K.THINKING: "Đảng viên an tâm, phấn khởi sau Đại hội XIII của Đảng; chấp hành tốt nhiệm vụ phòng, chống dịch.",
-    K.REVIEW: "Tháng 3: 100% đảng viên được phân công phụ trách hộ gần nhà; thu đảng phí đạt 100%; kiểm điểm từng "
-    "phần việc nghị quyết tháng 3 đã giao.",
-    K.HCM_EXAMPLE: "Mỗi đảng viên báo cáo việc làm theo Bác đã đăng ký: cần cù lao động, sống tiết kiệm, giúp hộ "
-    "khó khăn gần nhà.",
-    K.RESIDENTS: "Ý kiến của nhân dân qua các đảng viên phụ trách hộ.",
-    K.NEXT_TASKS: "Tuyên truyền bầu cử ngày 23/5/2021; tiếp tục quản lý người từ địa phương khác về; thu đảng phí. "
-    "Phân công: đồng chí {a} lập danh sách cử tri; đồng chí {b} vận động đóng góp Quỹ Vì người nghèo; đồng chí "
-    "{c} vận động thu gom rác.",
-    K.DISCUSSION: "Đảng viên tự phê bình việc thực hiện nhiệm vụ phụ trách hộ; chi bộ góp ý.",
+    AgendaItem.Kind.NEWS: "Quán triệt: " + "; ".join(content.DIRECTIVES[(2021, 4)]) + ".",
+    AgendaItem.Kind.THINKING: (
+        "Đảng viên an tâm, phấn khởi sau Đại hội XIII của Đảng; chấp hành tốt nhiệm vụ phòng, chống dịch."
+    ),
+    AgendaItem.Kind.REVIEW: (
+        "Tháng 3: 100% đảng viên được phân công phụ trách hộ gần nhà; thu đảng phí đạt 100%; kiểm điểm từng "
+        "phần việc nghị quyết tháng 3 đã giao."
+    ),
+    AgendaItem.Kind.HCM_EXAMPLE: (
+        "Mỗi đảng viên báo cáo việc làm theo Bác đã đăng ký: cần cù lao động, sống tiết kiệm, giúp hộ khó khăn gần nhà."
+    ),
+    AgendaItem.Kind.RESIDENTS: "Ý kiến của nhân dân qua các đảng viên phụ trách hộ.",
+    AgendaItem.Kind.NEXT_TASKS: (
+        "Tuyên truyền bầu cử ngày 23/5/2021; tiếp tục quản lý người từ địa phương khác về; thu đảng phí. "
+        "Phân công: đồng chí {a} lập danh sách cử tri; đồng chí {b} vận động đóng góp Quỹ Vì người nghèo; đồng chí "
+        "{c} vận động thu gom rác."
+    ),
+    AgendaItem.Kind.DISCUSSION: "Đảng viên tự phê bình việc thực hiện nhiệm vụ phụ trách hộ; chi bộ góp ý.",
 }
 ARTICLE_DRAFT = (
     "1. Mỗi đảng viên tiếp tục phụ trách các hộ gần nơi mình sinh sống, theo dõi các trường hợp từ địa phương "
@@ -80,15 +84,15 @@ ARTICLE_REMARK = (
     "theo dõi, nhắc nhở đảng viên thực hiện nhiệm vụ chưa hoàn thành."
 )
 ARTICLE_MINUTES: dict[str, float] = {
-    K.OPENING: 10,
-    K.NEWS: 18,
-    K.THINKING: 5,
-    K.REVIEW: 10,
-    K.HCM_EXAMPLE: 4,
-    K.RESIDENTS: 5,
-    K.NEXT_TASKS: 8,
-    K.DISCUSSION: 4,
-    K.CLOSING: 8,
+    AgendaItem.Kind.OPENING: 10,
+    AgendaItem.Kind.NEWS: 18,
+    AgendaItem.Kind.THINKING: 5,
+    AgendaItem.Kind.REVIEW: 10,
+    AgendaItem.Kind.HCM_EXAMPLE: 4,
+    AgendaItem.Kind.RESIDENTS: 5,
+    AgendaItem.Kind.NEXT_TASKS: 8,
+    AgendaItem.Kind.DISCUSSION: 4,
+    AgendaItem.Kind.CLOSING: 8,
 }
 HOSPITAL, FAMILY = "Nằm viện tại Bệnh viện Đa khoa thị xã Long Mỹ", "Bận việc gia đình (đám giỗ), đã xin phép bí thư"
 
@@ -147,11 +151,14 @@ def hold_article(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
     )
 
     def marks(rows: list[Attendance]) -> dict[int, Mark]:
-        decided = {hospital.pk: Mark(A.EXCUSED, HOSPITAL), family.pk: Mark(A.EXCUSED, FAMILY)}
-        decided[late.pk] = Mark(A.LATE, late_minutes=12)
+        decided = {
+            hospital.pk: Mark(Attendance.Status.EXCUSED, HOSPITAL),
+            family.pk: Mark(Attendance.Status.EXCUSED, FAMILY),
+        }
+        decided[late.pk] = Mark(Attendance.Status.LATE, late_minutes=12)
         elder = next((r for r in rows if r.is_exempt and r.member.birth_date.year < 1945), None)
         if elder is not None:
-            decided[elder.member_id] = Mark(A.PRESENT)  # exempt for old age, came all the same
+            decided[elder.member_id] = Mark(Attendance.Status.PRESENT)  # exempt for old age, came all the same
         return decided
 
     start = datetime.combine(ARTICLE_DAY, time(19, 3), tzinfo=VN)
@@ -162,85 +169,89 @@ def hold_article(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
     turns = [
         Turn(
             d,
-            T.OPINION,
+            SpeakingTurn.Kind.OPINION,
             "Đảng viên trong chi bộ an tâm, phấn khởi trước thành công của Đại hội XIII của Đảng; "
             "tin tưởng vào công tác phòng, chống dịch Covid-19 của địa phương.",
-            K.THINKING,
+            AgendaItem.Kind.THINKING,
             3,
         ),
         Turn(
             e,
-            T.OPINION,
+            SpeakingTurn.Kind.OPINION,
             "Tháng 3 các đảng viên đã đến đủ các hộ được phân công phụ trách; phát hiện 4 trường hợp "
             "từ Thành phố Hồ Chí Minh và tỉnh Bình Dương về, đã báo Trạm Y tế phường theo dõi đúng quy định.",
-            K.REVIEW,
+            AgendaItem.Kind.REVIEW,
             4,
         ),
         Turn(
             b,
-            T.EXPLANATION,
+            SpeakingTurn.Kind.EXPLANATION,
             "Giải trình việc báo cáo danh sách hộ phụ trách chậm 2 ngày: do bận thu hoạch lúa Đông "
             "Xuân; đã khắc phục, từ nay báo cáo đúng hạn.",
-            K.REVIEW,
+            AgendaItem.Kind.REVIEW,
             3,
         ),
         Turn(
             f,
-            T.OPINION,
+            SpeakingTurn.Kind.OPINION,
             "Làm theo Bác: tháng qua đã giới thiệu 1 lao động của hộ khó khăn gần nhà vào làm ở cơ sở "
             "xay xát lúa; tiếp tục giúp hộ này có việc làm ổn định.",
-            K.HCM_EXAMPLE,
+            AgendaItem.Kind.HCM_EXAMPLE,
             3,
         ),
         Turn(
             g,
-            T.OPINION,
+            SpeakingTurn.Kind.OPINION,
             "Nhân dân đồng tình việc đảng viên đến từng hộ tuyên truyền phòng dịch; vẫn còn hộ chủ quan, "
             "có người thân về mà chưa khai báo y tế.",
-            K.RESIDENTS,
+            AgendaItem.Kind.RESIDENTS,
             3,
         ),
         Turn(
             h,
-            T.PROPOSAL,
+            SpeakingTurn.Kind.PROPOSAL,
             "Bà con phản ánh tuyến đường đal dọc kênh Cái Nhúc chưa có đèn; kiến nghị phường lắp đèn "
             "chiếu sáng trước mùa mưa.",
-            K.RESIDENTS,
+            AgendaItem.Kind.RESIDENTS,
             2,
         ),
         Turn(
             a,
-            T.OPINION,
+            SpeakingTurn.Kind.OPINION,
             "Thống nhất dự thảo nghị quyết; đề nghị phân công đảng viên tuyên truyền bầu cử ngày "
             "23/5/2021 đến từng hộ, ưu tiên người cao tuổi.",
-            K.NEXT_TASKS,
+            AgendaItem.Kind.NEXT_TASKS,
             3,
         ),
         Turn(
             c,
-            T.PROPOSAL,
+            SpeakingTurn.Kind.PROPOSAL,
             "Đề xuất chi bộ phối hợp Chi hội Phụ nữ vận động hộ dân thu gom rác đúng giờ, giữ vệ sinh tuyến kênh.",
-            K.NEXT_TASKS,
+            AgendaItem.Kind.NEXT_TASKS,
             2,
         ),
         Turn(
             late,
-            T.SELF_CRITICISM,
+            SpeakingTurn.Kind.SELF_CRITICISM,
             "Tự phê bình: đến họp muộn; tháng qua còn 2 hộ được phân công chưa đến thăm. "
             "Hứa khắc phục, hoàn thành trong tháng 4.",
-            K.DISCUSSION,
+            AgendaItem.Kind.DISCUSSION,
             3,
         ),
         Turn(
             committee_member,
-            T.CRITICISM,
+            SpeakingTurn.Kind.CRITICISM,
             f"Phê bình đồng chí {late.full_name} chưa đến đủ các hộ được phân công "
             "và đến họp muộn; đề nghị chi ủy theo dõi, nhắc nhở.",
-            K.DISCUSSION,
+            AgendaItem.Kind.DISCUSSION,
             3,
         ),
         Turn(
-            i, T.SELF_CRITICISM, "Tự phê bình: nộp đảng phí tháng 3 chậm; hứa nộp đúng kỳ sinh hoạt.", K.DISCUSSION, 2
+            i,
+            SpeakingTurn.Kind.SELF_CRITICISM,
+            "Tự phê bình: nộp đảng phí tháng 3 chậm; hứa nộp đúng kỳ sinh hoạt.",
+            AgendaItem.Kind.DISCUSSION,
+            2,
         ),
     ]
     guests = [

@@ -7,7 +7,7 @@ wards under the Cần Thơ city committee, and Hậu Giang's committee merges in
 05/04/2021 (the article's meeting) and the tree today differ, and history answers for both.
 
 Then a year of meetings of the Bình Thạnh cells around April 2021 and An Hòa's meetings of this month and
-the next (chibo.demo.meetings), the tasks, reviews, criticism and commitments of C8-C10 (chibo.tasks.demo),
+the next (chibo.demo.meetings), the tasks, reviews, criticism and commitments of C8-C10 (chibo.demo.follow_up),
 and the minutes and resolutions, signed.
 
 The build is a list of plain step functions sharing one `Demo`: later issues add steps (supervision...)
@@ -583,7 +583,7 @@ def add_accounts(demo: Demo) -> None:
 
 # --- The build -------------------------------------------------------------------------------------
 
-# --- Steps 6-9: meetings (chibo.demo.meetings), issue 4's tasks, criticism and commitments (chibo.tasks.demo),
+# --- Steps 6-9: meetings (chibo.demo.meetings), issue 4's tasks, criticism and commitments (chibo.demo.follow_up),
 # the minutes. Imported when run: those modules build on this one.
 
 
@@ -602,9 +602,9 @@ def add_upcoming_meetings(demo: Demo) -> None:
 def add_follow_up(demo: Demo) -> None:
     """Tasks given by each resolution and reviewed at the next meeting, self-criticisms followed up, An
     Hòa's commitments: before the minutes are written, since a signed record takes no new task."""
-    from chibo.tasks import demo as tasks_demo
+    from chibo.demo import follow_up
 
-    tasks_demo.add_follow_up(demo)
+    follow_up.add_follow_up(demo)
 
 
 def add_minutes(demo: Demo) -> None:

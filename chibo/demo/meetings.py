@@ -29,14 +29,11 @@ from chibo.demo.article import hold_article
 from chibo.demo.builder import ARTICLE_DAY, BINH_THANH_CELLS, Demo
 from chibo.demo.replay import (
     VN,
-    A,
     CellRun,
     Clock,
     Ctx,
     GuestVisit,
-    K,
     Mark,
-    T,
     Turn,
     open_and_mark,
     prepare,
@@ -45,7 +42,7 @@ from chibo.demo.replay import (
     write_documents,
 )
 from chibo.meetings import services as meeting_services
-from chibo.meetings.models import Attendance, Meeting
+from chibo.meetings.models import AgendaItem, Attendance, Meeting, SpeakingTurn
 from chibo.members.models import Member, Position
 from chibo.notices.models import Notice
 from chibo.notices.services import meeting_notices_send
@@ -227,25 +224,30 @@ def _generic_marks(ctx: Ctx, run: CellRun, meeting: Meeting) -> Callable[[list[A
         free = [r for r in required if r.member_id not in run.protected]
         for row in rows:
             if row.member_id in run.protected:
-                marks[row.member_id] = Mark(A.PRESENT)
+                marks[row.member_id] = Mark(Attendance.Status.PRESENT)
             elif row.is_exempt and rng.random() < 0.08:
-                marks[row.member_id] = Mark(A.PRESENT)  # an exempt elder who came all the same
+                marks[row.member_id] = Mark(Attendance.Status.PRESENT)  # an exempt elder who came all the same
         away = run.away.get(period)
         for row in free:
             if away is not None and row.member_id == away.pk:
-                marks[row.member_id] = Mark(A.EXCUSED, content.AWAY_REASON)
+                marks[row.member_id] = Mark(Attendance.Status.EXCUSED, content.AWAY_REASON)
                 continue
             draw = rng.random()
             if draw < 0.06:
-                marks[row.member_id] = Mark(A.EXCUSED, rng.choice(_reasons(run, period)))
+                marks[row.member_id] = Mark(Attendance.Status.EXCUSED, rng.choice(_reasons(run, period)))
             elif draw < 0.07:
-                marks[row.member_id] = Mark(A.UNEXCUSED)
+                marks[row.member_id] = Mark(Attendance.Status.UNEXCUSED)
             elif draw < 0.10:
-                marks[row.member_id] = Mark(A.LATE, late_minutes=rng.randint(8, 25))
+                marks[row.member_id] = Mark(Attendance.Status.LATE, late_minutes=rng.randint(8, 25))
         if (run.key, meeting.kind) == (FALLING[0], Meeting.Kind.REGULAR) and period >= FALLING[1]:
             return _falling_marks(ctx, run, period, marks, required, free)
         # Keep the rule of 85% for ordinary months: send back the last absentees until it is met.
-        absent = [r for r in free if r.member_id in marks and marks[r.member_id].status in (A.EXCUSED, A.UNEXCUSED)]
+        absent = [
+            r
+            for r in free
+            if r.member_id in marks
+            and marks[r.member_id].status in (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
+        ]
         while absent and (len(required) - len(absent)) * 100 < 86 * len(required):
             del marks[absent.pop().member_id]
         return marks
@@ -257,7 +259,7 @@ def _falling_marks(
     ctx: Ctx, run: CellRun, period: date, marks: dict[int, Mark], required: list[Attendance], free: list[Attendance]
 ) -> dict[int, Mark]:
     """Bình Thạnh C: everyone in June, then each month the most present that is still fewer than before."""
-    marks = {k: v for k, v in marks.items() if v.status in (A.PRESENT, A.LATE)}
+    marks = {k: v for k, v in marks.items() if v.status in (Attendance.Status.PRESENT, Attendance.Status.LATE)}
     if period == FALLING[1]:
         present = len(required)
     else:
@@ -268,21 +270,27 @@ def _falling_marks(
     for row in absentees:
         unexcused = period.month == 9 and row is absentees[0]
         marks[row.member_id] = (
-            Mark(A.UNEXCUSED) if unexcused else Mark(A.EXCUSED, ctx.rng.choice(_reasons(run, period)))
+            Mark(Attendance.Status.UNEXCUSED)
+            if unexcused
+            else Mark(Attendance.Status.EXCUSED, ctx.rng.choice(_reasons(run, period)))
         )
     run.last_rate = Fraction(present, len(required))
     return marks
 
 
 def _item_for(kind: str, rng: random.Random, area: bool) -> str:
-    if kind in (T.SELF_CRITICISM, T.CRITICISM):
-        return K.DISCUSSION
-    if kind == T.EXPLANATION:
-        return K.REVIEW
-    if kind == T.PROPOSAL:
-        return rng.choice((K.RESIDENTS, K.NEXT_TASKS)) if area else K.NEXT_TASKS
+    if kind in (SpeakingTurn.Kind.SELF_CRITICISM, SpeakingTurn.Kind.CRITICISM):
+        return AgendaItem.Kind.DISCUSSION
+    if kind == SpeakingTurn.Kind.EXPLANATION:
+        return AgendaItem.Kind.REVIEW
+    if kind == SpeakingTurn.Kind.PROPOSAL:
+        return (
+            rng.choice((AgendaItem.Kind.RESIDENTS, AgendaItem.Kind.NEXT_TASKS)) if area else AgendaItem.Kind.NEXT_TASKS
+        )
     return rng.choice(
-        (K.THINKING, K.REVIEW, K.RESIDENTS, K.NEXT_TASKS) if area else (K.THINKING, K.REVIEW, K.NEXT_TASKS)
+        (AgendaItem.Kind.THINKING, AgendaItem.Kind.REVIEW, AgendaItem.Kind.RESIDENTS, AgendaItem.Kind.NEXT_TASKS)
+        if area
+        else (AgendaItem.Kind.THINKING, AgendaItem.Kind.REVIEW, AgendaItem.Kind.NEXT_TASKS)
     )
 
 
@@ -300,19 +308,21 @@ def _generic_turns(ctx: Ctx, run: CellRun, meeting: Meeting, rows: list[Attendan
     separate = meeting.kind == Meeting.Kind.THEMATIC
     kinds: list[str] = []
     if not separate:
-        kinds += [T.SELF_CRITICISM] if rng.random() < 0.75 else []
-        kinds += [T.CRITICISM] if rng.random() < 0.55 else []
-        kinds += [T.EXPLANATION] if rng.random() < 0.3 else []
-        kinds += [T.PROPOSAL] * rng.randint(0, 2)
+        kinds += [SpeakingTurn.Kind.SELF_CRITICISM] if rng.random() < 0.75 else []
+        kinds += [SpeakingTurn.Kind.CRITICISM] if rng.random() < 0.55 else []
+        kinds += [SpeakingTurn.Kind.EXPLANATION] if rng.random() < 0.3 else []
+        kinds += [SpeakingTurn.Kind.PROPOSAL] * rng.randint(0, 2)
     turns: list[Turn] = []
     for i, member in enumerate(speakers):
-        kind = kinds[i] if i < len(kinds) else T.OPINION
+        kind = kinds[i] if i < len(kinds) else SpeakingTurn.Kind.OPINION
         turns.append(_turn(ctx, run, meeting, member, kind, present))
         if rng.random() < 0.2 and not separate:
-            turns.append(_turn(ctx, run, meeting, member, T.OPINION, present))
+            turns.append(_turn(ctx, run, meeting, member, SpeakingTurn.Kind.OPINION, present))
     if meeting.is_thematic and not separate:
         for member in rng.sample(speakers, min(2, len(speakers))):
-            turns.append(_turn(ctx, run, meeting, member, T.OPINION, present, item=K.INTRO_PAPER))
+            turns.append(
+                _turn(ctx, run, meeting, member, SpeakingTurn.Kind.OPINION, present, item=AgendaItem.Kind.INTRO_PAPER)
+            )
     return turns
 
 
@@ -326,23 +336,23 @@ def _turn(
     item: str | None = None,
 ) -> Turn:
     rng = ctx.rng
-    if meeting.kind == Meeting.Kind.THEMATIC or item == K.INTRO_PAPER:
+    if meeting.kind == Meeting.Kind.THEMATIC or item == AgendaItem.Kind.INTRO_PAPER:
         summary = _say(ctx, run, meeting, content.THEMATIC_OPINIONS)
-        return Turn(member, T.OPINION, summary, item or K.DISCUSSION, rng.uniform(3, 7))
+        return Turn(member, SpeakingTurn.Kind.OPINION, summary, item or AgendaItem.Kind.DISCUSSION, rng.uniform(3, 7))
     item = item or _item_for(kind, rng, run.is_area)
-    if kind == T.SELF_CRITICISM:
+    if kind == SpeakingTurn.Kind.SELF_CRITICISM:
         summary = _say(ctx, run, meeting, content.SELF_CRITICISMS)
-    elif kind == T.CRITICISM:
+    elif kind == SpeakingTurn.Kind.CRITICISM:
         others = [m for m in run.last_late if m in present and m != member] or [
             m for m in present if m != member and m != run.secretary
         ]
         summary = _say(ctx, run, meeting, content.CRITICISMS, name=rng.choice(others).full_name)
-    elif kind == T.EXPLANATION:
+    elif kind == SpeakingTurn.Kind.EXPLANATION:
         summary = _say(ctx, run, meeting, content.EXPLANATIONS)
-    elif kind == T.PROPOSAL:
+    elif kind == SpeakingTurn.Kind.PROPOSAL:
         summary = _say(ctx, run, meeting, content.AREA_PROPOSALS if run.is_area else content.AGENCY_PROPOSALS)
     elif rng.random() < 0.15:
-        item, summary = K.HCM_EXAMPLE, _say(ctx, run, meeting, content.HCM_OPINIONS)
+        item, summary = AgendaItem.Kind.HCM_EXAMPLE, _say(ctx, run, meeting, content.HCM_OPINIONS)
     else:
         opinions = content.AREA_OPINIONS if run.is_area else content.AGENCY_OPINIONS[run.key]
         summary = _say(ctx, run, meeting, opinions)
@@ -379,33 +389,33 @@ def _supervisor_visit(ctx: Ctx, run: CellRun, meeting: Meeting) -> GuestVisit:
 
 def _draft(ctx: Ctx, run: CellRun, meeting: Meeting) -> str:
     """The draft resolution's standing clauses; its concrete tasks for named members are the tasks app's
-    (chibo.tasks.demo gives them after the meeting, and the resolution lists them)."""
+    (chibo.demo.follow_up gives them after the meeting, and the resolution lists them)."""
     base = content.AREA_RESOLUTION if run.is_area else content.AGENCY_RESOLUTION
     return "\n".join(f"{i}. {line.format(**_fields(ctx, run, meeting))}" for i, line in enumerate(base, 1))
 
 
 def _notes(ctx: Ctx, run: CellRun, meeting: Meeting) -> dict[str, str]:
     directives = content.directives_for(meeting.scheduled_date)
-    notes: dict[str, str] = {K.NEWS: "Quán triệt: " + "; ".join(directives) + "."}
+    notes: dict[str, str] = {AgendaItem.Kind.NEWS: "Quán triệt: " + "; ".join(directives) + "."}
     if meeting.kind == Meeting.Kind.REGULAR:
-        notes[K.REVIEW] = _say(ctx, run, meeting, (content.REVIEW_NOTE,))
-        notes[K.NEXT_TASKS] = _say(ctx, run, meeting, (content.NEXT_TASKS_NOTE,))
+        notes[AgendaItem.Kind.REVIEW] = _say(ctx, run, meeting, (content.REVIEW_NOTE,))
+        notes[AgendaItem.Kind.NEXT_TASKS] = _say(ctx, run, meeting, (content.NEXT_TASKS_NOTE,))
     if meeting.is_thematic:
-        notes[K.INTRO_PAPER] = f"Đề dẫn chuyên đề: {meeting.thematic_topic}."
+        notes[AgendaItem.Kind.INTRO_PAPER] = f"Đề dẫn chuyên đề: {meeting.thematic_topic}."
     return notes
 
 
 ITEM_MINUTES: dict[str, float] = {
-    K.OPENING: 9,
-    K.NEWS: 14,
-    K.THINKING: 6,
-    K.REVIEW: 12,
-    K.HCM_EXAMPLE: 5,
-    K.RESIDENTS: 7,
-    K.NEXT_TASKS: 10,
-    K.DISCUSSION: 5,
-    K.INTRO_PAPER: 25,
-    K.CLOSING: 6,
+    AgendaItem.Kind.OPENING: 9,
+    AgendaItem.Kind.NEWS: 14,
+    AgendaItem.Kind.THINKING: 6,
+    AgendaItem.Kind.REVIEW: 12,
+    AgendaItem.Kind.HCM_EXAMPLE: 5,
+    AgendaItem.Kind.RESIDENTS: 7,
+    AgendaItem.Kind.NEXT_TASKS: 10,
+    AgendaItem.Kind.DISCUSSION: 5,
+    AgendaItem.Kind.INTRO_PAPER: 25,
+    AgendaItem.Kind.CLOSING: 6,
 }
 
 
@@ -435,7 +445,7 @@ def _hold_generic(ctx: Ctx, run: CellRun, meeting: Meeting) -> None:
     start = datetime.combine(meeting.scheduled_date, meeting.scheduled_time, tzinfo=VN)
     start += timedelta(minutes=rng.randint(0, 10))
     rows = open_and_mark(ctx, run, meeting, start=start, marks=_generic_marks(ctx, run, meeting))
-    run.last_late = [r.member for r in rows if r.status in (A.LATE, A.UNEXCUSED)]
+    run.last_late = [r.member for r in rows if r.status in (Attendance.Status.LATE, Attendance.Status.UNEXCUSED)]
     vote = None
     if regular:
         vote = (1 if rng.random() < 0.1 else 0, 1 if rng.random() < 0.1 else 0)
@@ -545,7 +555,7 @@ def _announce(ctx: Ctx, run: CellRun, meeting: Meeting, run_day: date) -> None:
             preparer=run.deputy,
         )
     items = meeting_services.agenda_from_template(actor=run.actor, meeting=meeting)
-    news = next(i for i in items if i.kind == K.NEWS)
+    news = next(i for i in items if i.kind == AgendaItem.Kind.NEWS)
     meeting_services.agenda_item_update(
         actor=run.actor,
         item=news,

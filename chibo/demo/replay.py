@@ -26,7 +26,7 @@ from chibo.documents import services as document_services
 from chibo.documents.models import MeetingDocument, Signature
 from chibo.documents.selectors import resolution_signer
 from chibo.meetings import services as meeting_services
-from chibo.meetings.models import AgendaItem, Attendance, Meeting, SpeakingTurn
+from chibo.meetings.models import AgendaItem, Attendance, Meeting
 from chibo.meetings.selectors import live_totals
 from chibo.members.models import Member
 from chibo.notices.models import Notice
@@ -34,9 +34,6 @@ from chibo.notices.services import meeting_notices_send
 from chibo.organizations.models import Organization
 
 VN = ZoneInfo(settings.TIME_ZONE)
-A = Attendance.Status
-K = AgendaItem.Kind
-T = SpeakingTurn.Kind
 
 
 # --- The clock and the switches ---------------------------------------------------------------------
@@ -167,7 +164,13 @@ def prepare(
     items = meeting_services.agenda_from_template(actor=run.actor, meeting=meeting)
     for item in items:
         text = notes.get(item.kind, "")
-        who = presenter if item.kind == K.INTRO_PAPER else run.secretary if item.kind in (K.NEWS, K.REVIEW) else None
+        who = (
+            presenter
+            if item.kind == AgendaItem.Kind.INTRO_PAPER
+            else run.secretary
+            if item.kind in (AgendaItem.Kind.NEWS, AgendaItem.Kind.REVIEW)
+            else None
+        )
         if text or who:
             meeting_services.agenda_item_update(
                 actor=run.actor,
@@ -175,7 +178,7 @@ def prepare(
                 title=item.title,
                 notes=text,
                 presenter=who,
-                approved_on=held_on if item.kind == K.INTRO_PAPER else None,
+                approved_on=held_on if item.kind == AgendaItem.Kind.INTRO_PAPER else None,
             )
     if draft:
         ctx.clock.advance(minutes=10)
@@ -200,7 +203,7 @@ def open_and_mark(
         if mark is None:
             if row.is_exempt:
                 continue  # not required to attend, and did not come
-            mark = Mark(A.PRESENT)
+            mark = Mark(Attendance.Status.PRESENT)
         ctx.clock.advance(seconds=ctx.rng.randint(4, 15))
         arrived = (start + timedelta(minutes=mark.late_minutes)).astimezone(VN).time() if mark.late_minutes else None
         meeting_services.attendance_record(
@@ -255,7 +258,7 @@ def proceed(
             ctx.clock.advance(minutes=turn.minutes, seconds=ctx.rng.randint(-40, 40))
             meeting_services.turn_finish(actor=run.actor, turn=queued, kind=turn.kind, summary=turn.summary)
             ctx.clock.advance(seconds=20)
-        if item.kind == K.CLOSING:
+        if item.kind == AgendaItem.Kind.CLOSING:
             totals = live_totals(meeting) if vote is not None else None
             if vote is not None and totals is not None and totals.attendance_met:
                 voters = totals.voters

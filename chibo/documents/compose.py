@@ -16,8 +16,6 @@ from chibo.organizations.models import Organization
 from chibo.organizations.selectors import ancestors_on, version_on
 from chibo.rules.models import RuleSetVersion
 
-A = Attendance.Status
-
 # --- words for dates, times and numbers ----------------------------------------------------------------
 
 
@@ -137,7 +135,7 @@ def read_record(meeting: Meeting) -> Record:
         meeting=meeting,
         totals=meeting_selectors.live_totals(meeting),
         absentees=list(meeting_selectors.absentees(meeting)),
-        late=[a for a in rows if a.status == A.LATE],
+        late=[a for a in rows if a.status == Attendance.Status.LATE],
         exempt_present=[a for a in rows if a.is_exempt and a.is_present],
         guests=list(meeting.guests.all()),
         agenda=list(meeting.agenda_items.select_related("presenter").order_by("position")),
@@ -187,8 +185,8 @@ def _attendance(record: Record) -> list[str]:
         f"Số đảng viên phải dự họp: {t.required}. Có mặt: {t.present} đồng chí ({percent(t.present, t.required)}); "
         f"vắng: {t.absent} đồng chí, trong đó có lý do {t.excused}, không có lý do {t.unexcused}.",
     ]
-    excused = [a for a in record.absentees if a.status == A.EXCUSED]
-    unexcused = [a for a in record.absentees if a.status == A.UNEXCUSED]
+    excused = [a for a in record.absentees if a.status == Attendance.Status.EXCUSED]
+    unexcused = [a for a in record.absentees if a.status == Attendance.Status.UNEXCUSED]
     if excused:
         lines.append("Vắng có lý do:")
         lines += [f"- {comrade(a.member.full_name, capital=True)}: {a.reason}." for a in excused]

@@ -5,32 +5,36 @@ from django.utils.translation import gettext as _
 
 from chibo.meetings.models import AgendaItem, Meeting
 
-K = AgendaItem.Kind
-
 
 def _monthly() -> list[tuple[str, str]]:
     return [
         (
-            K.OPENING,
+            AgendaItem.Kind.OPENING,
             _("Khai mạc: thu đảng phí; báo cáo số lượng đảng viên có mặt, vắng mặt; thông qua chương trình; cử thư ký"),
         ),
-        (K.NEWS, _("Thông tin thời sự; quán triệt chỉ thị, nghị quyết, văn bản của cấp trên")),
-        (K.THINKING, _("Tình hình tư tưởng của đảng viên")),
-        (K.REVIEW, _("Kiểm điểm thực hiện nghị quyết tháng trước và nhiệm vụ của từng đảng viên")),
-        (K.HCM_EXAMPLE, _("Kiểm điểm việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh")),
-        (K.RESIDENTS, _("Tình hình, ý kiến, kiến nghị của nhân dân trên địa bàn")),
-        (K.NEXT_TASKS, _("Nhiệm vụ tháng tới; phân công đảng viên thực hiện")),
-        (K.DISCUSSION, _("Thảo luận; tự phê bình và phê bình")),
+        (AgendaItem.Kind.NEWS, _("Thông tin thời sự; quán triệt chỉ thị, nghị quyết, văn bản của cấp trên")),
+        (AgendaItem.Kind.THINKING, _("Tình hình tư tưởng của đảng viên")),
+        (AgendaItem.Kind.REVIEW, _("Kiểm điểm thực hiện nghị quyết tháng trước và nhiệm vụ của từng đảng viên")),
+        (
+            AgendaItem.Kind.HCM_EXAMPLE,
+            _("Kiểm điểm việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"),
+        ),
+        (AgendaItem.Kind.RESIDENTS, _("Tình hình, ý kiến, kiến nghị của nhân dân trên địa bàn")),
+        (AgendaItem.Kind.NEXT_TASKS, _("Nhiệm vụ tháng tới; phân công đảng viên thực hiện")),
+        (AgendaItem.Kind.DISCUSSION, _("Thảo luận; tự phê bình và phê bình")),
     ]
 
 
 def _closing() -> tuple[str, str]:
-    return (K.CLOSING, _("Bế mạc: biểu quyết nghị quyết; chấm điểm buổi sinh hoạt; đọc và thông qua biên bản"))
+    return (
+        AgendaItem.Kind.CLOSING,
+        _("Bế mạc: biểu quyết nghị quyết; chấm điểm buổi sinh hoạt; đọc và thông qua biên bản"),
+    )
 
 
 def _intro_paper(topic: str) -> tuple[str, str]:
     title = _("Trình bày đề dẫn chuyên đề")
-    return (K.INTRO_PAPER, f"{title}: {topic}" if topic else title)
+    return (AgendaItem.Kind.INTRO_PAPER, f"{title}: {topic}" if topic else title)
 
 
 def template_for(meeting: Meeting) -> list[tuple[str, str]]:
@@ -40,11 +44,16 @@ def template_for(meeting: Meeting) -> list[tuple[str, str]]:
         return [
             opening,
             _intro_paper(meeting.thematic_topic),
-            (K.DISCUSSION, _("Thảo luận chuyên đề")),
-            (K.CLOSING, _("Bế mạc: kết luận chuyên đề; đọc và thông qua biên bản")),
+            (AgendaItem.Kind.DISCUSSION, _("Thảo luận chuyên đề")),
+            (AgendaItem.Kind.CLOSING, _("Bế mạc: kết luận chuyên đề; đọc và thông qua biên bản")),
         ]
     if meeting.kind == Meeting.Kind.EXTRAORDINARY:
-        return [opening, (K.OTHER, _("Nội dung sinh hoạt bất thường")), (K.DISCUSSION, _("Thảo luận")), _closing()]
+        return [
+            opening,
+            (AgendaItem.Kind.OTHER, _("Nội dung sinh hoạt bất thường")),
+            (AgendaItem.Kind.DISCUSSION, _("Thảo luận")),
+            _closing(),
+        ]
     items = _monthly()
     if meeting.with_thematic:
         items.append(_intro_paper(meeting.thematic_topic))

@@ -127,7 +127,6 @@ def distinct_speakers(meeting: Meeting) -> int:
 
 def live_totals(meeting: Meeting) -> LiveTotals:
     """Two queries: one aggregate over the attendance rows, one count of distinct speakers."""
-    A = Attendance.Status
     present = Q(status__in=Attendance.PRESENT_STATUSES)
     req = Q(is_exempt=False)
     c = Attendance.objects.filter(meeting=meeting).aggregate(
@@ -136,10 +135,10 @@ def live_totals(meeting: Meeting) -> LiveTotals:
         exempt=Count("pk", filter=Q(is_exempt=True)),
         required=Count("pk", filter=req),
         present=Count("pk", filter=req & present),
-        late=Count("pk", filter=Q(status=A.LATE)),
-        excused=Count("pk", filter=req & Q(status=A.EXCUSED)),
-        unexcused=Count("pk", filter=req & Q(status=A.UNEXCUSED)),
-        unmarked=Count("pk", filter=req & Q(status=A.UNMARKED)),
+        late=Count("pk", filter=Q(status=Attendance.Status.LATE)),
+        excused=Count("pk", filter=req & Q(status=Attendance.Status.EXCUSED)),
+        unexcused=Count("pk", filter=req & Q(status=Attendance.Status.UNEXCUSED)),
+        unmarked=Count("pk", filter=req & Q(status=Attendance.Status.UNMARKED)),
         exempt_present=Count("pk", filter=Q(is_exempt=True) & present),
         voters=Count("pk", filter=Q(is_official=True) & present),
         official_required=Count("pk", filter=req & Q(is_official=True)),

@@ -37,9 +37,6 @@ from chibo.members.models import Exemption, Member
 from chibo.organizations.selectors import member_ids_on_roll
 from chibo.rules.models import RuleSetVersion
 
-S = Meeting.Status
-
-
 # --- guards ------------------------------------------------------------------------------------------
 
 
@@ -49,25 +46,25 @@ def _lock(meeting: Meeting) -> Meeting:
 
 
 def _require_planned(meeting: Meeting) -> None:
-    if meeting.status == S.CANCELLED:
+    if meeting.status == Meeting.Status.CANCELLED:
         raise ChiboError(_("Buổi sinh hoạt đã bị hủy."))
-    if meeting.status == S.CLOSED:
+    if meeting.status == Meeting.Status.CLOSED:
         raise ChiboError(_("Buổi sinh hoạt đã kết thúc, không thể sửa phần chuẩn bị."))
 
 
 def _require_open(meeting: Meeting) -> None:
-    if meeting.status == S.PLANNED:
+    if meeting.status == Meeting.Status.PLANNED:
         raise ChiboError(_("Buổi sinh hoạt chưa khai mạc."))
-    if meeting.status != S.OPEN:
+    if meeting.status != Meeting.Status.OPEN:
         raise ChiboError(_("Buổi sinh hoạt đã kết thúc hoặc đã hủy: không ghi nhận thêm."))
 
 
 def _require_record_editable(meeting: Meeting) -> None:
     """Summaries and remarks may still be completed after the close, until the minutes are signed and
     locked (C7); later corrections are the documents app's amendments."""
-    if meeting.status not in (S.OPEN, S.CLOSED):
+    if meeting.status not in (Meeting.Status.OPEN, Meeting.Status.CLOSED):
         raise ChiboError(_("Buổi sinh hoạt chưa khai mạc hoặc đã hủy."))
-    if meeting.status == S.CLOSED and apps.is_installed("chibo.documents"):
+    if meeting.status == Meeting.Status.CLOSED and apps.is_installed("chibo.documents"):
         # Imported here: the documents app is built on this one and imports it.
         from chibo.documents.selectors import minutes_locked
 
@@ -77,7 +74,7 @@ def _require_record_editable(meeting: Meeting) -> None:
 
 def record_is_editable(meeting: Meeting) -> bool:
     """Whether summaries and remarks may still be changed (see _require_record_editable)."""
-    if meeting.status == S.OPEN:
+    if meeting.status == Meeting.Status.OPEN:
         return True
     try:
         _require_record_editable(meeting)
@@ -239,7 +236,7 @@ def attachment_add(
 ) -> Attachment:
     """Attach a document after checking its size and its type by content (chibo.meetings.files)."""
     meeting = _lock(meeting)
-    if meeting.status == S.CANCELLED:
+    if meeting.status == Meeting.Status.CANCELLED:
         raise ChiboError(_("Buổi sinh hoạt đã bị hủy."))
     name, size = upload.name or "", upload.size or 0
     filetype = files.check_upload(upload, name=name, size=size)
@@ -270,7 +267,7 @@ def attachment_add(
 @transaction.atomic
 def attachment_delete(*, actor: User | None, attachment: Attachment) -> None:
     meeting = _lock(attachment.meeting)
-    if meeting.status != S.PLANNED:
+    if meeting.status != Meeting.Status.PLANNED:
         raise ChiboError(_("Chỉ xóa tài liệu trước khi khai mạc."))
     stored = attachment.file
     attachment.delete()
@@ -311,9 +308,9 @@ def meeting_open(
 ) -> Meeting:
     """Khai mạc: once, on or after the planned day; the roll of that day becomes the attendance list."""
     meeting = _lock(meeting)
-    if meeting.status == S.OPEN:
+    if meeting.status == Meeting.Status.OPEN:
         raise ChiboError(_("Buổi sinh hoạt đã khai mạc rồi."))
-    if meeting.status != S.PLANNED:
+    if meeting.status != Meeting.Status.PLANNED:
         raise ChiboError(_("Chỉ khai mạc được buổi sinh hoạt đang ở trạng thái đã lên lịch."))
     started_at = started_at or timezone.now()
     day = timezone.localdate(started_at)
@@ -326,7 +323,7 @@ def meeting_open(
         if who is not None and who.org_id != meeting.org_id:
             raise ChiboError(_("%(name)s không thuộc chi bộ.") % {"name": who.full_name}, field=field)
     Attendance.objects.bulk_create(_roll_rows(meeting, day))
-    meeting.status, meeting.started_at = S.OPEN, started_at
+    meeting.status, meeting.started_at = Meeting.Status.OPEN, started_at
     meeting.chair, meeting.recorder = chair, recorder
     meeting.save(update_fields=["status", "started_at", "chair", "recorder", "updated_at"])
     first = meeting.agenda_items.order_by("position").first()
@@ -561,12 +558,11 @@ def turn_withdraw(*, actor: User | None, turn: SpeakingTurn) -> SpeakingTurn:
 
 def vote_passes(rule: str, *, votes_for: int, voters_present: int, official_required: int) -> bool:
     """The pass rule of the meeting's rule set (C20)."""
-    R = RuleSetVersion.VotePassRule
-    if rule == R.MAJORITY_OF_VOTERS:
+    if rule == RuleSetVersion.VotePassRule.MAJORITY_OF_VOTERS:
         return votes_for * 2 > official_required
-    if rule == R.MAJORITY_OF_PRESENT:
+    if rule == RuleSetVersion.VotePassRule.MAJORITY_OF_PRESENT:
         return votes_for * 2 > voters_present
-    if rule == R.TWO_THIRDS_OF_PRESENT:
+    if rule == RuleSetVersion.VotePassRule.TWO_THIRDS_OF_PRESENT:
         return votes_for * 3 >= voters_present * 2 and voters_present > 0
     raise ValueError(rule)
 
@@ -631,7 +627,7 @@ def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | 
     """Bế mạc: every member required to attend must have been marked; the current point and speaker are ended, waiting
     requests withdrawn."""
     meeting = _lock(meeting)
-    if meeting.status != S.OPEN:
+    if meeting.status != Meeting.Status.OPEN:
         raise ChiboError(_("Chỉ bế mạc được buổi sinh hoạt đang họp."))
     # Exempt members are not required: left unmarked, they simply did not come.
     unmarked = meeting.attendances.filter(status=Attendance.Status.UNMARKED, is_exempt=False).count()
@@ -646,6 +642,6 @@ def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | 
         status=SpeakingTurn.Status.DONE, ended_at=ended_at, updated_at=ended_at
     )
     meeting.turns.filter(status=SpeakingTurn.Status.QUEUED).update(status=SpeakingTurn.Status.WITHDRAWN)
-    meeting.status, meeting.ended_at = S.CLOSED, ended_at
+    meeting.status, meeting.ended_at = Meeting.Status.CLOSED, ended_at
     meeting.save(update_fields=["status", "ended_at", "updated_at"])
     return meeting

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chibo.core.vietnamese import unaccent
+from chibo.core.workbooks import data_row, data_value
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 
@@ -325,8 +326,9 @@ def write_members(
             if values[i] is not None:
                 cell.value = values[i]
                 values[i] = cell
-        # Empty text is left out of the file rather than written as empty strings.
-        ws.append([v if v != "" else None for v in values])
+        # Empty text is left out of the file rather than written as empty strings; text that Excel would
+        # take for a formula is written as data (chibo.core.workbooks).
+        ws.append([data_value(ws, v) if v != "" else None for v in values])
         count += 1
     wb.save(out)
     return count
@@ -346,7 +348,7 @@ def write_template(out: IO[bytes], *, cells: list[Organization]) -> None:
     for cell in codes[1]:
         cell.font = Font(bold=True)
     for org in cells:
-        codes.append([org.code, org.name, getattr(org, "parent_name", None) or ""])
+        codes.append(data_row(codes, [org.code, org.name, getattr(org, "parent_name", None) or ""]))
     for letter, width in (("A", 14), ("B", 40), ("C", 40)):
         codes.column_dimensions[letter].width = width
     codes.freeze_panes = "A2"

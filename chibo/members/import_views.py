@@ -117,7 +117,12 @@ def member_import(request: HttpRequest) -> HttpResponse:
                 return redirect(job)
     else:
         form = ImportForm(initial={"default_org": _initial_default_org(request)})
-    jobs = ImportJob.objects.filter(created_by_id=request.user.pk).select_related("default_org")
+    # The reports stay out of the list: one may be large (up to MAX_REPORTED_ERRORS rows).
+    jobs = (
+        ImportJob.objects.filter(created_by_id=request.user.pk)
+        .select_related("default_org")
+        .defer("errors", "ignored_columns")
+    )
     status = 400 if form.errors else 200
     return render(request, "members/import.html", {"form": form, "page": paginate(request, jobs, 10)}, status=status)
 

@@ -10,15 +10,18 @@ The file format (columns, header variants) lives in chibo.members.excel and docs
 
 import logging
 import re
+import threading
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
+from django import db
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -36,7 +39,8 @@ from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, has_perm_on, orgs_with
 from chibo.core.errors import ChiboError
 from chibo.core.vietnamese import normalize_name, unaccent
-from chibo.members.excel import COLUMN_BY_FIELD, cell_text, field_for_header
+from chibo.core.workbooks import OLE2_MAGIC, check_xlsx_archive, is_encrypted_office_file
+from chibo.members.excel import COLUMN_BY_FIELD, MEMBER_SHEET, cell_text, field_for_header, normalize_header
 from chibo.members.models import ImportJob, Member, Membership
 from chibo.members.services import EDITABLE_FIELDS, build_member, validate_member_fields
 from chibo.organizations.models import Organization
@@ -44,6 +48,8 @@ from chibo.organizations.models import Organization
 logger = logging.getLogger(__name__)
 
 MAX_REPORTED_ERRORS = 1000  # a file with more is reported in part: its first errors show what to fix
+QUOTE_CHARS = 40  # an error quotes at most this much of the cell it is about
+MAX_IGNORED_COLUMNS = 30  # the unused columns named in the report
 HEADER_SCAN_ROWS = 20  # exports from the national database put titles above the header row
 BATCH_SIZE = 500  # rows per INSERT and per IN (…) lookup, well below SQLite's variable limit
 PROGRESS_EVERY = 250
@@ -55,6 +61,7 @@ NAME_PARTS = ("name_family_middle", "name_family", "name_middle", "name_given")
 REQUIRED = ("gender", "birth_date", "joined_on")
 
 Source = str | Path | IO[bytes]
+MEMBER_TEXT_FIELDS = {f.name: f for f in Member._meta.concrete_fields if isinstance(f, models.CharField)}
 
 
 @dataclass
@@ -75,11 +82,16 @@ class ImportReport:
     def add(self, row: int | None, column: str, letter: str, message: str) -> None:
         self.error_count += 1
         self.errors.append({"row": row, "column": column, "letter": letter, "message": message})
+        if len(self.errors) >= 2 * MAX_REPORTED_ERRORS:  # a file wrong everywhere stays small in memory
+            self._keep_first()
+
+    def _keep_first(self) -> None:
+        self.errors.sort(key=lambda e: (e["row"] or 0, column_index_from_string(e["letter"]) if e["letter"] else 0))
+        del self.errors[MAX_REPORTED_ERRORS:]
 
     def finish(self) -> "ImportReport":
         """Errors in the order of the sheet (file-level ones first), the first MAX_REPORTED_ERRORS kept."""
-        self.errors.sort(key=lambda e: (e["row"] or 0, column_index_from_string(e["letter"]) if e["letter"] else 0))
-        del self.errors[MAX_REPORTED_ERRORS:]
+        self._keep_first()
         return self
 
 
@@ -128,29 +140,68 @@ def check_upload(upload: UploadedFile) -> None:
             field="file",
         )
     upload.seek(0)
-    head = upload.read(4)
+    head = upload.read(64 * 1024)
     upload.seek(0)
-    if head != b"PK\x03\x04":  # every .xlsx is a zip archive
+    if is_encrypted_office_file(head):
+        raise ChiboError(
+            _("Tệp có mật khẩu bảo vệ: hãy mở bằng Excel, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ) rồi lưu lại."),
+            field="file",
+        )
+    if head.startswith(OLE2_MAGIC):
+        raise ChiboError(
+            _("Tệp Excel 97–2003 (.xls) đổi đuôi thành .xlsx: hãy mở tệp bằng Excel và lưu lại dạng .xlsx."),
+            field="file",
+        )
+    if head[:4] != b"PK\x03\x04":  # every .xlsx is a zip archive
         raise ChiboError(
             _("Nội dung tệp không phải bảng tính Excel .xlsx (tệp bị hỏng hoặc chỉ đổi đuôi)."), field="file"
         )
 
 
-def _open(source: Source) -> Workbook:
+# What a broken or hostile part makes the parsers raise (XML syntax errors are SyntaxErrors, defusedxml's
+# refusals ValueErrors) once the archive guard has let it through.
+_UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+)
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """Turn a parser's failure anywhere in reading the workbook into a clear refusal, never a 500."""
     try:
-        return load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        yield
+    except ChiboError:
+        raise
+    except _UNREADABLE as exc:
         raise ChiboError(
-            _("Không đọc được tệp: tệp không phải bảng tính Excel .xlsx hợp lệ, bị hỏng hoặc có mật khẩu."),
-            field="file",
+            _("Không đọc được tệp: tệp không phải bảng tính Excel .xlsx hợp lệ hoặc bị hỏng."), field="file"
         ) from exc
 
 
+def _open(source: Source) -> Workbook:
+    check_xlsx_archive(source)  # sizes and markup, before openpyxl parses anything (chibo.core.workbooks)
+    with _reading():
+        return load_workbook(source, read_only=True, data_only=True)
+
+
+def _candidate_sheets(wb: Workbook) -> list[Any]:
+    """The sheet the template names when the file has it, else the visible sheets in order: never a hidden
+    one, whose content the person uploading does not see."""
+    visible = [ws for ws in wb.worksheets if hasattr(ws, "iter_rows") and ws.sheet_state == "visible"]
+    named = [ws for ws in visible if normalize_header(ws.title) == normalize_header(MEMBER_SHEET)]
+    return named or visible
+
+
 def find_layout(wb: Workbook, *, has_default_org: bool) -> Layout:
-    """The first sheet with a header row we recognise; refuses a file missing a required column."""
-    for ws in wb.worksheets:
-        if not hasattr(ws, "iter_rows"):
-            continue
+    """The first (visible) sheet with a header row we recognise; refuses a file missing a required column."""
+    for ws in _candidate_sheets(wb):
         for number, values in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
             layout = _layout_from_header(ws.title, number, values)
             if layout is not None:
@@ -168,19 +219,40 @@ def find_layout(wb: Workbook, *, has_default_org: bool) -> Layout:
 
 def _layout_from_header(sheet: str, number: int, values: tuple[object, ...]) -> Layout | None:
     best: dict[str, tuple[int, int]] = {}  # field → (rank, index)
+    twice: tuple[int, int] | None = None  # two columns with the same header for one field
     for index, value in enumerate(values):
         found = field_for_header(value)
         if found is None:
             continue
         name, rank = found
+        if name in best and rank == best[name][0] and twice is None:
+            twice = (best[name][1], index)
         if name not in best or rank < best[name][0]:
             best[name] = (rank, index)
     has_name = "full_name" in best or "name_given" in best
     if not has_name or len(best) < 3:
         return None
+    if twice is not None:
+        first, second = twice
+        raise ChiboError(
+            _(
+                "Cột «%(header)s» có hai lần (cột %(first)s và %(second)s, trang «%(sheet)s», dòng %(row)s): "
+                "không biết dùng cột nào; hãy xóa hoặc đổi tên một cột."
+            )
+            % {
+                "header": quote(cell_text(values[second])),
+                "first": get_column_letter(first + 1),
+                "second": get_column_letter(second + 1),
+                "sheet": quote(sheet),
+                "row": number,
+            },
+            field="file",
+        )
     positions = {name: index for name, (_, index) in best.items()}
     used = set(positions.values())
-    ignored = [cell_text(v) for i, v in enumerate(values) if i not in used and cell_text(v)]
+    ignored = [quote(cell_text(v)) for i, v in enumerate(values) if i not in used and cell_text(v)]
+    if len(ignored) > MAX_IGNORED_COLUMNS:
+        ignored[MAX_IGNORED_COLUMNS:] = [_("và %(count)s cột khác") % {"count": len(ignored) - MAX_IGNORED_COLUMNS}]
     headers = {name: cell_text(values[index]) for name, index in positions.items()}
     if "full_name" in positions:  # a full-name column makes any split-name columns redundant
         for part in NAME_PARTS:
@@ -216,12 +288,13 @@ def inspect_upload(source: Source, *, has_default_org: bool, limit: int) -> tupl
     """The layout and the number of data rows, counted up to `limit + 1` only (reading costs ~0.1 ms a row)."""
     wb = _open(source)
     try:
-        layout = find_layout(wb, has_default_org=has_default_org)
-        counted = 0
-        for _row in _data_rows(wb, layout):
-            counted += 1
-            if counted > limit:
-                break
+        with _reading():
+            layout = find_layout(wb, has_default_org=has_default_org)
+            counted = 0
+            for _row in _data_rows(wb, layout):
+                counted += 1
+                if counted > limit:
+                    break
     finally:
         wb.close()
     if counted == 0:
@@ -230,6 +303,12 @@ def inspect_upload(source: Source, *, has_default_org: bool, limit: int) -> tupl
 
 
 # --- Reading values ---------------------------------------------------------------------------------
+
+
+def quote(text: str) -> str:
+    """At most QUOTE_CHARS of `text`, for a message: a report never carries a whole hostile cell."""
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
+
 
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
@@ -277,8 +356,8 @@ def read_date(value: object) -> date | None:
 
 def _date_message(text: str) -> str:
     if re.fullmatch(r"\d{4}", text):
-        return _("«%(text)s» chỉ có năm; cần đủ ngày, tháng, năm (dd/mm/yyyy).") % {"text": text}
-    return _("«%(text)s» không phải ngày hợp lệ; ghi dạng dd/mm/yyyy.") % {"text": text}
+        return _("«%(text)s» chỉ có năm; cần đủ ngày, tháng, năm (dd/mm/yyyy).") % {"text": quote(text)}
+    return _("«%(text)s» không phải ngày hợp lệ; ghi dạng dd/mm/yyyy.") % {"text": quote(text)}
 
 
 def read_gender(value: object) -> str | None:
@@ -287,7 +366,7 @@ def read_gender(value: object) -> str | None:
         return None
     gender = _GENDERS.get(unaccent(text).strip())
     if gender is None:
-        raise BadValue(_("Giới tính «%(text)s» không hợp lệ; ghi Nam hoặc Nữ.") % {"text": text})
+        raise BadValue(_("Giới tính «%(text)s» không hợp lệ; ghi Nam hoặc Nữ.") % {"text": quote(text)})
     return gender
 
 
@@ -297,7 +376,7 @@ def read_phone(value: object) -> str:
     if isinstance(value, int | float) and len(text) == 9 and not text.startswith("0"):
         text = "0" + text
     if text and not _PHONE.fullmatch(text):
-        raise BadValue(_("Số điện thoại «%(text)s» không hợp lệ (chỉ ghi một số).") % {"text": text})
+        raise BadValue(_("Số điện thoại «%(text)s» không hợp lệ (chỉ ghi một số).") % {"text": quote(text)})
     return text
 
 
@@ -307,7 +386,7 @@ def read_email(value: object) -> str:
         try:
             validate_email(text)
         except ValidationError:
-            raise BadValue(_("Thư điện tử «%(text)s» không hợp lệ.") % {"text": text}) from None
+            raise BadValue(_("Thư điện tử «%(text)s» không hợp lệ.") % {"text": quote(text)}) from None
     return text
 
 
@@ -332,6 +411,14 @@ class _Row:
     cell_name: str
     fields: dict[str, Any]  # a value that could not be read is None here, and the row is not `readable`
     readable: bool
+    too_long: frozenset[str] = frozenset()  # fields already reported as longer than their column
+
+
+def _max_chars(name: str) -> int:
+    """The longest text a column of the file may hold: its database column's, else the setting."""
+    limit: int = settings.CHIBO_IMPORT_MAX_CELL_CHARS
+    max_length = getattr(MEMBER_TEXT_FIELDS.get(name), "max_length", None)
+    return min(limit, max_length) if max_length else limit
 
 
 def _name_key(name: str) -> str:
@@ -355,13 +442,19 @@ class _Checker:
     # Pass 1: each row on its own.
     def read(self, number: int, raw: dict[str, object]) -> None:
         errors_before = self.report.error_count
+        too_long = self._too_long(number, raw)
+        if too_long:
+            raw = {name: (None if name in too_long else value) for name, value in raw.items()}
         full_name = cell_text(raw.get("full_name"))
         if not full_name:
             full_name = " ".join(cell_text(raw.get(p)) for p in NAME_PARTS if cell_text(raw.get(p)))
         if not full_name:
-            self.fail(number, "full_name", _("Không được để trống."))
+            if not too_long & {"full_name", *NAME_PARTS}:
+                self.fail(number, "full_name", _("Không được để trống."))
         elif len(full_name.split()) < 2:
-            self.fail(number, "full_name", _("«%(full_name)s»: cần ghi đủ họ và tên.") % {"full_name": full_name})
+            self.fail(
+                number, "full_name", _("«%(full_name)s»: cần ghi đủ họ và tên.") % {"full_name": quote(full_name)}
+            )
         fields: dict[str, Any] = {}
         for name in MEMBER_FIELDS:
             value = raw.get(name)
@@ -371,13 +464,31 @@ class _Checker:
                 self.fail(number, name, str(bad))
                 fields[name] = None
                 continue
-            if name in REQUIRED and not fields[name]:
+            if name in REQUIRED and not fields[name] and name not in too_long:
                 self.fail(number, name, _("Không được để trống."))
         # The row goes on to the checks against the database even when a value was unreadable, so that
         # the report lists everything wrong with it at once.
         readable = self.report.error_count == errors_before
         code, cell_name = cell_text(raw.get("cell_code")), cell_text(raw.get("cell_name"))
-        self.rows.append(_Row(number, full_name, code, cell_name, fields, readable))
+        self.rows.append(_Row(number, full_name, code, cell_name, fields, readable, frozenset(too_long)))
+
+    def _too_long(self, number: int, raw: dict[str, object]) -> set[str]:
+        """Each text cell within its column's length; a longer one is an error quoting its start, and is
+        then read as empty so that nothing downstream copies it (nor reports it again)."""
+        too_long = set()
+        for name, value in raw.items():
+            if not isinstance(value, str):
+                continue
+            limit = _max_chars(name)
+            if len(value) > limit and len(value.strip()) > limit:
+                self.fail(
+                    number,
+                    name,
+                    _("Dài %(length)s ký tự, quá giới hạn %(limit)s của cột: «%(start)s».")
+                    % {"length": len(value), "limit": limit, "start": quote(value.strip())},
+                )
+                too_long.add(name)
+        return too_long
 
     # Pass 2: the rows together, against the database.
     def build(self) -> list[Member]:
@@ -402,12 +513,14 @@ class _Checker:
                     row.number,
                     "card_number",
                     _("Số thẻ đảng viên %(card)s trùng với dòng %(row)s.")
-                    % {"card": card, "row": first_row_of_card[card]},
+                    % {"card": quote(card), "row": first_row_of_card[card]},
                 )
                 ok = False
             elif card and card in cards_in_db:
                 self.fail(
-                    row.number, "card_number", _("Số thẻ đảng viên %(card)s đã có trong hệ thống.") % {"card": card}
+                    row.number,
+                    "card_number",
+                    _("Số thẻ đảng viên %(card)s đã có trong hệ thống.") % {"card": quote(card)},
                 )
                 ok = False
             elif card:
@@ -428,7 +541,7 @@ class _Checker:
                         row.number,
                         "full_name",
                         _("Đã có đảng viên %(name)s sinh ngày %(birth_date)s trong chi bộ này.")
-                        % {"name": person[1], "birth_date": format(person[2], "%d/%m/%Y")},
+                        % {"name": quote(person[1]), "birth_date": format(person[2], "%d/%m/%Y")},
                     )
                     ok = False
                 else:
@@ -449,6 +562,8 @@ class _Checker:
     def _resolve_cell(
         self, row: _Row, by_code: dict[str, Organization], by_name: dict[str, list[Organization]]
     ) -> Organization | None:
+        if row.too_long & {"cell_code", "cell_name"}:
+            return None  # reported already
         if row.cell_code:
             org = by_code.get(row.cell_code)
             if org is None or not has_perm_on(self.actor, org, Perm.EDIT_MEMBERS):
@@ -457,7 +572,7 @@ class _Checker:
                     row.number,
                     "cell_code",
                     _("Không có chi bộ mã «%(cell_code)s» trong phạm vi bạn được nhập đảng viên.")
-                    % {"cell_code": row.cell_code},
+                    % {"cell_code": quote(row.cell_code)},
                 )
                 return None
             if not org.is_cell:
@@ -465,14 +580,14 @@ class _Checker:
                     row.number,
                     "cell_code",
                     _("Mã «%(cell_code)s» là của %(org)s, không phải một chi bộ.")
-                    % {"cell_code": row.cell_code, "org": org.name},
+                    % {"cell_code": quote(row.cell_code), "org": org.name},
                 )
                 return None
             if not org.is_active:
                 self.fail(
                     row.number,
                     "cell_code",
-                    _("%(org)s (mã %(cell_code)s) đã giải thể.") % {"org": org.name, "cell_code": row.cell_code},
+                    _("%(org)s (mã %(cell_code)s) đã giải thể.") % {"org": org.name, "cell_code": quote(row.cell_code)},
                 )
                 return None
             return org
@@ -482,12 +597,12 @@ class _Checker:
                 return found[0]
             if not found:
                 message = _("Không có chi bộ tên «%(name)s» trong phạm vi bạn được nhập; hãy ghi mã chi bộ.") % {
-                    "name": row.cell_name
+                    "name": quote(row.cell_name)
                 }
             else:
                 message = _("Có %(count)s chi bộ tên «%(name)s»; hãy ghi mã chi bộ.") % {
                     "count": len(found),
-                    "name": row.cell_name,
+                    "name": quote(row.cell_name),
                 }
             self.fail(row.number, "cell_name", message)
             return None
@@ -579,14 +694,15 @@ def import_members(
     report = ImportReport()
     wb = _open(source)
     try:
-        layout = find_layout(wb, has_default_org=default_org is not None)
-        report.ignored_columns = layout.ignored
-        checker = _Checker(actor=actor, layout=layout, default_org=default_org, report=report)
-        for number, raw in _data_rows(wb, layout):
-            report.rows += 1
-            checker.read(number, raw)
-            if progress is not None and report.rows % PROGRESS_EVERY == 0:
-                progress(report.rows)
+        with _reading():
+            layout = find_layout(wb, has_default_org=default_org is not None)
+            report.ignored_columns = layout.ignored
+            checker = _Checker(actor=actor, layout=layout, default_org=default_org, report=report)
+            for number, raw in _data_rows(wb, layout):
+                report.rows += 1
+                checker.read(number, raw)
+                if progress is not None and report.rows % PROGRESS_EVERY == 0:
+                    progress(report.rows)
     finally:
         wb.close()
     if report.rows == 0:
@@ -644,8 +760,9 @@ def import_job_create(
     limit = settings.CHIBO_IMPORT_BACKGROUND_ROWS
     layout, counted = inspect_upload(upload, has_default_org=default_org is not None, limit=limit)
     upload.seek(0)
-    background = counted > limit
-    if background:
+    # Many rows, or a large file (whose rows may be few but wide), go to the background job.
+    background = counted > limit or (upload.size or 0) > settings.CHIBO_IMPORT_BACKGROUND_MB * 1024 * 1024
+    if counted > limit:
         # The count stopped at the limit; the file's own dimension record, when present, tells the rest.
         rows_total = max(0, (layout.last_row or 0) - layout.header_row)
     else:
@@ -664,13 +781,31 @@ def import_job_create(
 
 
 def import_job_start(*, job: ImportJob) -> ImportJob:
-    """Run the job now, or hand it to a Celery worker when the file is large."""
+    """Run the job now, or hand it to a Celery worker when the file is large.
+
+    Without a broker (Celery runs tasks inline), a large file still never ties up the request: it runs in
+    a thread of this process while the page polls its progress (settings.CHIBO_IMPORT_THREAD_WITHOUT_BROKER).
+    """
     if job.background:
-        from chibo.members.tasks import run_import_job  # the task module imports this one
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.CHIBO_IMPORT_THREAD_WITHOUT_BROKER:
+            transaction.on_commit(partial(_start_thread, job.pk))
+            return job
+        from chibo.members.jobs import run_import_job  # the task module imports this one
 
         transaction.on_commit(partial(run_import_job.delay, job.pk))
         return job
     return import_job_run(job_id=job.pk)
+
+
+def _start_thread(job_id: int) -> None:
+    threading.Thread(target=_run_in_thread, args=(job_id,), name=f"import-job-{job_id}", daemon=True).start()
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        import_job_run(job_id=job_id)
+    finally:
+        db.connections.close_all()  # this thread's own connections
 
 
 def import_job_run(*, job_id: int) -> ImportJob:

@@ -25,7 +25,7 @@ HORIZON_DAYS = 31
 
 
 def notify_after_commit(meeting: Meeting, kind: str, revision: int = 0) -> None:
-    from chibo.notices.tasks import send_meeting_notices
+    from chibo.notices.jobs import send_meeting_notices
 
     meeting_id = meeting.pk
     transaction.on_commit(lambda: send_meeting_notices.delay(meeting_id, kind, revision))

@@ -18,9 +18,7 @@ from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.members.models import LifeEvent, Member
 from chibo.tasks.models import TaskAssignment, TaskReview
 
-A = Attendance.Status
 Out = TaskReview.Outcome
-E = TaskReview.Evaluation
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -108,8 +106,8 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
         .annotate(
             required=Count("pk"),
             present=Count("pk", filter=Q(status__in=Attendance.PRESENT_STATUSES)),
-            excused=Count("pk", filter=Q(status=A.EXCUSED)),
-            unexcused=Count("pk", filter=Q(status=A.UNEXCUSED)),
+            excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+            unexcused=Count("pk", filter=Q(status=Attendance.Status.UNEXCUSED)),
         )
         .order_by()
     )
@@ -117,15 +115,14 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
         r = row(a["year"])
         r.required, r.present, r.excused, r.unexcused = a["required"], a["present"], a["excused"], a["unexcused"]
 
-    K = SpeakingTurn.Kind
     turns = (
         SpeakingTurn.objects.filter(member=member, status__in=SpeakingTurn.SPOKEN_STATUSES)
         .annotate(year=ExtractYear("meeting__scheduled_date"))
         .values("year")
         .annotate(
             turns=Count("pk"),
-            criticism=Count("pk", filter=Q(kind=K.CRITICISM)),
-            self_criticism=Count("pk", filter=Q(kind=K.SELF_CRITICISM)),
+            criticism=Count("pk", filter=Q(kind=SpeakingTurn.Kind.CRITICISM)),
+            self_criticism=Count("pk", filter=Q(kind=SpeakingTurn.Kind.SELF_CRITICISM)),
         )
         .order_by()
     )
@@ -144,8 +141,8 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
             late=Count("pk", filter=Q(review__outcome=Out.DONE_LATE)),
             not_done=Count("pk", filter=Q(review__outcome__in=TaskReview.UNFINISHED_OUTCOMES)),
             open=Count("pk", filter=Q(review__isnull=True)),
-            commended=Count("pk", filter=Q(review__evaluation=E.COMMENDED)),
-            reminded=Count("pk", filter=Q(review__evaluation=E.REMINDED)),
+            commended=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.COMMENDED)),
+            reminded=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.REMINDED)),
         )
         .order_by()
     )

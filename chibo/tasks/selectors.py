@@ -15,9 +15,6 @@ from chibo.members.models import Exemption, Member
 from chibo.members.selectors import vietnamese_order
 from chibo.tasks.models import Task, TaskAssignment, TaskReview
 
-R = TaskReview.Outcome
-E = TaskReview.Evaluation
-
 # --- scope -------------------------------------------------------------------------------------------
 
 
@@ -158,8 +155,8 @@ def review_counts(meeting: Meeting) -> dict[str, int]:
     return review_list(meeting).aggregate(
         total=Count("pk"),
         reviewed=Count("pk", filter=Q(review__meeting_id=meeting.pk)),
-        commended=Count("pk", filter=Q(review__evaluation=E.COMMENDED)),
-        reminded=Count("pk", filter=Q(review__evaluation=E.REMINDED)),
+        commended=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.COMMENDED)),
+        reminded=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.REMINDED)),
         unfinished=Count("pk", filter=Q(review__outcome__in=TaskReview.UNFINISHED_OUTCOMES)),
     )
 
@@ -178,9 +175,9 @@ def minutes_review_lines(meeting: Meeting) -> list[str]:
     reviewed = [a for a in review_list(meeting) if getattr(a, "review", None) and a.review.meeting_id == meeting.pk]
     if not reviewed:
         return []
-    commended = sum(1 for a in reviewed if a.review.evaluation == E.COMMENDED)
-    reminded = sum(1 for a in reviewed if a.review.evaluation == E.REMINDED)
-    done = sum(1 for a in reviewed if a.review.outcome in (R.DONE, R.DONE_LATE))
+    commended = sum(1 for a in reviewed if a.review.evaluation == TaskReview.Evaluation.COMMENDED)
+    reminded = sum(1 for a in reviewed if a.review.evaluation == TaskReview.Evaluation.REMINDED)
+    done = sum(1 for a in reviewed if a.review.outcome in (TaskReview.Outcome.DONE, TaskReview.Outcome.DONE_LATE))
     lines = [
         f"Kiểm điểm {len(reviewed)} phần việc được giao tại nghị quyết kỳ trước: hoàn thành {done}, "
         f"chưa hoàn thành {len(reviewed) - done}; biểu dương {commended}, nhắc nhở {reminded}."

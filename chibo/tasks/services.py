@@ -24,8 +24,6 @@ from chibo.tasks.selectors import held_on, open_assignments, record_locked
 
 logger = logging.getLogger("chibo.tasks")
 Out = TaskReview.Outcome
-E = TaskReview.Evaluation
-S = TaskAssignment.Status
 
 # An overdue assignment is reminded again after this many days while it stays open.
 REMIND_EVERY_DAYS = 7
@@ -138,10 +136,10 @@ def progress_report(
     )
     if TaskReview.objects.filter(assignment=assignment).exists():
         raise ChiboError(_("Nhiệm vụ đã được chi bộ kiểm điểm, không báo cáo thêm."))
-    if status not in (S.IN_PROGRESS, S.DONE):
+    if status not in (TaskAssignment.Status.IN_PROGRESS, TaskAssignment.Status.DONE):
         raise ChiboError(_("Chọn tiến độ: đang thực hiện hoặc đã hoàn thành."), field="status")
     note = (note or "").strip()
-    if status == S.DONE:
+    if status == TaskAssignment.Status.DONE:
         done_on = done_on or today()
         if done_on > today():
             raise ChiboError(_("Ngày hoàn thành không được ở tương lai."), field="done_on")
@@ -168,18 +166,18 @@ def _check_review(
 ) -> None:
     if outcome not in Out.values:
         raise ChiboError(_("Chọn kết quả thực hiện."), field="outcome")
-    if evaluation not in E.values:
+    if evaluation not in TaskReview.Evaluation.values:
         raise ChiboError(_("Chọn đánh giá của chi bộ."), field="evaluation")
-    if evaluation == E.COMMENDED and outcome != Out.DONE:
+    if evaluation == TaskReview.Evaluation.COMMENDED and outcome != Out.DONE:
         raise ChiboError(_("Chỉ biểu dương khi nhiệm vụ hoàn thành tốt, đúng hạn."), field="evaluation")
     if outcome in TaskReview.UNFINISHED_OUTCOMES:
-        if evaluation != E.REMINDED:
+        if evaluation != TaskReview.Evaluation.REMINDED:
             raise ChiboError(_("Nhiệm vụ chưa hoàn thành: chi bộ nhắc nhở đảng viên."), field="evaluation")
         if not texts["cause"]:
             raise ChiboError(_("Ghi nguyên nhân chưa hoàn thành."), field="cause")
         if not texts["support_measure"]:
             raise ChiboError(_("Ghi biện pháp chi bộ giúp đỡ đảng viên."), field="support_measure")
-    if evaluation == E.REMINDED and not (texts["reminder"] or texts["cause"]):
+    if evaluation == TaskReview.Evaluation.REMINDED and not (texts["reminder"] or texts["cause"]):
         raise ChiboError(_("Ghi nội dung nhắc nhở."), field="reminder")
     if outcome == Out.DONE and assignment.done_on and assignment.done_on > assignment.task.due_on:
         raise ChiboError(

@@ -1,8 +1,8 @@
-"""Who may use sign-in pages and the API's token operations (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use sign-in pages and the API's token operations (the scope matrix, chibo/testing/scope_matrix.py)."""
 
 from chibo.accounts.models import RoleGrant
 from chibo.accounts.tokens import token_issue
-from chibo.core.scope_matrix import EVERYONE, SIGNED_IN, ScopeCase
+from chibo.testing.scope_matrix import EVERYONE, SIGNED_IN, ScopeCase
 
 ADMINS = frozenset({"admin"})  # the only persona with Role.ADMIN (at the province)
 

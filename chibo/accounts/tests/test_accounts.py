@@ -13,7 +13,7 @@ from chibo.accounts.models import ApiToken, Role, RoleGrant, User
 from chibo.accounts.scope import Perm, has_perm_on, roles_of
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
-from chibo.core.testing import PASSWORD, MemberFactory, make_user
+from chibo.testing.factories import PASSWORD, MemberFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

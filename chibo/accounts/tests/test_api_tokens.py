@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chibo.accounts.models import ApiToken
 from chibo.accounts.tokens import token_issue, token_revoke
 from chibo.core.errors import ChiboError
-from chibo.core.testing import PASSWORD
+from chibo.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

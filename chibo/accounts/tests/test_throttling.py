@@ -7,7 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from chibo.core.testing import PASSWORD
+from chibo.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

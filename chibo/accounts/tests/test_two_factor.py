@@ -11,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.accounts import services
-from chibo.core.testing import PASSWORD
+from chibo.testing.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
-"""Who may read change history, the access log and their own data (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may read change history, the access log and their own data (the scope matrix, chibo/testing/scope_matrix.py)."""
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, SIGNED_IN, ScopeCase
+from chibo.testing.scope_matrix import ANHOA_EDITORS, SIGNED_IN, ScopeCase
 
 CASES = [
     # A member's change history and readers: the cell committee and above (they carry the sensitive notes).

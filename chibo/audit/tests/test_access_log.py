@@ -8,7 +8,7 @@ from django.urls import reverse
 from chibo.accounts.models import Role
 from chibo.audit.models import AccessLog
 from chibo.audit.services import record_access
-from chibo.core.testing import MemberFactory, make_user
+from chibo.testing.factories import MemberFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

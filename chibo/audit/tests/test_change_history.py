@@ -11,9 +11,9 @@ from django.urls import reverse
 from chibo.accounts.models import User
 from chibo.audit.context import acting_as
 from chibo.audit.models import AccessLog, MemberChange
-from chibo.core.testing import MemberFactory
 from chibo.members import services as member_services
 from chibo.members.models import Exemption, Position
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 

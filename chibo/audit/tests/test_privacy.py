@@ -107,3 +107,15 @@ def test_the_privacy_page_offers_the_downloads_and_says_how_long_logs_are_kept(c
 def test_an_anonymous_visitor_is_sent_to_sign_in(client):
     response = client.get(reverse("audit:my_data"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_workbook_download_writes_the_persons_own_input_as_data(client, world):
+    """The personal-data download carries values the person typed: never as formulas (issue 14)."""
+    from chibo.core.tests.test_workbooks import assert_written_as_data
+
+    member = world.member_of_anhoa
+    member_services.member_update(actor=None, member=member, residence_address='=HYPERLINK("http://x",A1)')
+    member_services.member_update(actor=None, member=member, occupation="@SUM(1+1)")
+    client.force_login(world.anhoa_member)
+    response = client.get(reverse("audit:my_data_xlsx"))
+    assert_written_as_data(response.content, ['=HYPERLINK("http://x",A1)', "@SUM(1+1)"])

@@ -73,7 +73,7 @@ def test_the_development_server_log_goes_through_the_filter():
 
 
 def test_the_daily_task_purges_the_same_way(world, settings):
-    from chibo.audit.tasks import purge_old_access_logs
+    from chibo.audit.jobs import purge_old_access_logs
 
     settings.CHIBO_ACCESS_LOG_RETENTION_DAYS = 730
     _aged(800, world)

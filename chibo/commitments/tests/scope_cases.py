@@ -7,8 +7,8 @@ from typing import Any
 from chibo.commitments import services
 from chibo.commitments.models import Commitment
 from chibo.core.dates import today
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
-from chibo.core.testing import World
+from chibo.testing.factories import World
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
 
 OWN = ANHOA_ROLL | {"anhoa_member"}  # see the plain member's commitments
 NOTERS = ANHOA_EDITORS | {"anhoa_member"}

@@ -1,6 +1,6 @@
-"""Who may use core's pages (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use core's pages (the scope matrix, chibo/testing/scope_matrix.py)."""
 
-from chibo.core.scope_matrix import EVERYONE, SIGNED_IN, ScopeCase
+from chibo.testing.scope_matrix import EVERYONE, SIGNED_IN, ScopeCase
 
 CASES = [
     ScopeCase("core:home", allowed=SIGNED_IN),

@@ -20,9 +20,9 @@ from django.utils import formats, translation
 
 from chibo.accounts.models import Role
 from chibo.core.errors import ChiboError
-from chibo.core.testing import World
 from chibo.meetings.models import Meeting
 from chibo.members.services import validate_member_fields
+from chibo.testing.factories import World
 
 PO_PATH = Path(settings.BASE_DIR) / "chibo" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from chibo.core import pagination
 from chibo.core.pagination import EstimatedCountPaginator, paginate
-from chibo.core.testing import MemberFactory
 from chibo.members.models import Member
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 

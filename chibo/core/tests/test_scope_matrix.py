@@ -1,6 +1,6 @@
 """The scope matrix (C3): every URL and API operation, for every persona, inside and outside scope.
 
-How to add a case for a new URL or operation: chibo/core/scope_matrix.py.
+How to add a case for a new URL or operation: chibo/testing/scope_matrix.py.
 """
 
 import json
@@ -19,8 +19,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, i
 
 from chibo.accounts.tokens import token_issue
 from chibo.api import api
-from chibo.core.scope_matrix import ANONYMOUS, PERSONAS, ScopeCase, collect_cases
-from chibo.core.testing import World, build_world
+from chibo.testing.factories import World, build_world
+from chibo.testing.scope_matrix import ANONYMOUS, PERSONAS, ScopeCase, collect_cases
 
 CASES = collect_cases()
 # Django's own admin and language switch, and the API's routes (checked operation by operation below).
@@ -109,7 +109,7 @@ def test_every_url_and_api_operation_has_a_scope_case():
     problems = _coverage_problems(CASES)
     assert not problems, (
         "The scope matrix (C3) does not match the URLs and API operations. Every page and operation must say "
-        "who may use it (see chibo/core/scope_matrix.py):\n" + "\n".join(problems)
+        "who may use it (see chibo/testing/scope_matrix.py):\n" + "\n".join(problems)
     )
 
 

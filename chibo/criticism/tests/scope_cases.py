@@ -3,11 +3,11 @@ the viewer and the supervisor get 404 everywhere, even the list; a committee els
 
 from typing import Any
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ScopeCase
-from chibo.core.testing import World
 from chibo.criticism import services
 from chibo.criticism.models import CriticismRecord
 from chibo.tasks.tests.builders import hold, months_ago
+from chibo.testing.factories import World
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ScopeCase
 
 # Everyone holding Perm.SEE_SENSITIVE somewhere (the world's officers and both cell committees).
 SENSITIVE_SOMEWHERE = frozenset(

@@ -14,8 +14,6 @@ from chibo.meetings import services as meeting_services
 from chibo.meetings.models import SpeakingTurn
 from chibo.tasks.tests.conftest import Cell, hold, lock_minutes
 
-K = CriticismRecord.Kind
-
 
 def _turn(meeting, member, kind):  # type: ignore[no-untyped-def]
     turn = meeting_services.speaker_add(actor=None, meeting=meeting, member=member, kind=kind)
@@ -25,7 +23,7 @@ def _turn(meeting, member, kind):  # type: ignore[no-untyped-def]
 def _record(cell: Cell, meeting, **kw):  # type: ignore[no-untyped-def]
     fields = {
         "member": cell.plain,
-        "kind": K.CRITICISM,
+        "kind": CriticismRecord.Kind.CRITICISM,
         "content": "Chưa đóng đảng phí đúng hạn",
         "commitment": "Đóng đủ trước ngày 10 hằng tháng",
     } | kw
@@ -45,7 +43,7 @@ def test_a_self_criticism_must_be_the_members_own_turn(cell: Cell) -> None:
     m = hold(cell.org, date(2025, 4, 5), close=False)
     someone_else = _turn(m, cell.secretary, SpeakingTurn.Kind.SELF_CRITICISM)
     with pytest.raises(ChiboError, match="lượt tự phê bình của chính đảng viên đó"):
-        _record(cell, m, kind=K.SELF_CRITICISM, turn=someone_else)
+        _record(cell, m, kind=CriticismRecord.Kind.SELF_CRITICISM, turn=someone_else)
     opinion = _turn(m, cell.secretary, SpeakingTurn.Kind.OPINION)
     with pytest.raises(ChiboError, match="lượt phát biểu loại phê bình"):
         _record(cell, m, turn=opinion)

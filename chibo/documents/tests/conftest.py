@@ -14,16 +14,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
-from chibo.core.testing import MemberFactory, World
 from chibo.meetings import services as meeting_services
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.members import services as member_services
 from chibo.members.models import Exemption, Member, Position
 from chibo.organizations.models import Organization
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.factories import MemberFactory, World
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-A = Attendance.Status
 APRIL = date(2021, 4, 5)
 
 
@@ -59,9 +58,9 @@ def hold(world: World, day: date, *, absent: dict[Member, str] | None = None) ->
     for row in Attendance.objects.filter(meeting=meeting, is_exempt=False).select_related("member"):
         reason = absent.get(row.member)
         if reason is None:
-            status = A.PRESENT
+            status = Attendance.Status.PRESENT
         else:
-            status = A.EXCUSED if reason else A.UNEXCUSED
+            status = Attendance.Status.EXCUSED if reason else Attendance.Status.UNEXCUSED
         meeting_services.attendance_record(
             actor=actor, meeting=meeting, member=row.member, status=status, reason=reason or ""
         )
@@ -110,13 +109,13 @@ def held(world: World) -> Held:
     )
     for row in Attendance.objects.filter(meeting=meeting, is_exempt=False).select_related("member"):
         if row.member == excused:
-            status, reason, arrived = A.EXCUSED, "Đi viện điều trị", None
+            status, reason, arrived = Attendance.Status.EXCUSED, "Đi viện điều trị", None
         elif row.member == unexcused:
-            status, reason, arrived = A.UNEXCUSED, "", None
+            status, reason, arrived = Attendance.Status.UNEXCUSED, "", None
         elif row.member == late:
-            status, reason, arrived = A.LATE, "", time(19, 20)
+            status, reason, arrived = Attendance.Status.LATE, "", time(19, 20)
         else:
-            status, reason, arrived = A.PRESENT, "", None
+            status, reason, arrived = Attendance.Status.PRESENT, "", None
         meeting_services.attendance_record(
             actor=actor, meeting=meeting, member=row.member, status=status, reason=reason, arrived_at=arrived
         )

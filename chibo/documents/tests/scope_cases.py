@@ -1,4 +1,4 @@
-"""Who may use the minutes and resolution pages and API (the scope matrix, chibo/core/scope_matrix.py).
+"""Who may use the minutes and resolution pages and API (the scope matrix, chibo/testing/scope_matrix.py).
 
 Readers (Perm.ATTEND_MEETINGS on An Hòa) see, download and print; those who run its meetings
 (Perm.RUN_MEETINGS) compose, edit and amend, the other readers get 403 there. Signing is open to readers:
@@ -9,13 +9,13 @@ from datetime import time
 from typing import Any
 
 from chibo.core.dates import today
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_VISIBLE, ScopeCase
-from chibo.core.testing import World
 from chibo.documents import services
 from chibo.documents.models import MeetingDocument
 from chibo.meetings import services as meeting_services
 from chibo.meetings.models import Attendance, Meeting
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.factories import World
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_VISIBLE, ScopeCase
 
 _READERS_ONLY = ANHOA_VISIBLE - ANHOA_EDITORS
 

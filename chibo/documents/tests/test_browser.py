@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from chibo.core.browser import page_width
 from chibo.documents import services
 from chibo.documents.models import MeetingDocument
 from chibo.documents.tests.conftest import Held
+from chibo.testing.browser import page_width
 
 SHOTS = Path(tempfile.gettempdir())
 

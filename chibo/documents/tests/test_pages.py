@@ -13,7 +13,6 @@ from chibo.documents.models import Amendment, MeetingDocument, Signature
 from chibo.documents.tests.conftest import APRIL, Held, docx_text, plan
 
 pytestmark = pytest.mark.django_db
-S = MeetingDocument.Status
 
 
 @pytest.fixture
@@ -100,7 +99,7 @@ def test_the_chair_and_the_recorder_sign_from_the_page_and_the_minutes_lock(
     signed = client.post(url, {"role": "chair"}, follow=True)
     assert "Đã ký; văn bản đã khóa." in signed.content.decode()
     minutes.refresh_from_db()
-    assert minutes.status == S.LOCKED
+    assert minutes.status == MeetingDocument.Status.LOCKED
     assert set(Signature.objects.values_list("role", "signed_by__username")) == {
         ("recorder", "anhoa_member"),
         ("chair", "anhoa_secretary"),

@@ -6,15 +6,14 @@ import pytest
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory
 from chibo.documents import services
 from chibo.documents.models import Amendment, MeetingDocument, Signature
 from chibo.documents.selectors import minutes_locked
 from chibo.documents.tests.conftest import Held, hold
 from chibo.meetings.models import Vote
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-S = MeetingDocument.Status
 CHAIR, RECORDER, SECRETARY = Signature.Role.CHAIR, Signature.Role.RECORDER, Signature.Role.SECRETARY
 
 
@@ -46,7 +45,7 @@ def test_the_minutes_lock_when_both_the_chair_and_the_recorder_have_signed(held:
     w = held.world
     chair = services.document_sign(actor=w.anhoa_secretary, document=minutes, role=CHAIR)
     minutes.refresh_from_db()
-    assert minutes.status == S.SIGNED and minutes.locked_at is None
+    assert minutes.status == MeetingDocument.Status.SIGNED and minutes.locked_at is None
     assert (chair.member, chair.title, chair.signed_by, chair.on_paper) == (
         w.anhoa_secretary.member,
         "CHỦ TRÌ",
@@ -56,7 +55,7 @@ def test_the_minutes_lock_when_both_the_chair_and_the_recorder_have_signed(held:
     assert not minutes_locked(held.meeting)
     services.document_sign(actor=w.anhoa_member, document=minutes, role=RECORDER)
     minutes.refresh_from_db()
-    assert minutes.status == S.LOCKED and minutes.locked_at is not None
+    assert minutes.status == MeetingDocument.Status.LOCKED and minutes.locked_at is not None
     assert minutes_locked(held.meeting)
 
 
@@ -67,7 +66,7 @@ def test_only_the_member_named_chair_signs_as_chair(held: Held, minutes: Meeting
             services.document_sign(actor=outsider, document=minutes, role=CHAIR)
     assert not Signature.objects.exists()
     minutes.refresh_from_db()
-    assert minutes.status == S.DRAFT
+    assert minutes.status == MeetingDocument.Status.DRAFT
 
 
 def test_signing_twice_or_for_a_role_the_document_has_not_is_refused(held: Held, minutes: MeetingDocument):
@@ -100,7 +99,7 @@ def test_the_resolution_is_signed_for_the_cell_by_its_secretary_and_locks(held: 
         services.document_sign(actor=w.anhoa_member, document=document, role=SECRETARY)
     signature = services.document_sign(actor=w.anhoa_secretary, document=document, role=SECRETARY)
     document.refresh_from_db()
-    assert (signature.title, document.status) == ("BÍ THƯ", S.LOCKED)
+    assert (signature.title, document.status) == ("BÍ THƯ", MeetingDocument.Status.LOCKED)
 
 
 def test_a_resolution_of_a_cell_without_secretary_or_deputy_cannot_be_signed(world):
@@ -123,7 +122,7 @@ def test_a_signed_draft_is_not_edited_until_its_signer_takes_the_signature_back(
         services.document_unsign(actor=w.anhoa_member, document=minutes, role=CHAIR)
     services.document_unsign(actor=w.anhoa_secretary, document=minutes, role=CHAIR)
     minutes.refresh_from_db()
-    assert minutes.status == S.DRAFT and not minutes.signatures.exists()
+    assert minutes.status == MeetingDocument.Status.DRAFT and not minutes.signatures.exists()
     _edit(minutes, place="Nơi khác")
     minutes.refresh_from_db()
     assert minutes.place == "Nơi khác"
@@ -138,7 +137,7 @@ def test_a_locked_document_refuses_edits_recomposing_and_unsigning_in_vietnamese
     with pytest.raises(ChiboError, match=message):
         services.document_unsign(actor=held.world.anhoa_secretary, document=locked, role=CHAIR)
     locked.refresh_from_db()
-    assert locked.section("closing").startswith("Cuộc họp kết thúc") and locked.status == S.LOCKED
+    assert locked.section("closing").startswith("Cuộc họp kết thúc") and locked.status == MeetingDocument.Status.LOCKED
 
 
 def test_an_amendment_changes_the_field_and_keeps_who_when_why_before_and_after(held: Held, locked: MeetingDocument):
@@ -149,7 +148,7 @@ def test_an_amendment_changes_the_field_and_keeps_who_when_why_before_and_after(
         actor=w.anhoa_secretary, document=locked, field="attendance", new_value=after, reason="Ghi nhầm lý do vắng."
     )
     locked.refresh_from_db()
-    assert locked.section("attendance") == after and locked.status == S.LOCKED
+    assert locked.section("attendance") == after and locked.status == MeetingDocument.Status.LOCKED
     assert (amendment.field, amendment.field_label, amendment.before, amendment.after) == (
         "attendance",
         "II. TÌNH HÌNH ĐẢNG VIÊN DỰ HỌP",

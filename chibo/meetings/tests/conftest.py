@@ -7,12 +7,12 @@ from datetime import date, time
 import pytest
 
 from chibo.core.dates import today
-from chibo.core.testing import MemberFactory, World
 from chibo.meetings.models import Meeting
 from chibo.members import services as member_services
 from chibo.members.models import Exemption, Member
 from chibo.organizations.models import Organization
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.factories import MemberFactory, World
 
 
 def plan_meeting(

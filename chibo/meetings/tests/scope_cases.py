@@ -1,4 +1,4 @@
-"""Who may use the meeting pages and API (the scope matrix, chibo/core/scope_matrix.py).
+"""Who may use the meeting pages and API (the scope matrix, chibo/testing/scope_matrix.py).
 
 Readers of An Hòa's meetings (Perm.ATTEND_MEETINGS: officers above, the secretary, the viewer, the member,
 the supervisor) see them and may ask to speak, check in and leave a remark (the services then refuse
@@ -12,11 +12,11 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chibo.core.dates import today
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_VISIBLE, SIGNED_IN, WARD_VISIBLE, ScopeCase
-from chibo.core.testing import World
 from chibo.meetings import services
 from chibo.meetings.models import Attendance, Meeting
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.factories import World
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_VISIBLE, SIGNED_IN, WARD_VISIBLE, ScopeCase
 
 RUNNERS = ANHOA_EDITORS
 READERS_ONLY = ANHOA_VISIBLE - ANHOA_EDITORS

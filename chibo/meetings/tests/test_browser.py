@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from chibo.core.browser import page_width
 from chibo.meetings import services
 from chibo.meetings.models import Attendance, SpeakingTurn
 from chibo.meetings.tests.conftest import Cell
+from chibo.testing.browser import page_width
 
 # Screenshots to look at by hand (the brief asks for /tmp); CHIBO_SHOTS_DIR moves them.
 SHOTS = Path(os.environ.get("CHIBO_SHOTS_DIR", tempfile.gettempdir()))

@@ -14,7 +14,6 @@ from chibo.members.models import Member
 from chibo.rules.models import RuleSetVersion, default_scoring
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-A = Attendance.Status
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +58,9 @@ def test_two_recorders_marking_attendance_and_speakers_at_once_lose_nothing(cell
             mine = [Member.objects.get(pk=m.pk) for m in halves[i]]
             barrier.wait()
             for m in mine:
-                services.attendance_record(actor=recorders[i], meeting=meeting, member=m, status=A.PRESENT)
+                services.attendance_record(
+                    actor=recorders[i], meeting=meeting, member=m, status=Attendance.Status.PRESENT
+                )
                 # Each recorder puts the members they just marked on the list of speakers, interleaved.
                 services.speaker_add(actor=recorders[i], meeting=meeting, member=m)
 
@@ -68,7 +69,7 @@ def test_two_recorders_marking_attendance_and_speakers_at_once_lose_nothing(cell
     errors = run_together(recorder(0), recorder(1))
     assert errors == []
     rows = Attendance.objects.filter(meeting=meeting, is_exempt=False)
-    assert rows.filter(status=A.PRESENT).count() == 18
+    assert rows.filter(status=Attendance.Status.PRESENT).count() == 18
     assert {r.recorded_by_id for r in rows} == {recorders[0].pk, recorders[1].pk}
     positions = sorted(SpeakingTurn.objects.filter(meeting=meeting).values_list("position", flat=True))
     assert positions == list(range(1, 19))
@@ -79,8 +80,8 @@ def test_two_recorders_marking_attendance_and_speakers_at_once_lose_nothing(cell
 def test_a_close_racing_a_late_mark_never_leaves_a_mark_after_the_close(cell: Cell) -> None:
     meeting = services.meeting_open(actor=None, meeting=cell.meeting)
     for m in cell.required[1:]:
-        services.attendance_record(actor=None, meeting=meeting, member=m, status=A.PRESENT)
-    services.attendance_record(actor=None, meeting=meeting, member=cell.required[0], status=A.UNEXCUSED)
+        services.attendance_record(actor=None, meeting=meeting, member=m, status=Attendance.Status.PRESENT)
+    services.attendance_record(actor=None, meeting=meeting, member=cell.required[0], status=Attendance.Status.UNEXCUSED)
     last = cell.required[0]
 
     def closer(barrier: threading.Barrier) -> None:
@@ -89,7 +90,7 @@ def test_a_close_racing_a_late_mark_never_leaves_a_mark_after_the_close(cell: Ce
 
     def marker(barrier: threading.Barrier) -> None:
         barrier.wait()
-        services.attendance_record(actor=None, meeting=meeting, member=last, status=A.LATE)
+        services.attendance_record(actor=None, meeting=meeting, member=last, status=Attendance.Status.LATE)
 
     errors = run_together(closer, marker)
     meeting.refresh_from_db()
@@ -97,6 +98,6 @@ def test_a_close_racing_a_late_mark_never_leaves_a_mark_after_the_close(cell: Ce
     assert meeting.ended_at is not None
     if errors:  # the close came first: the late mark was refused, nothing changed
         assert [str(e) for e in errors] == ["Buổi sinh hoạt đã kết thúc hoặc đã hủy: không ghi nhận thêm."]
-        assert row.status == A.UNEXCUSED
+        assert row.status == Attendance.Status.UNEXCUSED
     else:  # the mark came first, then the close
-        assert row.status == A.LATE and row.recorded_at <= meeting.ended_at  # type: ignore[operator]
+        assert row.status == Attendance.Status.LATE and row.recorded_at <= meeting.ended_at  # type: ignore[operator]

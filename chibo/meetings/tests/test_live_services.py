@@ -11,7 +11,6 @@ from chibo.meetings.models import AgendaItem, Attendance, Meeting, SpeakingTurn,
 from chibo.meetings.tests.conftest import Cell, plan_meeting
 from chibo.rules.models import RuleSetVersion
 
-A = Attendance.Status
 pytestmark = pytest.mark.django_db
 
 
@@ -25,13 +24,17 @@ def _mark(cell: Cell, present: int, *, excused: int = 1) -> None:
     official_then_probationary = cell.probationary + cell.official  # probationary first: they are present
     for i, m in enumerate(official_then_probationary):
         if i < present:
-            services.attendance_record(actor=actor, meeting=cell.meeting, member=m, status=A.PRESENT)
+            services.attendance_record(actor=actor, meeting=cell.meeting, member=m, status=Attendance.Status.PRESENT)
         elif i < present + excused:
-            services.attendance_record(actor=actor, meeting=cell.meeting, member=m, status=A.EXCUSED, reason="Ốm")
+            services.attendance_record(
+                actor=actor, meeting=cell.meeting, member=m, status=Attendance.Status.EXCUSED, reason="Ốm"
+            )
         else:
-            services.attendance_record(actor=actor, meeting=cell.meeting, member=m, status=A.UNEXCUSED)
+            services.attendance_record(actor=actor, meeting=cell.meeting, member=m, status=Attendance.Status.UNEXCUSED)
     for m in cell.exempt:
-        services.attendance_record(actor=actor, meeting=cell.meeting, member=m, status=A.EXCUSED, reason="Miễn")
+        services.attendance_record(
+            actor=actor, meeting=cell.meeting, member=m, status=Attendance.Status.EXCUSED, reason="Miễn"
+        )
 
 
 def test_opening_lists_every_member_on_the_roll_with_their_standing(cell: Cell) -> None:
@@ -41,7 +44,7 @@ def test_opening_lists_every_member_on_the_roll_with_their_standing(cell: Cell) 
     assert len(rows) == 20
     assert all(rows[m.pk].is_exempt for m in cell.exempt)
     assert not any(rows[m.pk].is_official for m in cell.probationary)
-    assert all(a.status == A.UNMARKED for a in rows.values())
+    assert all(a.status == Attendance.Status.UNMARKED for a in rows.values())
     t = selectors.live_totals(meeting)
     assert (t.on_roll, t.official, t.probationary, t.exempt, t.required, t.official_required) == (20, 18, 2, 2, 18, 16)
 
@@ -75,7 +78,10 @@ def test_sixteen_of_eighteen_present_meets_the_85_percent_threshold(cell: Cell) 
     assert (t.present, t.excused, t.unexcused, t.unmarked, t.voters) == (16, 1, 1, 0, 14)
     assert t.attendance_rate == 88.9 and t.attendance_met
     assert [a.member_id for a in selectors.absentees(cell.meeting)] != []
-    assert {(a.status, a.reason) for a in selectors.absentees(cell.meeting)} == {(A.EXCUSED, "Ốm"), (A.UNEXCUSED, "")}
+    assert {(a.status, a.reason) for a in selectors.absentees(cell.meeting)} == {
+        (Attendance.Status.EXCUSED, "Ốm"),
+        (Attendance.Status.UNEXCUSED, ""),
+    }
 
 
 def test_fifteen_of_eighteen_fails_the_threshold_and_the_vote_is_refused(cell: Cell) -> None:
@@ -91,7 +97,9 @@ def test_fifteen_of_eighteen_fails_the_threshold_and_the_vote_is_refused(cell: C
 def test_exempt_members_who_come_count_in_the_room_but_not_against_the_cell(cell: Cell) -> None:
     _open(cell)
     _mark(cell, present=16)
-    services.attendance_record(actor=None, meeting=cell.meeting, member=cell.exempt[0], status=A.PRESENT)
+    services.attendance_record(
+        actor=None, meeting=cell.meeting, member=cell.exempt[0], status=Attendance.Status.PRESENT
+    )
     t = selectors.live_totals(cell.meeting)
     assert (t.required, t.present, t.exempt_present, t.present_total) == (18, 16, 1, 17)
     assert t.attendance_rate == 88.9
@@ -100,9 +108,13 @@ def test_exempt_members_who_come_count_in_the_room_but_not_against_the_cell(cell
 def test_a_late_arrival_keeps_the_time_and_counts_as_present(cell: Cell) -> None:
     _open(cell)
     m = cell.official[3]
-    row = services.attendance_record(actor=None, meeting=cell.meeting, member=m, status=A.LATE, arrived_at=time(19, 20))
+    row = services.attendance_record(
+        actor=None, meeting=cell.meeting, member=m, status=Attendance.Status.LATE, arrived_at=time(19, 20)
+    )
     assert row.arrived_at == time(19, 20) and row.is_present
-    row = services.attendance_record(actor=None, meeting=cell.meeting, member=cell.official[4], status=A.LATE)
+    row = services.attendance_record(
+        actor=None, meeting=cell.meeting, member=cell.official[4], status=Attendance.Status.LATE
+    )
     assert row.arrived_at is not None
     assert selectors.live_totals(cell.meeting).late == 2
 
@@ -110,9 +122,11 @@ def test_a_late_arrival_keeps_the_time_and_counts_as_present(cell: Cell) -> None
 def test_an_excused_absence_needs_a_reason(cell: Cell) -> None:
     _open(cell)
     with pytest.raises(ChiboError, match="Ghi lý do vắng") as err:
-        services.attendance_record(actor=None, meeting=cell.meeting, member=cell.official[2], status=A.EXCUSED)
+        services.attendance_record(
+            actor=None, meeting=cell.meeting, member=cell.official[2], status=Attendance.Status.EXCUSED
+        )
     assert err.value.field == "reason"
-    assert Attendance.objects.get(meeting=cell.meeting, member=cell.official[2]).status == A.UNMARKED
+    assert Attendance.objects.get(meeting=cell.meeting, member=cell.official[2]).status == Attendance.Status.UNMARKED
 
 
 def test_attendance_on_a_closed_meeting_is_refused(cell: Cell) -> None:
@@ -120,22 +134,26 @@ def test_attendance_on_a_closed_meeting_is_refused(cell: Cell) -> None:
     _mark(cell, present=16)
     services.meeting_close(actor=None, meeting=cell.meeting)
     with pytest.raises(ChiboError, match="đã kết thúc"):
-        services.attendance_record(actor=None, meeting=cell.meeting, member=cell.official[0], status=A.UNEXCUSED)
-    assert Attendance.objects.get(meeting=cell.meeting, member=cell.official[0]).status == A.PRESENT
+        services.attendance_record(
+            actor=None, meeting=cell.meeting, member=cell.official[0], status=Attendance.Status.UNEXCUSED
+        )
+    assert Attendance.objects.get(meeting=cell.meeting, member=cell.official[0]).status == Attendance.Status.PRESENT
 
 
 def test_attendance_before_the_opening_is_refused(cell: Cell) -> None:
     with pytest.raises(ChiboError, match="chưa khai mạc"):
-        services.attendance_record(actor=None, meeting=cell.meeting, member=cell.official[0], status=A.PRESENT)
+        services.attendance_record(
+            actor=None, meeting=cell.meeting, member=cell.official[0], status=Attendance.Status.PRESENT
+        )
 
 
 def test_a_member_not_on_the_roll_cannot_be_marked(cell: Cell) -> None:
-    from chibo.core.testing import MemberFactory
+    from chibo.testing.factories import MemberFactory
 
     _open(cell)
     stranger = MemberFactory(org=cell.world.other_cell)
     with pytest.raises(ChiboError, match="không có trong danh sách"):
-        services.attendance_record(actor=None, meeting=cell.meeting, member=stranger, status=A.PRESENT)
+        services.attendance_record(actor=None, meeting=cell.meeting, member=stranger, status=Attendance.Status.PRESENT)
 
 
 def test_five_speakers_of_sixteen_present_meet_the_30_percent_rule(cell: Cell) -> None:

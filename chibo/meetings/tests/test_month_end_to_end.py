@@ -26,9 +26,7 @@ from docx import Document
 from chibo.accounts import services as account_services
 from chibo.accounts.models import Role, User
 from chibo.celery import app as celery_app
-from chibo.core.browser import page_width
 from chibo.core.dates import today
-from chibo.core.testing import PASSWORD, MemberFactory, World
 from chibo.documents import compose
 from chibo.documents.models import MeetingDocument
 from chibo.documents.tests.conftest import docx_text
@@ -38,6 +36,8 @@ from chibo.members import services as member_services
 from chibo.members.models import Exemption, Member, Position
 from chibo.notices.models import Notice
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.browser import page_width
+from chibo.testing.factories import PASSWORD, MemberFactory, World
 
 REAL_NOW = timezone.now
 PLACE = "Nhà văn hóa khu vực An Hòa"

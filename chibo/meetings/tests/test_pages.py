@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.accounts.models import User
-from chibo.core.testing import World
 from chibo.meetings import services
 from chibo.meetings.models import (
     AgendaItem,
@@ -23,9 +22,9 @@ from chibo.meetings.models import (
     Vote,
 )
 from chibo.meetings.tests.conftest import Cell, add_members, plan_meeting
+from chibo.testing.factories import World
 
 pytestmark = pytest.mark.django_db
-A = Attendance.Status
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -46,7 +45,7 @@ def opened(cell: Cell) -> Meeting:
 
 def mark_all_present(meeting: Meeting) -> None:
     for row in meeting.attendances.filter(is_exempt=False).select_related("member"):
-        services.attendance_record(actor=None, meeting=meeting, member=row.member, status=A.PRESENT)
+        services.attendance_record(actor=None, meeting=meeting, member=row.member, status=Attendance.Status.PRESENT)
 
 
 def test_the_secretary_opens_the_meeting_from_the_live_page(cell: Cell) -> None:
@@ -76,7 +75,7 @@ def test_one_tap_marks_a_member_and_answers_the_row_and_the_totals(cell: Cell) -
     )
     html = r.content.decode()
     assert r.status_code == 200 and f'id="att-{m.pk}"' in html and 'id="totals"' in html and "hx-swap-oob" in html
-    assert Attendance.objects.get(meeting=cell.meeting, member=m).status == A.PRESENT
+    assert Attendance.objects.get(meeting=cell.meeting, member=m).status == Attendance.Status.PRESENT
     assert f'<option value="{m.pk}">' in html  # now offered in the list of speakers
 
 
@@ -87,7 +86,7 @@ def test_an_excused_tap_without_reason_is_refused_in_the_row(cell: Cell) -> None
         url("attendance", cell.meeting, member_pk=m.pk), {"status": "excused"}, **HX
     )
     assert "Ghi lý do vắng" in r.content.decode()
-    assert Attendance.objects.get(meeting=cell.meeting, member=m).status == A.UNMARKED
+    assert Attendance.objects.get(meeting=cell.meeting, member=m).status == Attendance.Status.UNMARKED
 
 
 def test_a_plain_member_cannot_record_attendance(cell: Cell) -> None:
@@ -95,7 +94,7 @@ def test_a_plain_member_cannot_record_attendance(cell: Cell) -> None:
     m = cell.official[2]
     r = client_for(cell.world.anhoa_member).post(url("attendance", cell.meeting, member_pk=m.pk), {"status": "present"})
     assert r.status_code == 403
-    assert Attendance.objects.get(meeting=cell.meeting, member=m).status == A.UNMARKED
+    assert Attendance.objects.get(meeting=cell.meeting, member=m).status == Attendance.Status.UNMARKED
 
 
 def test_a_member_present_asks_to_speak_from_their_phone(cell: Cell) -> None:
@@ -278,7 +277,11 @@ def test_the_list_and_a_held_meetings_page_cost_the_same_queries_at_two_sizes(
     for m in cell.official[:8]:
         services.turn_start(actor=None, turn=services.speaker_add(actor=None, meeting=cell.meeting, member=m))
     services.attendance_record(
-        actor=None, meeting=cell.meeting, member=cell.official[9], status=A.EXCUSED, reason="Đi công tác"
+        actor=None,
+        meeting=cell.meeting,
+        member=cell.official[9],
+        status=Attendance.Status.EXCUSED,
+        reason="Đi công tác",
     )
     with django_assert_num_queries(len(list_small.captured_queries)):  # type: ignore[attr-defined,operator]
         c.get(list_url)

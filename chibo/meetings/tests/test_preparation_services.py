@@ -10,14 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory, World
 from chibo.meetings import selectors, services
 from chibo.meetings.models import AgendaItem, Attachment, Meeting
 from chibo.meetings.tests.conftest import plan_meeting
 from chibo.notices import services as notices
+from chibo.testing.factories import MemberFactory, World
 
 pytestmark = pytest.mark.django_db
-K = AgendaItem.Kind
 
 
 def pdf(size: int = 2000) -> bytes:
@@ -44,8 +43,16 @@ def meeting(world: World) -> Meeting:
 def test_the_monthly_agenda_follows_the_order_of_the_guidance(meeting: Meeting) -> None:
     items = services.agenda_from_template(actor=None, meeting=meeting)
     assert [i.kind for i in items] == [
-        K.OPENING, K.NEWS, K.THINKING, K.REVIEW, K.HCM_EXAMPLE, K.RESIDENTS, K.NEXT_TASKS, K.DISCUSSION, K.CLOSING
-    ]  # fmt: skip
+        AgendaItem.Kind.OPENING,
+        AgendaItem.Kind.NEWS,
+        AgendaItem.Kind.THINKING,
+        AgendaItem.Kind.REVIEW,
+        AgendaItem.Kind.HCM_EXAMPLE,
+        AgendaItem.Kind.RESIDENTS,
+        AgendaItem.Kind.NEXT_TASKS,
+        AgendaItem.Kind.DISCUSSION,
+        AgendaItem.Kind.CLOSING,
+    ]
     assert [i.position for i in items] == list(range(1, 10))
     assert "biểu quyết nghị quyết" in items[-1].title
 
@@ -53,8 +60,13 @@ def test_the_monthly_agenda_follows_the_order_of_the_guidance(meeting: Meeting) 
 def test_a_thematic_meeting_has_its_introductory_paper(world: World) -> None:
     m = plan_meeting(world.anhoa, kind=Meeting.Kind.THEMATIC, thematic_topic="Dân vận khéo")
     kinds = [i.kind for i in services.agenda_from_template(actor=None, meeting=m)]
-    assert kinds == [K.OPENING, K.INTRO_PAPER, K.DISCUSSION, K.CLOSING]
-    assert AgendaItem.objects.get(meeting=m, kind=K.INTRO_PAPER).title.endswith("Dân vận khéo")
+    assert kinds == [
+        AgendaItem.Kind.OPENING,
+        AgendaItem.Kind.INTRO_PAPER,
+        AgendaItem.Kind.DISCUSSION,
+        AgendaItem.Kind.CLOSING,
+    ]
+    assert AgendaItem.objects.get(meeting=m, kind=AgendaItem.Kind.INTRO_PAPER).title.endswith("Dân vận khéo")
 
 
 def test_a_set_agenda_is_replaced_only_when_asked(meeting: Meeting) -> None:
@@ -71,9 +83,9 @@ def test_agenda_points_move_and_keep_positions_unique(meeting: Meeting) -> None:
     items = services.agenda_from_template(actor=None, meeting=meeting)
     services.agenda_item_move(actor=None, item=items[2], up=True)
     order = list(meeting.agenda_items.order_by("position").values_list("kind", flat=True))
-    assert order[1:3] == [K.THINKING, K.NEWS]
+    assert order[1:3] == [AgendaItem.Kind.THINKING, AgendaItem.Kind.NEWS]
     services.agenda_item_move(actor=None, item=items[0], up=True)  # already first: nothing moves
-    assert meeting.agenda_items.get(position=1).kind == K.OPENING
+    assert meeting.agenda_items.get(position=1).kind == AgendaItem.Kind.OPENING
 
 
 def test_points_added_in_preparation_go_before_the_closing_and_the_minutes_follow_the_order(meeting: Meeting) -> None:
@@ -85,7 +97,7 @@ def test_points_added_in_preparation_go_before_the_closing_and_the_minutes_follo
     second = services.agenda_item_add(actor=None, meeting=meeting, title="Chuẩn bị Tết cho hộ nghèo")
     order = list(meeting.agenda_items.order_by("position").values_list("title", "kind"))
     assert len(order) == before + 2
-    assert order[-1][1] == K.CLOSING  # bế mạc stays last
+    assert order[-1][1] == AgendaItem.Kind.CLOSING  # bế mạc stays last
     assert [t for t, _k in order[-3:-1]] == ["Vận động quỹ khuyến học", "Chuẩn bị Tết cho hộ nghèo"]
     # Moved up, the point stays moved; the minutes list the points in this order.
     services.agenda_item_move(actor=None, item=second, up=True)
@@ -101,7 +113,7 @@ def test_points_added_in_preparation_go_before_the_closing_and_the_minutes_follo
 def test_the_intro_paper_records_author_and_approval(world: World) -> None:
     m = plan_meeting(world.anhoa, kind=Meeting.Kind.THEMATIC, thematic_topic="An ninh trật tự")
     services.agenda_from_template(actor=None, meeting=m)
-    item = m.agenda_items.get(kind=K.INTRO_PAPER)
+    item = m.agenda_items.get(kind=AgendaItem.Kind.INTRO_PAPER)
     today = timezone.localdate()
     services.agenda_item_update(
         actor=None, item=item, title=item.title, presenter=world.member_of_anhoa, approved_on=today

@@ -1,8 +1,8 @@
-"""Who may use the member pages and API (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use the member pages and API (the scope matrix, chibo/testing/scope_matrix.py)."""
 
 from datetime import date
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, SIGNED_IN, ScopeCase
 
 # A member sees their own record, not their cell's roll.
 _OWN_RECORD = ANHOA_ROLL | {"anhoa_member"}

@@ -4,10 +4,10 @@ import pytest
 
 from chibo.accounts.tokens import token_issue
 from chibo.audit.models import AccessLog
-from chibo.core.testing import MemberFactory
 from chibo.members import services
 from chibo.members.models import Member
 from chibo.members.services import build_member
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 from chibo import celery_app
 from chibo.accounts.models import Role
 from chibo.audit.models import AccessLog
-from chibo.core.testing import MemberFactory, make_user
 from chibo.members import services
 from chibo.members.excel import COLUMNS
 from chibo.members.imports import import_members
 from chibo.members.models import ImportJob, Member
+from chibo.testing.factories import MemberFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,24 @@ def test_a_large_export_imports_again_through_the_background_job(
     job.refresh_from_db()
     assert (job.status, job.rows_total, job.imported_count) == ("imported", 4, 4)
     assert set(Member.objects.filter(org=world.other_cell).values_list("full_name", flat=True)) == names
+
+
+def test_values_that_look_like_formulas_are_exported_as_data(client, world):
+    """A name or address imported as =HYPERLINK(...) must not come back as a live link (issue 14)."""
+    from chibo.core.tests.test_workbooks import INJECTIONS, assert_written_as_data
+
+    for i, value in enumerate(INJECTIONS):
+        MemberFactory(org=world.anhoa, full_name=f"Phạm Văn Công {i}", residence_address=value, occupation=value)
+    client.force_login(world.ward_officer)
+    response = client.get(reverse("members:export"), {"org": world.anhoa.pk})
+    assert_written_as_data(b"".join(response.streaming_content), INJECTIONS)
+
+
+def test_cell_names_in_the_template_are_written_as_data(client, world):
+    from chibo.core.tests.test_workbooks import assert_written_as_data
+
+    world.anhoa.name = "=1+1 Chi bộ"
+    world.anhoa.save(update_fields=["name"])
+    client.force_login(world.ward_officer)
+    response = client.get(reverse("members:import_template"))
+    assert_written_as_data(response.content, ["=1+1 Chi bộ"])

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory, make_org
 from chibo.members.imports import import_members
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization
+from chibo.testing.factories import MemberFactory, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +207,7 @@ def test_a_missing_name_and_a_too_long_value_are_reported(world):
     )
     assert errors_of(run(world.ward_officer, data)) == [
         (2, "Họ và tên", "Không được để trống."),
-        (3, "Nghề nghiệp", "Nghề nghiệp dài quá 120 ký tự."),
+        (3, "Nghề nghiệp", "Dài 121 ký tự, quá giới hạn 120 của cột: «" + "x" * 39 + "…»."),
     ]
 
 

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from chibo import celery_app
 from chibo.members.excel import CODES_SHEET, COLUMNS, MEMBER_SHEET, NOTES_SHEET
+from chibo.members.jobs import run_import_job
 from chibo.members.models import ImportJob, Member, Membership
-from chibo.members.tasks import run_import_job
 from chibo.members.tests.test_import import HEADERS, row, upload, xlsx
 
 pytestmark = pytest.mark.django_db

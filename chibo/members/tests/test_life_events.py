@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory
 from chibo.members import services
 from chibo.members.models import LifeEvent, Member
 from chibo.tasks.record import member_record
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,11 @@ from datetime import date
 import pytest
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory
 from chibo.members import services
 from chibo.members.models import Member
 from chibo.members.selectors import in_name_order
 from chibo.organizations.selectors import cell_of_member_on
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 

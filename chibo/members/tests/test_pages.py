@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chibo.core.testing import MemberFactory
 from chibo.members import services
 from chibo.members.models import Exemption, Member, Membership, Position
+from chibo.testing.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 

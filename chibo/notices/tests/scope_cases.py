@@ -1,8 +1,8 @@
-"""Who may use the notice pages and API (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use the notice pages and API (the scope matrix, chibo/testing/scope_matrix.py)."""
 
 from datetime import timedelta
 
-from chibo.core.scope_matrix import SIGNED_IN, ScopeCase
+from chibo.testing.scope_matrix import SIGNED_IN, ScopeCase
 
 
 def _notice_to_member(w):  # type: ignore[no-untyped-def]

@@ -6,12 +6,12 @@ from django.utils import timezone
 
 from chibo.accounts.models import Role, RoleGrant
 from chibo.core.dates import today
-from chibo.core.testing import MemberFactory, make_user
 from chibo.members import services as member_services
 from chibo.notices.models import Notice
 from chibo.notices.services import due_notices_send, meeting_notices_send
 from chibo.notices.sms import mask_phone
 from chibo.scheduling import services
+from chibo.testing.factories import MemberFactory, make_user
 
 pytestmark = pytest.mark.django_db
 

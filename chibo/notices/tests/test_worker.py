@@ -11,8 +11,8 @@ from django.db import connections
 from chibo.celery import app
 from chibo.core.dates import today
 from chibo.members import services as member_services
+from chibo.notices.jobs import send_meeting_notices
 from chibo.notices.models import Notice
-from chibo.notices.tasks import send_meeting_notices
 from chibo.scheduling import services
 
 

@@ -17,11 +17,11 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from chibo.core.testing import MemberFactory
 from chibo.members import services as member_services
 from chibo.members.models import Member
 from chibo.operations import backups
 from chibo.operations.backups import MANIFEST, MEDIA_TAR, SUMS, list_backups
+from chibo.testing.factories import MemberFactory
 
 # Real transactions: a backup reads committed data (SQLite's copy would wait on an open transaction).
 pytestmark = pytest.mark.django_db(transaction=True)

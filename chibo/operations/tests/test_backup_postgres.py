@@ -22,7 +22,7 @@ pytestmark = pytest.mark.postgres
 MAKE_DATA = """
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from chibo.core.testing import MemberFactory, make_org
+from chibo.testing.factories import MemberFactory, make_org
 from chibo.organizations.models import Organization
 ward = make_org("Đảng bộ phường Bình Thạnh", Organization.Kind.GRASSROOTS_COMMITTEE)
 cell = make_org("Chi bộ khu vực An Hòa", Organization.Kind.CELL, ward)

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from chibo.members.models import ImportJob
+from chibo.operations.jobs import purge_old_import_files
 from chibo.operations.services import purge_import_files
-from chibo.operations.tasks import purge_old_import_files
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
-"""Who may use the organization tree's pages and API (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use the organization tree's pages and API (the scope matrix, chibo/testing/scope_matrix.py)."""
 
-from chibo.core.scope_matrix import (
+from chibo.testing.scope_matrix import (
     ANHOA_OFFICERS,
     ANHOA_ROLL,
     ANHOA_VISIBLE,

@@ -3,13 +3,11 @@ from datetime import date
 import pytest
 
 from chibo.accounts.tokens import token_issue
-from chibo.core.testing import MemberFactory, make_org
 from chibo.organizations import services
 from chibo.organizations.models import Organization
+from chibo.testing.factories import MemberFactory, make_org
 
 pytestmark = pytest.mark.django_db
-
-K = Organization.Kind
 
 
 def _get(client, user, url, **params):
@@ -143,7 +141,7 @@ def test_an_orgs_members_need_the_right_to_list_them(client, world):
 
 def test_the_org_list_is_paginated(client, world):
     for i in range(5):
-        make_org(f"Chi bộ số {i}", K.CELL, world.ward)
+        make_org(f"Chi bộ số {i}", Organization.Kind.CELL, world.ward)
     body = _get(client, world.ward_officer, "/api/v1/orgs", limit=2, offset=2).json()
     assert body["count"] == 8
     assert len(body["items"]) == 2
@@ -154,7 +152,7 @@ def test_the_org_list_is_paginated(client, world):
 
 def _grow(world, n):
     for i in range(n):
-        make_org(f"Chi bộ thêm {world.ward.pk}-{i}", K.CELL, world.ward)
+        make_org(f"Chi bộ thêm {world.ward.pk}-{i}", Organization.Kind.CELL, world.ward)
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chibo.core.testing import MemberFactory, make_org
 from chibo.members.models import Member, Membership
 from chibo.organizations import forms as org_forms
 from chibo.organizations import services
 from chibo.organizations.models import AdministrativeUnit, Organization, RestructuringEvent
+from chibo.testing.factories import MemberFactory, make_org
 
-K = Organization.Kind
 pytestmark = pytest.mark.django_db
 
 
@@ -87,11 +86,11 @@ def test_the_tree_on_a_past_date_shows_the_old_names(client, world):
 
 def test_the_tree_keeps_its_query_count_as_children_grow(client, world, django_assert_num_queries):
     for i in range(5):
-        make_org(f"Chi bộ {i}", K.CELL, world.ward)
+        make_org(f"Chi bộ {i}", Organization.Kind.CELL, world.ward)
 
     def grow() -> None:
         for i in range(35):
-            make_org(f"Chi bộ thêm {i}", K.CELL, world.ward)
+            make_org(f"Chi bộ thêm {i}", Organization.Kind.CELL, world.ward)
 
     _as(client, world.ward_officer)
     _same_queries_at_two_sizes(client, django_assert_num_queries, reverse("organizations:tree"), grow)
@@ -100,11 +99,11 @@ def test_the_tree_keeps_its_query_count_as_children_grow(client, world, django_a
 
 def test_the_node_page_keeps_its_query_count_as_children_grow(client, world, django_assert_num_queries):
     for i in range(5):
-        make_org(f"Chi bộ {i}", K.CELL, world.ward)
+        make_org(f"Chi bộ {i}", Organization.Kind.CELL, world.ward)
 
     def grow() -> None:
         for i in range(35):
-            make_org(f"Chi bộ thêm {i}", K.CELL, world.ward)
+            make_org(f"Chi bộ thêm {i}", Organization.Kind.CELL, world.ward)
             services.org_rename(
                 actor=None,
                 org=Organization.objects.get(name=f"Chi bộ thêm {i}"),
@@ -183,7 +182,7 @@ def test_an_officer_creates_a_cell_with_its_administrative_unit(client, world, u
     response = _as(client, world.ward_officer).post(
         _url("create_child", world.ward),
         {
-            "kind": K.CELL,
+            "kind": Organization.Kind.CELL,
             "name": "Chi bộ khu vực Mới",
             "code": "BT-MOI",
             "admin_unit": units["binh_thanh_ct"].pk,
@@ -195,7 +194,7 @@ def test_an_officer_creates_a_cell_with_its_administrative_unit(client, world, u
     cell = Organization.objects.get(code="BT-MOI")
     assert response.status_code == 302 and response["Location"] == cell.get_absolute_url()
     assert Organization.objects.get_parent(cell) == world.ward
-    assert (cell.kind, cell.meeting_day, cell.established_on) == (K.CELL, 5, date(2024, 2, 1))
+    assert (cell.kind, cell.meeting_day, cell.established_on) == (Organization.Kind.CELL, 5, date(2024, 2, 1))
     assert cell.admin_unit == units["binh_thanh_ct"]
     assert RestructuringEvent.objects.get(org=cell, kind="create").decision == "12-QĐ/ĐU"
 
@@ -203,7 +202,12 @@ def test_an_officer_creates_a_cell_with_its_administrative_unit(client, world, u
 def test_a_duplicate_code_is_shown_beside_the_field_and_nothing_is_created(client, world):
     response = _as(client, world.ward_officer).post(
         _url("create_child", world.ward),
-        {"kind": K.CELL, "name": "Chi bộ trùng mã", "code": world.anhoa.code, "established_on": "01/02/2024"},
+        {
+            "kind": Organization.Kind.CELL,
+            "name": "Chi bộ trùng mã",
+            "code": world.anhoa.code,
+            "established_on": "01/02/2024",
+        },
     )
     assert response.status_code == 400
     assert f"Mã {world.anhoa.code} đã được dùng" in response.context["form"].errors["code"][0]
@@ -213,7 +217,7 @@ def test_a_duplicate_code_is_shown_beside_the_field_and_nothing_is_created(clien
 def test_a_date_not_in_dd_mm_yyyy_is_refused_in_vietnamese(client, world):
     response = _as(client, world.ward_officer).post(
         _url("create_child", world.ward),
-        {"kind": K.CELL, "name": "Chi bộ sai ngày", "code": "X1", "established_on": "02/2024"},
+        {"kind": Organization.Kind.CELL, "name": "Chi bộ sai ngày", "code": "X1", "established_on": "02/2024"},
     )
     assert response.status_code == 400
     assert "dd/mm/yyyy" in response.context["form"].errors["established_on"][0]
@@ -222,7 +226,7 @@ def test_a_date_not_in_dd_mm_yyyy_is_refused_in_vietnamese(client, world):
     # A day that is not on the calendar says so.
     response = _as(client, world.ward_officer).post(
         _url("create_child", world.ward),
-        {"kind": K.CELL, "name": "Chi bộ sai ngày", "code": "X1", "established_on": "31/02/2024"},
+        {"kind": Organization.Kind.CELL, "name": "Chi bộ sai ngày", "code": "X1", "established_on": "31/02/2024"},
     )
     assert response.context["form"].errors["established_on"] == [
         "Ngày 31/02/2024 không tồn tại: tháng 2 năm 2024 chỉ có 29 ngày."
@@ -233,7 +237,7 @@ def test_a_date_not_in_dd_mm_yyyy_is_refused_in_vietnamese(client, world):
 def test_a_kind_that_cannot_sit_under_the_parent_is_not_offered(client, world):
     response = _as(client, world.ward_officer).post(
         _url("create_child", world.ward),
-        {"kind": K.PROVINCE_COMMITTEE, "name": "Tỉnh lạ", "code": "X2", "established_on": "01/02/2024"},
+        {"kind": Organization.Kind.PROVINCE_COMMITTEE, "name": "Tỉnh lạ", "code": "X2", "established_on": "01/02/2024"},
     )
     assert response.status_code == 400
     assert "lựa chọn hợp lệ" in response.context["form"].errors["kind"][0]
@@ -297,11 +301,12 @@ def test_a_move_that_breaks_the_kinds_is_refused_beside_the_parent(client, world
 
 def test_a_cell_moved_under_the_town_may_become_a_grassroots_cell(client, world):
     response = _as(client, world.town_officer).post(
-        _url("move", world.anhoa), {"parent": world.town.pk, "kind": K.GRASSROOTS_CELL, "effective_on": "01/07/2025"}
+        _url("move", world.anhoa),
+        {"parent": world.town.pk, "kind": Organization.Kind.GRASSROOTS_CELL, "effective_on": "01/07/2025"},
     )
     assert response.status_code == 302
     world.anhoa.refresh_from_db()
-    assert world.anhoa.kind == K.GRASSROOTS_CELL
+    assert world.anhoa.kind == Organization.Kind.GRASSROOTS_CELL
 
 
 # --- Merge ------------------------------------------------------------------------------------------
@@ -320,7 +325,7 @@ def test_an_officer_merges_a_cell_into_a_sibling_and_nobody_is_lost(client, worl
 
 
 def test_merging_several_siblings_at_once(client, world):
-    third = make_org("Chi bộ khu vực Ba", K.CELL, world.ward)
+    third = make_org("Chi bộ khu vực Ba", Organization.Kind.CELL, world.ward)
     MemberFactory.create_batch(2, org=third)
     response = _as(client, world.ward_officer).post(
         _url("merge", world.other_cell),

@@ -3,13 +3,12 @@ from datetime import date
 import pytest
 
 from chibo.core.errors import ChiboError
-from chibo.core.testing import MemberFactory, make_org
 from chibo.members.models import Member, Membership
 from chibo.organizations import services
 from chibo.organizations.models import Organization, RestructuringEvent
 from chibo.organizations.selectors import cell_of_member_on, children_on, member_ids_on_roll, subtree_on
+from chibo.testing.factories import MemberFactory, make_org
 
-K = Organization.Kind
 pytestmark = pytest.mark.django_db
 
 
@@ -39,7 +38,7 @@ def test_merge_moves_every_member_once_and_nobody_is_lost(world):
 
 
 def test_merging_a_committee_moves_its_cells_under_the_target(world):
-    new_ward = make_org("Đảng bộ phường Long Mỹ", K.GRASSROOTS_COMMITTEE, world.town)
+    new_ward = make_org("Đảng bộ phường Long Mỹ", Organization.Kind.GRASSROOTS_COMMITTEE, world.town)
     services.org_merge(actor=None, sources=[world.ward], target=new_ward, effective_on=date(2025, 7, 1))
     world.anhoa.refresh_from_db()
     assert Organization.objects.get_parent(world.anhoa) == new_ward
@@ -96,4 +95,4 @@ def test_a_change_cannot_be_inserted_before_the_latest_one(world):
 
 def test_a_cell_cannot_sit_under_a_province_directly(world):
     with pytest.raises(ChiboError):
-        make_org("Chi bộ lạc", K.CELL, world.province)
+        make_org("Chi bộ lạc", Organization.Kind.CELL, world.province)

@@ -1,6 +1,6 @@
-"""Who may use the rule-set pages and API (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use the rule-set pages and API (the scope matrix, chibo/testing/scope_matrix.py)."""
 
-from chibo.core.scope_matrix import ANHOA_OFFICERS, ANHOA_VISIBLE, WARD_VISIBLE, ScopeCase
+from chibo.testing.scope_matrix import ANHOA_OFFICERS, ANHOA_VISIBLE, WARD_VISIBLE, ScopeCase
 
 # Officers of a node edit its rules; those who only see the node get 403, everyone else 404.
 _WARD = {"allowed": ANHOA_OFFICERS, "forbidden": WARD_VISIBLE - ANHOA_OFFICERS, "args": lambda w: {"org_pk": w.ward.pk}}

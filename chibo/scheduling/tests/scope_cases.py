@@ -1,8 +1,8 @@
-"""Who may use the calendar pages and API (the scope matrix, chibo/core/scope_matrix.py)."""
+"""Who may use the calendar pages and API (the scope matrix, chibo/testing/scope_matrix.py)."""
 
 from datetime import date
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_VISIBLE, EVERYONE, SIGNED_IN, WARD_VISIBLE, ScopeCase
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_VISIBLE, EVERYONE, SIGNED_IN, WARD_VISIBLE, ScopeCase
 
 # Those who plan some cell's meetings: officers anywhere and the two cells' committees.
 _PLANNERS = frozenset({"admin", "town_officer", "ward_officer", "anhoa_secretary", "other_cell_secretary", "outsider"})

@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
-from chibo.core.testing import World, make_org
 from chibo.organizations import services as org_services
 from chibo.organizations.models import Organization
 from chibo.scheduling.selectors import cells_in_month
+from chibo.testing.factories import World, make_org
 
 pytestmark = pytest.mark.django_db
 

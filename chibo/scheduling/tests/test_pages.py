@@ -4,13 +4,13 @@ import pytest
 from icalendar import Calendar
 
 from chibo.core.dates import today
-from chibo.core.testing import MemberFactory, make_org
 from chibo.meetings.models import Meeting
 from chibo.members import services as member_services
 from chibo.notices.models import Notice
 from chibo.organizations.models import Organization
 from chibo.scheduling import services
 from chibo.scheduling.models import CalendarFeed, ScheduleChange
+from chibo.testing.factories import MemberFactory, make_org
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 
-from chibo.core.testing import MemberFactory, World
 from chibo.members import services as member_services
 from chibo.members.models import Exemption, Member
 from chibo.organizations.models import Organization
 from chibo.tasks.tests.builders import at, hold, lock_minutes, months_ago, plan
+from chibo.testing.factories import MemberFactory, World
 
 __all__ = ["Cell", "at", "hold", "lock_minutes", "months_ago", "plan"]
 

@@ -1,4 +1,4 @@
-"""Who may use the task pages and API (the scope matrix, chibo/core/scope_matrix.py).
+"""Who may use the task pages and API (the scope matrix, chibo/testing/scope_matrix.py).
 
 Readers of An Hòa's meetings see its tasks; those who run its meetings give and review them (the other
 readers get 403 there); the assignee (the world's plain member) and the runners report progress; the
@@ -7,12 +7,12 @@ member's record is seen by the roll's readers and the member themselves. Everyon
 
 from typing import Any
 
-from chibo.core.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, ANHOA_VISIBLE, SIGNED_IN, ScopeCase
-from chibo.core.testing import World
 from chibo.meetings.models import Meeting
 from chibo.tasks import services
 from chibo.tasks.models import Task
 from chibo.tasks.tests.builders import hold, months_ago, plan
+from chibo.testing.factories import World
+from chibo.testing.scope_matrix import ANHOA_EDITORS, ANHOA_ROLL, ANHOA_VISIBLE, SIGNED_IN, ScopeCase
 
 RUNNERS = ANHOA_EDITORS
 READERS_ONLY = ANHOA_VISIBLE - ANHOA_EDITORS

@@ -68,7 +68,7 @@ def test_at_equal_fit_the_member_with_fewer_open_tasks_comes_first(cell: Cell) -
 
 
 def test_ranking_costs_one_query_whatever_the_size_of_the_cell(cell: Cell, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
-    from chibo.core.testing import MemberFactory
+    from chibo.testing.factories import MemberFactory
 
     with django_assert_num_queries(1):
         small = rank_members(org=cell.org, text="vận động", day=date(2025, 5, 5))

@@ -15,7 +15,6 @@ from chibo.tasks.models import TaskReview
 from chibo.tasks.record import member_record
 from chibo.tasks.tests.conftest import Cell, hold
 
-A = Attendance.Status
 Out, Ev = TaskReview.Outcome, TaskReview.Evaluation
 
 
@@ -34,8 +33,8 @@ def _history(cell: Cell, years: range) -> None:
         mar = hold(cell.org, date(y, 3, 5), close=False)
         _speak(mar, m)
         mar = meeting_services.meeting_close(actor=None, meeting=mar)
-        jun = hold(cell.org, date(y, 6, 5), statuses={m.pk: A.EXCUSED})
-        sep = hold(cell.org, date(y, 9, 5), statuses={m.pk: A.UNEXCUSED})
+        jun = hold(cell.org, date(y, 6, 5), statuses={m.pk: Attendance.Status.EXCUSED})
+        sep = hold(cell.org, date(y, 9, 5), statuses={m.pk: Attendance.Status.UNEXCUSED})
         t1 = services.task_create(
             actor=None, meeting=mar, description="Vận động hộ", assignees=[m], due_on=date(y, 4, 5)
         )

@@ -11,8 +11,8 @@ from chibo.documents import compose
 from chibo.documents import services as document_services
 from chibo.meetings.models import Attendance
 from chibo.tasks import selectors, services
+from chibo.tasks.jobs import remind_overdue
 from chibo.tasks.models import ProgressReport, ReviewAmendment, Task, TaskAssignment, TaskReminder, TaskReview
-from chibo.tasks.tasks import remind_overdue
 from chibo.tasks.tests.conftest import Cell, hold, lock_minutes, months_ago, plan
 
 Out = TaskReview.Outcome

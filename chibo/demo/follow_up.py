@@ -8,7 +8,7 @@ Everything goes through the services. It works on whatever closed meetings exist
 commitments are added) and is reproducible (seeded).
 
 The demo builder calls it as a step, after the meetings' own step:
-    from chibo.tasks.demo import add_follow_up
+    from chibo.demo.follow_up import add_follow_up
     STEPS = [..., add_follow_up]
 """
 

@@ -6,8 +6,8 @@ from datetime import date
 
 from chibo.commitments.models import Commitment
 from chibo.criticism.models import CriticismRecord
+from chibo.demo.follow_up import add_follow_up
 from chibo.organizations.models import Organization
-from chibo.tasks.demo import add_follow_up
 from chibo.tasks.models import Task, TaskAssignment, TaskReview
 from chibo.tasks.tests.conftest import Cell, hold, months_ago
 

@@ -87,14 +87,13 @@ class World:
 
 
 def build_world() -> World:
-    K = Organization.Kind
-    province = make_org("Đảng bộ tỉnh Hậu Giang", K.PROVINCE_COMMITTEE)
-    town = make_org("Đảng bộ thị xã Long Mỹ", K.DISTRICT_COMMITTEE, province)
-    ward = make_org("Đảng bộ phường Bình Thạnh", K.GRASSROOTS_COMMITTEE, town)
-    anhoa = make_org("Chi bộ khu vực An Hòa", K.CELL, ward, meeting_day=5)
-    other_cell = make_org("Chi bộ khu vực Bình Hòa", K.CELL, ward)
-    other_ward = make_org("Đảng bộ phường Trà Lồng", K.GRASSROOTS_COMMITTEE, town)
-    other_ward_cell = make_org("Chi bộ khu vực 1", K.CELL, other_ward)
+    province = make_org("Đảng bộ tỉnh Hậu Giang", Organization.Kind.PROVINCE_COMMITTEE)
+    town = make_org("Đảng bộ thị xã Long Mỹ", Organization.Kind.DISTRICT_COMMITTEE, province)
+    ward = make_org("Đảng bộ phường Bình Thạnh", Organization.Kind.GRASSROOTS_COMMITTEE, town)
+    anhoa = make_org("Chi bộ khu vực An Hòa", Organization.Kind.CELL, ward, meeting_day=5)
+    other_cell = make_org("Chi bộ khu vực Bình Hòa", Organization.Kind.CELL, ward)
+    other_ward = make_org("Đảng bộ phường Trà Lồng", Organization.Kind.GRASSROOTS_COMMITTEE, town)
+    other_ward_cell = make_org("Chi bộ khu vực 1", Organization.Kind.CELL, other_ward)
     secretary_member = MemberFactory(full_name="Trần Văn Bí Thư", org=anhoa)
     plain = MemberFactory(full_name="Nguyễn Thị Thường", org=anhoa)
     return World(

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from chibo.accounts.models import User
 from chibo.core.dates import today
-from chibo.core.management.commands import load_demo
 from chibo.demo.article import ARTICLE_TASKS
 from chibo.demo.builder import (
     ARTICLE_DAY,
@@ -31,6 +30,7 @@ from chibo.demo.builder import (
     build_demo,
 )
 from chibo.demo.content import AWAY_REASON
+from chibo.demo.management.commands import load_demo
 from chibo.demo.meetings import DRAFTS, PERIODS, SKIPPED
 from chibo.demo.meetings import SEPARATE_THEMATIC as SEPARATE
 from chibo.demo.names import REAL_PEOPLE, NameGenerator

@@ -5,7 +5,7 @@ chibo/core/tests/test_scope_matrix.py then
 
 1. fails for any named URL (outside admin and i18n) or API operation that has no case, and for any case
    whose URL or operation no longer exists;
-2. requests every case as each persona of `chibo.core.testing.build_world()` and as an anonymous visitor,
+2. requests every case as each persona of `chibo.testing.factories.build_world()` and as an anonymous visitor,
    and checks that the personas in `allowed` get in (no 401/403/404, no redirect to sign-in) and that
    everyone else gets the case's denial: `denied` (404 for an object outside scope, 403 where a page is
    readable but the action is not) for a signed-in persona; a redirect to sign-in (pages) or 401 (API)
@@ -37,7 +37,7 @@ from typing import Any
 
 from django.apps import apps
 
-from chibo.core.testing import World
+from chibo.testing.factories import World
 
 ANONYMOUS = "anonymous"
 PERSONAS = (
