@@ -108,9 +108,7 @@ def _scan_part(stream: IO[bytes], max_token: int) -> None:
         window = tail + chunk
         if any(marker in window for marker in _FORBIDDEN_MARKUP):
             raise HostileWorkbook(
-                _(
-                    "Tệp chứa khai báo XML không được phép (DOCTYPE, ENTITY hoặc CDATA): không phải tệp do Excel tạo."
-                )
+                _("Tệp chứa khai báo XML không được phép (DOCTYPE, ENTITY hoặc CDATA): không phải tệp do Excel tạo.")
             )
         tail = chunk[-16:]
         where = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == _LT)

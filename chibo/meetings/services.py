@@ -375,6 +375,17 @@ def attendance_record(
 
 
 @transaction.atomic
+def attendance_mark_rest_present(*, actor: User | None, meeting: Meeting) -> int:
+    """ "Mọi người có mặt": every member required to attend who is not marked yet is marked present in one
+    tap (then the secretary marks only the exceptions). Exempt members stay as they are. Returns how many."""
+    meeting = _lock(meeting)
+    _require_open(meeting)
+    return meeting.attendances.filter(is_exempt=False, status=Attendance.Status.UNMARKED).update(
+        status=Attendance.Status.PRESENT, reason="", arrived_at=None, recorded_by=actor, recorded_at=timezone.now()
+    )
+
+
+@transaction.atomic
 def guest_add(
     *,
     actor: User | None,
