@@ -260,6 +260,8 @@ def main() -> None:
         )
     )
     print(f"Written {out.relative_to(ROOT)}.")
+    # The household assignment planner (C13): no server, no database; bench/households.py.
+    subprocess.run([PYTHON, str(Path(__file__).absolute().parent / "households.py")], check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.criticism",
     "chibo.commitments",
+    "chibo.households",
     "chibo.audit",
     "chibo.operations",
     "chibo.demo",
@@ -151,6 +152,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-access-logs": {"task": "chibo.audit.purge_access_logs", "schedule": 24 * 60 * 60},
     # Reminders of tasks past due, once a week each while open (chibo.tasks).
     "tasks-remind-overdue": {"task": "chibo.tasks.remind_overdue", "schedule": 24 * 60 * 60},
+    # Follow-ups of the households' liaison log that have come due, once each (chibo.households).
+    "households-remind-follow-ups": {"task": "chibo.households.remind_follow_ups", "schedule": 24 * 60 * 60},
     # Uploaded member spreadsheets past CHIBO_IMPORT_FILE_RETENTION_DAYS (chibo.operations).
     "operations-purge-import-files": {"task": "chibo.operations.purge_import_files", "schedule": 24 * 60 * 60},
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tasks/", include("chibo.tasks.urls")),
     path("criticism/", include("chibo.criticism.urls")),
     path("commitments/", include("chibo.commitments.urls")),
+    path("households/", include("chibo.households.urls")),
     path("", include("chibo.audit.urls")),  # audit/…, privacy/…
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

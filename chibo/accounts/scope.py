@@ -14,6 +14,7 @@ from django.http import Http404
 
 from chibo.accounts.models import Role, RoleGrant, User
 from chibo.core.dates import today
+from chibo.households.models import Assignment, Household, HouseholdQuerySet, LiaisonEvent
 from chibo.members.models import Member, MemberQuerySet
 from chibo.organizations.models import Organization
 
@@ -161,3 +162,55 @@ def get_member_for_user(user: AnyUser, pk: int, perm: Perm = Perm.LIST_MEMBERS) 
 
 def can_see_sensitive(user: AnyUser, member: Member) -> bool:
     return has_perm_on(user, member.org, Perm.SEE_SENSITIVE)
+
+
+# --- Households of a cell's area (C13): residents' personal data ------------------------------------------
+# The cell committee and the levels above see the cell's households (LIST_MEMBERS); a member sees the
+# households in their charge now, and the liaison events they recorded.
+
+
+def _own_households_q(user: AnyUser) -> Q:
+    own = getattr(user, "member_id", None)
+    if not own:
+        return Q(pk__in=[])
+    return Q(pk__in=Assignment.objects.current().filter(member_id=own).values("household_id"))
+
+
+def households_visible_to(user: AnyUser) -> HouseholdQuerySet:
+    paths = _paths_with(user, Perm.LIST_MEMBERS)
+    if paths is None:
+        return Household.objects.all()  # type: ignore[return-value]
+    return Household.objects.filter(  # type: ignore[return-value]
+        _subtree_q(paths, prefix="cell__") | _own_households_q(user)
+    )
+
+
+def get_household_for_user(user: AnyUser, pk: int) -> Household:
+    try:
+        return households_visible_to(user).select_related("cell").get(pk=pk)
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def in_charge_of(user: AnyUser, household: Household) -> bool:
+    """Whether the user is the member in charge of the household now."""
+    own: int | None = getattr(user, "member_id", None)
+    if not own:
+        return False
+    return Assignment.objects.current().filter(household=household, member_id=own).exists()
+
+
+def may_manage_households(user: AnyUser, cell: Organization) -> bool:
+    """Import, plan and assign the cell's households: those who edit its members."""
+    return has_perm_on(user, cell, Perm.EDIT_MEMBERS)
+
+
+def liaison_events_visible_to(user: AnyUser) -> QuerySet[LiaisonEvent]:
+    paths = _paths_with(user, Perm.LIST_MEMBERS)
+    if paths is None:
+        return LiaisonEvent.objects.all()
+    q = _subtree_q(paths, prefix="household__cell__")
+    own = getattr(user, "member_id", None)
+    if own:
+        q |= Q(member_id=own)
+    return LiaisonEvent.objects.filter(q)

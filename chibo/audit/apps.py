@@ -29,6 +29,7 @@ class AuditConfig(AppConfig):
 
         from chibo.accounts.models import RoleGrant, User
         from chibo.audit.context import fill_actor
+        from chibo.households.models import Area, Assignment, Household, LiaisonEvent
         from chibo.meetings.models import Meeting
         from chibo.members.models import Exemption, Member, Membership, Position
         from chibo.organizations.models import Organization, OrgVersion, RestructuringEvent
@@ -40,6 +41,10 @@ class AuditConfig(AppConfig):
         auditlog.register(Organization, exclude_fields=["numchild"])
         auditlog.register(Meeting, exclude_fields=["created_at", "updated_at"])
         auditlog.register(RoleGrant, exclude_fields=["created_at"])
+        # Residents' data (C13): who changed a household, its member in charge or a liaison entry.
+        auditlog.register(Household, exclude_fields=["dedup_key", "name_sort_key", "search_text", "updated_at"])
+        for plain in (Area, Assignment, LiaisonEvent):
+            auditlog.register(plain)
         # Never the password hash; last_login changes at every sign-in and says nothing about who changed what.
         auditlog.register(User, exclude_fields=["password", "last_login"])
 

@@ -23,7 +23,8 @@ XML cannot carry are dropped instead of failing the export. Every export goes th
 """
 
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -31,7 +32,10 @@ from typing import IO, Any
 import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
 
 from chibo.core.errors import ChiboError
 
@@ -125,6 +129,41 @@ def _scan_part(stream: IO[bytes], max_token: int) -> None:
                 _("Tệp có một ô hoặc thành phần dài bất thường (trên %(limit)s KB); Excel không tạo ô dài như vậy.")
                 % {"limit": settings.CHIBO_XLSX_MAX_TOKEN_KB}
             )
+
+
+# What a broken or hostile part makes the parsers raise (XML syntax errors are SyntaxErrors, defusedxml's
+# refusals ValueErrors) once the archive guard has let it through.
+_UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Turn a parser's failure anywhere in reading the workbook into a clear refusal, never a 500."""
+    try:
+        yield
+    except ChiboError:
+        raise
+    except _UNREADABLE as exc:
+        raise ChiboError(
+            _("Không đọc được tệp: tệp không phải bảng tính Excel .xlsx hợp lệ hoặc bị hỏng."), field="file"
+        ) from exc
+
+
+def open_workbook(source: str | Path | IO[bytes]) -> Workbook:
+    """An uploaded workbook, read-only and values only, after check_xlsx_archive(): every import opens
+    its file here (members, households). Rows are parsed as they are read: iterate them within reading()."""
+    check_xlsx_archive(source)  # sizes and markup, before openpyxl parses anything
+    with reading():
+        return load_workbook(source, read_only=True, data_only=True)
 
 
 # --- Writing ----------------------------------------------------------------------------------------

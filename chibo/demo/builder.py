@@ -607,6 +607,14 @@ def add_follow_up(demo: Demo) -> None:
     follow_up.add_follow_up(demo)
 
 
+def add_households(demo: Demo) -> None:
+    """An Hòa's households, the members in charge, the liaison log (C13): before the meetings, whose
+    agendas take residents' opinions from it."""
+    from chibo.demo import households
+
+    households.add_households(demo)
+
+
 def add_minutes(demo: Demo) -> None:
     from chibo.demo import meetings
 
@@ -619,6 +627,7 @@ STEPS: list[Step] = [
     add_members,
     add_restructuring_2025,
     add_accounts,
+    add_households,
     add_meetings,
     add_upcoming_meetings,
     add_follow_up,

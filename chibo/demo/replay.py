@@ -163,7 +163,8 @@ def prepare(
     ctx.clock.advance(minutes=50)
     items = meeting_services.agenda_from_template(actor=run.actor, meeting=meeting)
     for item in items:
-        text = notes.get(item.kind, "")
+        # What the template filled (residents' opinions from the households' liaison log) stays after the notes.
+        text = "\n".join(t for t in (notes.get(item.kind, ""), item.notes) if t)
         who = (
             presenter
             if item.kind == AgendaItem.Kind.INTRO_PAPER

@@ -1,6 +1,8 @@
 """Agenda templates: the order of business per kind of meeting (DOMAIN.md "The monthly meeting";
 HD 09-2012 wording, kept by HD 42). `agenda_from_template` copies one into a meeting, where it is edited."""
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 
 from chibo.meetings.models import AgendaItem, Meeting
@@ -58,3 +60,19 @@ def template_for(meeting: Meeting) -> list[tuple[str, str]]:
     if meeting.with_thematic:
         items.append(_intro_paper(meeting.thematic_topic))
     return [*items, _closing()]
+
+
+# Apps above this one fill an agenda point's notes from what they record (the households' liaison log fills
+# "ý kiến, kiến nghị của nhân dân"); registered in their AppConfig.ready(), so imports keep pointing down.
+NotesSource = Callable[[Meeting], str]
+_NOTES: dict[str, list[NotesSource]] = {}
+
+
+def register_notes(kind: str, source: NotesSource) -> None:
+    if source not in _NOTES.setdefault(kind, []):
+        _NOTES[kind].append(source)
+
+
+def notes_for(meeting: Meeting, kind: str) -> str:
+    """The notes an agenda point of `kind` starts with (empty unless an app fills it)."""
+    return "\n".join(text for source in _NOTES.get(kind, []) if (text := source(meeting)))

@@ -152,7 +152,7 @@ def agenda_from_template(*, actor: User | None, meeting: Meeting, replace: bool 
             raise ChiboError(_("Buổi họp đã có chương trình; chọn “lập lại” để thay bằng chương trình mẫu."))
         existing.delete()
     return AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, position=i, kind=kind, title=title)
+        AgendaItem(meeting=meeting, position=i, kind=kind, title=title, notes=agenda.notes_for(meeting, kind))
         for i, (kind, title) in enumerate(agenda.template_for(meeting), start=1)
     )
 

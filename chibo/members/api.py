@@ -1,6 +1,7 @@
 """Members over the API (C17), scoped exactly as the member pages (C3)."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -48,6 +49,10 @@ class MemberOut(Schema):
 class MemberDetailOut(MemberOut):
     org_name: str
     residence_address: str
+    # Where the member lives in the cell's area (C13: the households near home).
+    home_hamlet: str
+    home_lat: Decimal | None
+    home_lon: Decimal | None
     phone: str
     email: str
     occupation: str

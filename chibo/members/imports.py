@@ -11,10 +11,8 @@ The file format (columns, header variants) lives in chibo.members.excel and docs
 import logging
 import re
 import threading
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -29,17 +27,15 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, has_perm_on, orgs_with
 from chibo.core.errors import ChiboError
 from chibo.core.vietnamese import normalize_name, unaccent
-from chibo.core.workbooks import OLE2_MAGIC, check_xlsx_archive, is_encrypted_office_file
+from chibo.core.workbooks import OLE2_MAGIC, is_encrypted_office_file, open_workbook, reading
 from chibo.members.excel import COLUMN_BY_FIELD, MEMBER_SHEET, cell_text, field_for_header, normalize_header
 from chibo.members.models import ImportJob, Member, Membership
 from chibo.members.services import EDITABLE_FIELDS, build_member, validate_member_fields
@@ -158,39 +154,6 @@ def check_upload(upload: UploadedFile) -> None:
         )
 
 
-# What a broken or hostile part makes the parsers raise (XML syntax errors are SyntaxErrors, defusedxml's
-# refusals ValueErrors) once the archive guard has let it through.
-_UNREADABLE = (
-    InvalidFileException,
-    zipfile.BadZipFile,
-    KeyError,
-    IndexError,
-    OSError,
-    ValueError,
-    TypeError,
-    SyntaxError,
-)
-
-
-@contextmanager
-def _reading() -> Iterator[None]:
-    """Turn a parser's failure anywhere in reading the workbook into a clear refusal, never a 500."""
-    try:
-        yield
-    except ChiboError:
-        raise
-    except _UNREADABLE as exc:
-        raise ChiboError(
-            _("Không đọc được tệp: tệp không phải bảng tính Excel .xlsx hợp lệ hoặc bị hỏng."), field="file"
-        ) from exc
-
-
-def _open(source: Source) -> Workbook:
-    check_xlsx_archive(source)  # sizes and markup, before openpyxl parses anything (chibo.core.workbooks)
-    with _reading():
-        return load_workbook(source, read_only=True, data_only=True)
-
-
 def _candidate_sheets(wb: Workbook) -> list[Any]:
     """The sheet the template names when the file has it, else the visible sheets in order: never a hidden
     one, whose content the person uploading does not see."""
@@ -286,9 +249,9 @@ def _data_rows(wb: Workbook, layout: Layout) -> Iterator[tuple[int, dict[str, ob
 
 def inspect_upload(source: Source, *, has_default_org: bool, limit: int) -> tuple[Layout, int]:
     """The layout and the number of data rows, counted up to `limit + 1` only (reading costs ~0.1 ms a row)."""
-    wb = _open(source)
+    wb = open_workbook(source)
     try:
-        with _reading():
+        with reading():
             layout = find_layout(wb, has_default_org=has_default_org)
             counted = 0
             for _row in _data_rows(wb, layout):
@@ -692,9 +655,9 @@ def import_members(
     if default_org is not None:
         _check_default_org(actor, default_org)
     report = ImportReport()
-    wb = _open(source)
+    wb = open_workbook(source)
     try:
-        with _reading():
+        with reading():
             layout = find_layout(wb, has_default_org=default_org is not None)
             report.ignored_columns = layout.ignored
             checker = _Checker(actor=actor, layout=layout, default_org=default_org, report=report)

@@ -76,6 +76,10 @@ class Member(models.Model):
     org = models.ForeignKey(Organization, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="members")
 
     residence_address = models.CharField(_("nơi cư trú"), max_length=255, blank=True)
+    # Where the member lives within the cell's area, for the households they are put in charge of (C13).
+    home_hamlet = models.CharField(_("khu vực, ấp nơi ở"), max_length=80, blank=True)
+    home_lat = models.DecimalField(_("vĩ độ nhà"), max_digits=9, decimal_places=6, null=True, blank=True)
+    home_lon = models.DecimalField(_("kinh độ nhà"), max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     occupation = models.CharField(_("nghề nghiệp"), max_length=120, blank=True)

@@ -259,6 +259,34 @@ def member_leave(*, actor: User | None, member: Member, left_on: date, reason: s
     return member
 
 
+def check_coordinates(lat: Any, lon: Any, *, field: str = "lat") -> None:
+    """Both or neither; each within the Earth's range (chibo.households checks the cell's area on top)."""
+    if (lat is None) != (lon is None):
+        raise ChiboError(_("Ghi cả vĩ độ và kinh độ, hoặc để trống cả hai."), field=field)
+    if lat is None:
+        return
+    if not -90 <= lat <= 90:
+        raise ChiboError(_("Vĩ độ %(lat)s không thể có (từ -90 đến 90).") % {"lat": lat}, field="lat")
+    if not -180 <= lon <= 180:
+        raise ChiboError(_("Kinh độ %(lon)s không thể có (từ -180 đến 180).") % {"lon": lon}, field="lon")
+
+
+@transaction.atomic
+def member_set_home(
+    *, actor: User | None, member: Member, hamlet: str, lat: Any = None, lon: Any = None, address: str | None = None
+) -> Member:
+    """Where the member lives (C13): the hamlet and, when known, the coordinates of their home."""
+    check_coordinates(lat, lon)
+    member.home_hamlet = hamlet.strip()[:80]
+    member.home_lat, member.home_lon = lat, lon
+    fields = ["home_hamlet", "home_lat", "home_lon", "updated_at"]
+    if address is not None:
+        member.residence_address = address.strip()[:255]
+        fields.append("residence_address")
+    member.save(update_fields=fields)
+    return member
+
+
 # --- Life-cycle decisions (C15 needs them: discipline and suspension bar or lower a classification) ------
 
 

@@ -27,6 +27,13 @@ def default_scoring() -> dict:
     }
 
 
+def default_households() -> dict:
+    """Who takes households (C13): members exempt from party work left out ("exclude") or given a lighter
+    load ("lighter"); members of `old_age` and over take `lighter_pct` % of the upper bound; a household
+    assigned outside its own hamlet counts `apart_pct` % more distance (local practice, editable)."""
+    return {"exempt": "exclude", "old_age": 75, "lighter_pct": 50, "apart_pct": 5}
+
+
 class RuleSetVersion(models.Model):
     class HolidayShift(models.TextChoices):
         NEXT_WORKING_DAY = "next", _("Lùi sang ngày làm việc kế tiếp")
@@ -86,6 +93,7 @@ class RuleSetVersion(models.Model):
         _("HTXSNV tối đa (% số HTTNV)"), default=20, validators=[MaxValueValidator(100)]
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
+    households = models.JSONField(_("phân công phụ trách hộ dân"), default=default_households)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,4 +134,5 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_enabled",
     "excellent_quota_pct",
     "rate_probationary",
+    "households",
 )

@@ -65,6 +65,20 @@ def _check_scoring(scoring: Any) -> None:
         raise ChiboError(_("Mức tối thiểu của mỗi buổi phải là good, fair hoặc average."), field="scoring")
 
 
+def _check_households(settings: Any) -> None:
+    if not isinstance(settings, dict):
+        raise ChiboError(_("Phân công phụ trách hộ dân phải là một đối tượng JSON."), field="households")
+    if settings.get("exempt") not in ("exclude", "lighter"):
+        raise ChiboError(_("Đảng viên được miễn (exempt) phải là exclude hoặc lighter."), field="households")
+    for key, low, high in (("old_age", 50, 120), ("lighter_pct", 0, 100), ("apart_pct", 0, 100)):
+        value = settings.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ChiboError(
+                _("%(key)s phải là số nguyên từ %(low)s đến %(high)s.") % {"key": key, "low": low, "high": high},
+                field="households",
+            )
+
+
 def validate_rules(values: dict[str, Any]) -> None:
     """The bounds every version must respect, whichever way it arrives (page, API, command)."""
     _check_range(values, "meeting_day", 1, 28, _("Ngày sinh hoạt cố định phải từ ngày 1 đến ngày 28."))
@@ -98,6 +112,7 @@ def validate_rules(values: dict[str, Any]) -> None:
     )
     _check_range(values, "excellent_quota_pct", 0, 100, _("Tỷ lệ HTXSNV tối đa phải từ 0% đến 100%."))
     _check_scoring(values["scoring"])
+    _check_households(values["households"])
 
 
 @transaction.atomic

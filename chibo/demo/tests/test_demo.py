@@ -448,3 +448,17 @@ def test_load_demo_again_changes_nothing(demo: Demo, db):
         call_command("load_demo", stdout=output)
     assert counts() == before
     assert "đã có" in output.getvalue() and "canbo.duhop" in output.getvalue()
+
+
+def test_an_hoa_has_its_households_in_charge_and_the_april_2021_minutes_list_residents_opinions(demo: Demo, db):
+    from chibo.households.models import Assignment, Household, LiaisonEvent
+
+    cell = demo.cells["anhoa"]
+    households = Household.objects.filter(cell=cell)
+    assert 390 <= households.count() <= 400 and not households.filter(lat__isnull=True).exists()
+    current = Assignment.objects.current().filter(household__cell=cell)
+    assert current.count() == households.count() and not current.exclude(member__org=cell).exists()
+    arrivals = LiaisonEvent.objects.filter(household__cell=cell, kind="arrival", arrived_on__year=2021)
+    assert arrivals.count() == 6 and not arrivals.exclude(notified="health_station").exists()
+    minutes = _article_meeting(demo).documents.get(kind=MeetingDocument.Kind.MINUTES)
+    assert "sạt lở gần cầu kênh Ba Ngàn" in minutes.section("agenda")

@@ -5,7 +5,7 @@ import pytest
 
 from chibo.core.errors import ChiboError
 from chibo.meetings.models import Meeting
-from chibo.rules.models import RuleSetVersion, default_scoring
+from chibo.rules.models import RuleSetVersion, default_households, default_scoring
 from chibo.rules.selectors import RulesetResolver, meeting_day_for, rule_values, ruleset_for
 from chibo.rules.services import ruleset_create_version
 
@@ -131,6 +131,7 @@ def test_the_officer_page_shows_sources_and_creates_a_version(client, world):
         effective_from="2026-01-01",
         default_start_time="07:30",
         scoring=json.dumps(default_scoring()),
+        households=json.dumps(default_households()),
         speakers_threshold_pct=40,
         note="Nghị quyết BCH phường",
         excellent_quota_enabled="on",
@@ -149,6 +150,7 @@ def test_the_page_rerenders_with_the_services_message(client, world):
         effective_from="2026-01-01",
         default_start_time="19:00",
         scoring='{"weights": {"a": 10}}',
+        households=json.dumps(default_households()),
         min_duration_minutes=90,
     )
     response = client.post(f"/rules/{world.ward.pk}/new/", data)
