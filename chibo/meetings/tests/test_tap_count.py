@@ -98,6 +98,8 @@ def test_an_hoas_whole_meeting_takes_at_most_60_taps_on_a_phone(phone, world) ->
     f.tap(row.get_by_role("button", name="Lưu"), "save reason")
     expect(page.locator(f"#att-{excused.member_id} .att-status")).to_contain_text("Đi công tác")
     expect(page.locator("#live-bar")).not_to_contain_text("chưa điểm danh")
+    f.tap(page.locator("#attendance > details > summary"), "fold attendance")  # the page is short again
+    expect(page.locator("#attendance > details")).not_to_have_attribute("open", "")
 
     # The agenda from the sticky bar; three speakers during the discussion.
     bar = page.locator("#live-bar")
