@@ -262,6 +262,8 @@ def main() -> None:
     print(f"Written {out.relative_to(ROOT)}.")
     # The household assignment planner (C13): no server, no database; bench/households.py.
     subprocess.run([PYTHON, str(Path(__file__).absolute().parent / "households.py")], check=True)  # noqa: S603
+    # The supervision rota and coverage (C11): a synthetic province on its own SQLite file; bench/supervision.py.
+    subprocess.run([PYTHON, str(Path(__file__).absolute().parent / "supervision.py")], check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.criticism",
     "chibo.commitments",
+    "chibo.supervision",
+    "chibo.directives",
     "chibo.households",
     "chibo.audit",
     "chibo.operations",
@@ -156,6 +158,9 @@ CELERY_BEAT_SCHEDULE = {
     "households-remind-follow-ups": {"task": "chibo.households.remind_follow_ups", "schedule": 24 * 60 * 60},
     # Uploaded member spreadsheets past CHIBO_IMPORT_FILE_RETENTION_DAYS (chibo.operations).
     "operations-purge-import-files": {"task": "chibo.operations.purge_import_files", "schedule": 24 * 60 * 60},
+    # Cells without an upper-level attendee too long (chibo.supervision); directives' deadlines (chibo.directives).
+    "supervision-coverage-reminders": {"task": "chibo.supervision.send_coverage_reminders", "schedule": 24 * 60 * 60},
+    "directives-deadline-reminders": {"task": "chibo.directives.send_deadline_reminders", "schedule": 24 * 60 * 60},
 }
 
 # --- Auth -----------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ urlpatterns = [
     path("tasks/", include("chibo.tasks.urls")),
     path("criticism/", include("chibo.criticism.urls")),
     path("commitments/", include("chibo.commitments.urls")),
+    path("supervision/", include("chibo.supervision.urls")),
+    path("directives/", include("chibo.directives.urls")),
     path("households/", include("chibo.households.urls")),
     path("", include("chibo.audit.urls")),  # audit/…, privacy/…
     path("api/v1/", api.urls),

@@ -1,7 +1,12 @@
 """Scope in one place (C3). Every page, export and API operation asks this module what a user may see.
 
-A role granted at a node applies to the node's whole subtree. Permissions are derived from roles here
-and nowhere else; an object outside a user's scope is answered with 404 by the `get_*_for_user` helpers.
+A role granted at a node applies to the node's whole subtree. A committee's assignment of a cadre to a cell
+(chibo.supervision, cấp ủy viên phụ trách) is carried as a SUPERVISOR grant at that cell for the assignment's
+period, written and ended by the supervision services only: the cadre then sees that cell, its meetings and
+documents, and receives its notices, beyond their own scope and only for that period.
+
+Permissions are derived from roles here and nowhere else; an object outside a user's scope is answered
+with 404 by the `get_*_for_user` helpers.
 """
 
 from enum import Enum
@@ -28,6 +33,7 @@ class Perm(Enum):
     MANAGE_ACCOUNTS = "manage_accounts"
     RUN_MEETINGS = "run_meetings"  # prepare, run and record the cell's meetings
     ATTEND_MEETINGS = "attend_meetings"  # see the meetings one attends (members, supervisors)
+    SUPERVISE = "supervise"  # assign cadres to cells, plan their rota, register directives (committee officers)
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {

@@ -16,6 +16,8 @@ def nav(request: HttpRequest) -> dict[str, object]:
 
     return {
         "nav_manage_accounts": SimpleLazyObject(lambda: signed_in and holds_anywhere(user, Perm.MANAGE_ACCOUNTS)),  # type: ignore[arg-type]
+        # Committees' officers: the supervision rota and the directives register (C11, C12).
+        "nav_supervision": SimpleLazyObject(lambda: signed_in and holds_anywhere(user, Perm.SUPERVISE)),  # type: ignore[arg-type]
         "nav_criticism": SimpleLazyObject(lambda: signed_in and holds_anywhere(user, Perm.SEE_SENSITIVE)),  # type: ignore[arg-type]
         "nav_member": signed_in and bool(getattr(user, "member_id", None)),
         "nav_rules_org": SimpleLazyObject(rules_org),

@@ -607,6 +607,20 @@ def add_follow_up(demo: Demo) -> None:
     follow_up.add_follow_up(demo)
 
 
+def add_supervision(demo: Demo) -> None:
+    """Cadres assigned to follow the cells (C11): before the meetings, whose visitors they are."""
+    from chibo.demo import supervision
+
+    supervision.add_assignments(demo)
+
+
+def add_directives(demo: Demo) -> None:
+    """The remarks' answers and the directives disseminated (C11, C12): before the minutes are signed."""
+    from chibo.demo import supervision
+
+    supervision.add_answers_and_disseminations(demo)
+
+
 def add_households(demo: Demo) -> None:
     """An Hòa's households, the members in charge, the liaison log (C13): before the meetings, whose
     agendas take residents' opinions from it."""
@@ -627,10 +641,12 @@ STEPS: list[Step] = [
     add_members,
     add_restructuring_2025,
     add_accounts,
+    add_supervision,
     add_households,
     add_meetings,
     add_upcoming_meetings,
     add_follow_up,
+    add_directives,
     add_minutes,
 ]
 

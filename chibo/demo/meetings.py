@@ -41,6 +41,7 @@ from chibo.demo.replay import (
     quiet_notices,
     write_documents,
 )
+from chibo.demo.supervision import visiting_cadre
 from chibo.meetings import services as meeting_services
 from chibo.meetings.models import AgendaItem, Attendance, Meeting, SpeakingTurn
 from chibo.members.models import Member, Position
@@ -372,10 +373,20 @@ def _generic_guests(ctx: Ctx, run: CellRun, meeting: Meeting) -> list[GuestVisit
     if run.key == "anhoa" and quarterly and meeting.kind == Meeting.Kind.REGULAR:
         guests.append(_supervisor_visit(ctx, run, meeting))
     elif rng.random() < 0.35:
-        guests.append(GuestVisit(*run.cadre))
+        guests.append(_ward_cadre_visit(run, meeting))
     if run.is_area and rng.random() < 0.12:
         guests.append(GuestVisit(ctx.demo.gen.person().full_name, rng.choice(TOWN_GUEST_ROLES)))
     return guests
+
+
+def _ward_cadre_visit(run: CellRun, meeting: Meeting) -> GuestVisit:
+    """The cadre the ward assigned to the cell (chibo.demo.supervision), with a remark; a named ward cadre
+    when nobody was assigned on the day."""
+    found = visiting_cadre(meeting)
+    if found is None:
+        return GuestVisit(*run.cadre)
+    user, title, remark = found
+    return GuestVisit(user.first_name, title, user=user, remark=remark)
 
 
 def _supervisor_visit(ctx: Ctx, run: CellRun, meeting: Meeting) -> GuestVisit:

@@ -221,7 +221,7 @@ def _agenda(record: Record) -> list[str]:
         by = f" (trình bày: {comrade(item.presenter.full_name)})" if item.presenter else ""
         lines.append(f"{i}. {item.title}{by}.")
         lines += [f"   {line.strip()}" for line in item.notes.splitlines() if line.strip()]
-    return lines or ["(Chưa ghi chương trình.)"]
+    return (lines or ["(Chưa ghi chương trình.)"]) + _directives(record)
 
 
 def _discussion(record: Record) -> list[str]:
@@ -239,10 +239,25 @@ def _discussion(record: Record) -> list[str]:
             lines.append(
                 f"- {comrade(turn.member.full_name, capital=True)} ({turn.get_kind_display().lower()}): {summary}"
             )
-    for remark in record.remarks:
-        author = remark.author.get_full_name() or remark.author.username
-        lines.append(f"Ý kiến chỉ đạo của {comrade(author)}: {remark.text.strip()}")
-    return lines
+    return lines + _guidance(record)
+
+
+def _guidance(record: Record) -> list[str]:
+    """Ý kiến chỉ đạo: the remarks of those attending from above, with what the cell answered (C11)."""
+    if not record.remarks:
+        return []
+    # Imported here: the supervision app builds on this one (see _last_month_review).
+    from chibo.supervision.selectors import guidance_lines
+
+    lines = guidance_lines(record.meeting)
+    return ["Ý kiến chỉ đạo:", *lines] if lines else []
+
+
+def _directives(record: Record) -> list[str]:
+    """The directives from above disseminated at the meeting (C12)."""
+    from chibo.directives.selectors import minutes_lines  # see _last_month_review
+
+    return minutes_lines(record.meeting)
 
 
 def vote_sentence(vote: Vote | None) -> str:

@@ -629,6 +629,11 @@ def remark_save(*, actor: User, meeting: Meeting, text: str) -> SupervisorRemark
     _require_record_editable(meeting)
     if actor.member_id and meeting.attendances.filter(member_id=actor.member_id).exists():
         raise ChiboError(_("Chỉ cán bộ cấp trên dự sinh hoạt mới ghi ý kiến chỉ đạo."))
+    # Attending from above is the meeting's record of it (chibo.supervision.selectors.upper_guests).
+    if not meeting.guests.filter(user=actor, is_supervisor=True).exists():
+        raise ChiboError(
+            _("Đồng chí chưa được ghi nhận dự buổi sinh hoạt này: hãy điểm danh có mặt trước khi ghi ý kiến.")
+        )
     remark, _created = SupervisorRemark.objects.update_or_create(meeting=meeting, author=actor, defaults={"text": text})
     return remark
 

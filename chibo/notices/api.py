@@ -18,21 +18,21 @@ router = Router(tags=["Thông báo"])
 class NoticeOut(Schema):
     id: int
     kind: Notice.Kind
-    meeting_id: int
-    meeting_date: date
-    meeting_time: time
+    meeting_id: int | None
+    meeting_date: date | None
+    meeting_time: time | None
     subject: str
     body: str
     created_at: datetime
     read_at: datetime | None
 
     @staticmethod
-    def resolve_meeting_date(obj: Notice) -> date:
-        return obj.meeting.scheduled_date
+    def resolve_meeting_date(obj: Notice) -> date | None:
+        return obj.meeting.scheduled_date if obj.meeting else None
 
     @staticmethod
-    def resolve_meeting_time(obj: Notice) -> time:
-        return obj.meeting.scheduled_time
+    def resolve_meeting_time(obj: Notice) -> time | None:
+        return obj.meeting.scheduled_time if obj.meeting else None
 
 
 @router.get("", response=list[NoticeOut])

@@ -4,6 +4,7 @@ periodic reminder never gives anyone the same notice twice."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chibo.meetings.models import Meeting
@@ -16,13 +17,19 @@ class Notice(models.Model):
         CHANGED = "changed", _("Thay đổi lịch sinh hoạt")
         CANCELLED = "cancelled", _("Hủy buổi sinh hoạt")
         REMINDER = "reminder", _("Nhắc lịch sinh hoạt")
+        # Not about one meeting (meeting is empty; `topic` keys them): chibo.supervision and chibo.directives.
+        SUPERVISION = "supervision", _("Nhắc dự sinh hoạt chi bộ")
+        DIRECTIVE = "directive", _("Nhắc quán triệt văn bản cấp trên")
+        FOLLOW_UP = "follow_up", _("Nhắc theo dõi hộ dân")  # chibo.households' liaison log
 
     class Audience(models.TextChoices):
         MEMBER = "member", _("Đảng viên")
         GUEST = "guest", _("Khách mời")
         SUPERVISOR = "supervisor", _("Cấp ủy viên phụ trách, cán bộ dự sinh hoạt")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
+    # What a notice without a meeting is about, for its uniqueness ("gap:<cell>:<quarter>", "directive:<target>").
+    topic = models.CharField(max_length=64, blank=True)
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     # 0 for the first invitation and reminders of the original schedule; the ScheduleChange id after a change.
     revision = models.PositiveIntegerField(default=0)
@@ -53,6 +60,11 @@ class Notice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "kind", "revision", "recipient_key"], name="notice_once_per_recipient"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "topic", "recipient_key"],
+                condition=Q(meeting__isnull=True),
+                name="notice_topic_once_per_recipient",
             ),
         ]
         indexes = [

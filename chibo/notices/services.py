@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from chibo.accounts.models import User
@@ -120,9 +120,11 @@ def _release(notice: Notice, field: str) -> None:
 
 
 def _deliver_pending(meeting: Meeting, kind: str, revision: int) -> None:
-    pending = Notice.objects.filter(meeting=meeting, kind=kind, revision=revision).filter(
-        Q(emailed_at__isnull=True) & ~Q(email="") | Q(sms_at__isnull=True) & ~Q(phone="")
-    )
+    _deliver(Notice.objects.filter(meeting=meeting, kind=kind, revision=revision))
+
+
+def _deliver(notices: QuerySet[Notice]) -> None:
+    pending = notices.filter(Q(emailed_at__isnull=True) & ~Q(email="") | Q(sms_at__isnull=True) & ~Q(phone=""))
     sms = get_sms_sender()
     for notice in pending:
         if notice.email and notice.emailed_at is None and _claim(notice, "emailed_at"):
@@ -137,6 +139,47 @@ def _deliver_pending(meeting: Meeting, kind: str, revision: int) -> None:
             except Exception:
                 logger.exception("SMS of notice %s failed", notice.pk)
                 _release(notice, "sms_at")
+
+
+def user_recipient(user: User) -> Recipient:
+    """An account as the recipient of a notice that is not about one meeting (reminders to cadres, committees)."""
+    member = user.member
+    return Recipient(
+        f"u{user.pk}",
+        Notice.Audience.SUPERVISOR,
+        user.get_full_name() or user.username,
+        user.email or (member.email if member else ""),
+        member.phone if member else "",
+        user=user,
+    )
+
+
+def topic_notices_send(*, kind: str, topic: str, recipients: list[Recipient], subject: str, body: str) -> int:
+    """Notices about something other than one meeting (a cell left without an upper-level attendee, a
+    directive's deadline coming): one per recipient and topic, ever; safe to run any number of times.
+    Returns how many were new."""
+    existing = set(
+        Notice.objects.filter(meeting__isnull=True, kind=kind, topic=topic).values_list("recipient_key", flat=True)
+    )
+    new = [
+        Notice(
+            kind=kind,
+            topic=topic[:64],
+            recipient_key=r.key,
+            audience=r.audience,
+            user=r.user,
+            member=r.member,
+            email=r.email,
+            phone=r.phone,
+            subject=subject[:255],
+            body=body,
+        )
+        for r in {r.key: r for r in recipients}.values()
+        if r.key not in existing
+    ]
+    Notice.objects.bulk_create(new, ignore_conflicts=True)
+    _deliver(Notice.objects.filter(meeting__isnull=True, kind=kind, topic=topic))
+    return len(new)
 
 
 def _current_revision() -> Subquery:

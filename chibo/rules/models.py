@@ -93,6 +93,12 @@ class RuleSetVersion(models.Model):
         _("HTXSNV tối đa (% số HTTNV)"), default=20, validators=[MaxValueValidator(100)]
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
+    # --- Supervision (C11) and directives (C12): local practice, warned about, never a block ---
+    supervision_gap_days = models.PositiveSmallIntegerField(
+        _("chi bộ không có cấp trên dự sinh hoạt quá (ngày)"), default=92
+    )
+    rota_max_visits_per_month = models.PositiveSmallIntegerField(_("mỗi cán bộ dự tối đa (buổi mỗi tháng)"), default=4)
+    directive_reminder_days = models.PositiveSmallIntegerField(_("nhắc quán triệt văn bản trước hạn (ngày)"), default=7)
     households = models.JSONField(_("phân công phụ trách hộ dân"), default=default_households)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -134,5 +140,8 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_enabled",
     "excellent_quota_pct",
     "rate_probationary",
+    "supervision_gap_days",
+    "rota_max_visits_per_month",
+    "directive_reminder_days",
     "households",
 )

@@ -111,6 +111,13 @@ def validate_rules(values: dict[str, Any]) -> None:
         _("Mỗi quý phải có ít nhất 1 buổi sinh hoạt chuyên đề (tối đa 3 theo cài đặt này)."),
     )
     _check_range(values, "excellent_quota_pct", 0, 100, _("Tỷ lệ HTXSNV tối đa phải từ 0% đến 100%."))
+    _check_range(
+        values, "supervision_gap_days", 28, 366, _("Thời gian tối đa không có cấp trên dự phải từ 28 đến 366 ngày.")
+    )
+    _check_range(
+        values, "rota_max_visits_per_month", 1, 31, _("Số buổi tối đa mỗi tháng của một cán bộ phải từ 1 đến 31.")
+    )
+    _check_range(values, "directive_reminder_days", 0, 60, _("Số ngày nhắc trước hạn phải từ 0 đến 60."))
     _check_scoring(values["scoring"])
     _check_households(values["households"])
 

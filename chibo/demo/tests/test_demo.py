@@ -462,3 +462,31 @@ def test_an_hoa_has_its_households_in_charge_and_the_april_2021_minutes_list_res
     assert arrivals.count() == 6 and not arrivals.exclude(notified="health_station").exists()
     minutes = _article_meeting(demo).documents.get(kind=MeetingDocument.Kind.MINUTES)
     assert "sạt lở gần cầu kênh Ba Ngàn" in minutes.section("agenda")
+
+
+def test_the_ward_followed_its_cells_and_had_the_2021_directives_disseminated_one_cell_late(demo: Demo, db):
+    from chibo.directives.models import Directive
+    from chibo.directives.selectors import LATE, ON_TIME, compliance
+    from chibo.supervision.models import Assignment, RemarkFollowUp
+    from chibo.supervision.selectors import coverage
+
+    ward = demo.orgs["binh_thanh"]
+    assignments = Assignment.objects.filter(committee=ward)
+    assert set(assignments.values_list("cell_id", flat=True)) == {demo.cells[s.key].pk for s in BINH_THANH_CELLS}
+    assert assignments.values("cadre").distinct().count() == 6
+    assert assignments.filter(kind=Assignment.Kind.LEADER).values("cadre").distinct().count() == 2
+    q2 = coverage(ward, date(2021, 4, 1), date(2021, 7, 1))
+    assert len(q2.cells) == 11 and q2.visited_cells == 11 and not q2.overdue_cells
+    asked = RemarkFollowUp.objects.filter(asks_action=True)
+    assert asked.count() >= 5 and asked.exclude(reply="").count() == asked.count() - 1
+    locked = MeetingDocument.objects.filter(
+        kind=MeetingDocument.Kind.MINUTES, status=MeetingDocument.Status.LOCKED, meeting__remarks__isnull=False
+    ).first()
+    assert locked is not None and "Ý kiến chỉ đạo:" in locked.section("discussion")
+    statuses = {
+        d.number: {(c.cell_name, c.status) for c in compliance(d).cells if c.status != ON_TIME}
+        for d in Directive.objects.filter(target=ward)
+    }
+    assert statuses == {"45-CT/TW": set(), "01-CT/TW": set(), "01-KL/TW": {("Chi bộ Trạm Y tế phường", LATE)}}
+    article = _article_meeting(demo).documents.get(kind=MeetingDocument.Kind.MINUTES)
+    assert "Quán triệt văn bản cấp trên:" in article.section("agenda")
