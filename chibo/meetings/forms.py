@@ -57,8 +57,14 @@ class AttachmentForm(forms.Form):
 
 
 class OpenForm(forms.Form):
-    chair = MemberChoiceField(label=_("Chủ trì"), queryset=Member.objects.none(), required=False)
-    recorder = MemberChoiceField(label=_("Thư ký"), queryset=Member.objects.none(), required=False)
+    """Chair and recorder, both required (the service checks they are two different members)."""
+
+    chair = MemberChoiceField(
+        label=_("Chủ trì"), queryset=Member.objects.none(), error_messages={"required": _("Chọn đồng chí chủ trì.")}
+    )
+    recorder = MemberChoiceField(
+        label=_("Thư ký"), queryset=Member.objects.none(), error_messages={"required": _("Chọn đồng chí thư ký.")}
+    )
 
     def __init__(self, *args: object, members: QuerySet[Member], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

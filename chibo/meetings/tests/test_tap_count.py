@@ -134,7 +134,9 @@ def test_an_hoas_whole_meeting_takes_at_most_60_taps_on_a_phone(phone, world) ->
     f.tap(vote.get_by_role("button", name="Ghi kết quả"), "record the vote")
     expect(vote).to_contain_text("Nghị quyết được thông qua")
     page.screenshot(path=SHOTS / "live-after-vote-375.png", full_page=True)
-    f.confirm(page.locator("#closing").get_by_role("button", name="Bế mạc"), "close")
+    f.tap(page.locator("#closing").get_by_role("link", name="Bế mạc…"), "close")
+    # What falls short (here the duration: the test meeting lasts minutes) is shown; closing anyway is one tap.
+    f.tap(page.locator("main form").get_by_role("button", name="Bế mạc").last, "confirm the closing")
     page.wait_for_url(f"**{reverse('meetings:detail', args=[meeting.pk])}")
 
     # The minutes: drafted from what was recorded, signed by the chair and (on paper) by the recorder.
