@@ -12,7 +12,7 @@ from chibo.meetings.tests.conftest import Cell
 
 def _open(cell: Cell):  # type: ignore[no-untyped-def]
     services.agenda_from_template(actor=None, meeting=cell.meeting)
-    return services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0])
+    return services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
 
 
 def test_everyone_present_in_one_tap_marks_the_unmarked_required_and_folds_the_section(client, cell: Cell):
