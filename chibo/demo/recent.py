@@ -40,7 +40,7 @@ from chibo.demo.replay import Clock, quiet_notices
 from chibo.documents import services as document_services
 from chibo.documents.models import MeetingDocument
 from chibo.meetings import services as meeting_services
-from chibo.meetings.models import Attendance, Meeting
+from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.meetings.selectors import live_totals
 from chibo.members.models import Member, Position
 from chibo.organizations.models import Organization
@@ -151,8 +151,9 @@ def _cells(demo: Demo, rng: random.Random) -> list[Cell]:
         actor = own.get(secretary.pk) or officers[ward_of[unit]]
         run = Cell(key, org, area, secretary, recorder, actor, members)
         if key == SAME_SPEAKERS:
-            plain = [m for m in members if m.pk not in (secretary.pk, recorder.pk)]
-            run.trio = [recorder, *rng.sample(plain, 2)]
+            # The same three who spoke at every meeting of 2021 (chibo.demo.meetings) still do.
+            spoke = set(SpeakingTurn.objects.filter(meeting__org=org).values_list("member_id", flat=True))
+            run.trio = [m for m in members if m.pk in spoke][:3]
         found.append(run)
     return found
 
@@ -273,9 +274,7 @@ def _opinion(rng: random.Random, cell: Cell, period: date) -> str:
 
 def _give_tasks(clock: Clock, rng: random.Random, cell: Cell, meeting: Meeting, run_day: date) -> None:
     """Three tasks for members who were there and are not exempt; the first reported done two days early."""
-    present = meeting.attendances.filter(is_exempt=False, status__in=(A.PRESENT, A.LATE)).exclude(
-        member=cell.secretary
-    )
+    present = meeting.attendances.filter(is_exempt=False, status__in=(A.PRESENT, A.LATE)).exclude(member=cell.secretary)
     for i, row in enumerate(present.select_related("member").order_by("member_id")[:3]):
         due = meeting.scheduled_date + timedelta(days=20 + 5 * i)
         task = task_services.task_create(
