@@ -264,9 +264,7 @@ def main() -> None:
                 "commit": commit.strip(),
                 "database": urlsplit(url)._replace(netloc=urlsplit(url).hostname or "").geturl(),
                 "results": [asdict(r) for r in rows],
-                "dashboard": [
-                    {"case": t.label, "median_ms": t.median, "p95_ms": t.p95} for t in dash_timings
-                ],
+                "dashboard": [{"case": t.label, "median_ms": t.median, "p95_ms": t.p95} for t in dash_timings],
             },
             ensure_ascii=False,
             indent=2,

@@ -607,6 +607,19 @@ def add_follow_up(demo: Demo) -> None:
     follow_up.add_follow_up(demo)
 
 
+def add_quality(demo: Demo) -> None:
+    from chibo.demo import quality
+
+    quality.add_quality(demo)
+
+
+def add_reviews(demo: Demo) -> None:
+    """The year 2021 reviewed in December 2021, past levels 2016–2020 imported (chibo.demo.reviews)."""
+    from chibo.demo import reviews
+
+    reviews.add_reviews(demo)
+
+
 def add_supervision(demo: Demo) -> None:
     """Cadres assigned to follow the cells (C11): before the meetings, whose visitors they are."""
     from chibo.demo import supervision
@@ -654,7 +667,9 @@ STEPS: list[Step] = [
     add_upcoming_meetings,
     add_follow_up,
     add_directives,
+    add_quality,
     add_minutes,
+    add_reviews,
     add_recent_history,
 ]
 

@@ -19,12 +19,66 @@ from chibo.organizations.models import Organization
 
 
 def default_scoring() -> dict:
-    """Meeting score (C14): Phú Thọ weights and the 90/70/50 cut-offs (DOMAIN.md), editable per version."""
+    """Meeting score (C14): the Phú Thọ scheme (chibo.rules.scoring), editable per version."""
+    from chibo.rules.scoring import default_scheme
+
+    return default_scheme()
+
+
+def classification_qd366() -> dict:
+    """Year-end classification of members (C15) under QĐ 366-QĐ/TW (30/8/2025) and HD 43-HD/BTCTW (31/10/2025):
+    100 points, HTXSNV ≥ 90 with every task on time and ≥ 30 % above requirement, HTTNV ≥ 70 with every task
+    on time, HTNV ≥ 50 with every task done, KHTNV below (the last cut-off inferred, DOMAIN.md).
+
+    `weights` turn the year's evidence into the proposed points: a starting formula of ours (local practice),
+    editable per version. `above_requirement_pct`: the share of the year's tasks the cell commended
+    (biểu dương), our measure of "vượt yêu cầu"."""
     return {
-        "weights": {"preparation": 15, "attendance": 20, "conduct": 45, "closing": 20},
-        "levels": {"good": 90, "fair": 70, "average": 50},
-        "good_year": {"min_good_meetings": 7, "min_level_each": "fair"},
+        "basis": "QĐ 366-QĐ/TW (30/8/2025), HD 43-HD/BTCTW (31/10/2025)",
+        "cutoffs": {"excellent": 90, "good": 70, "fair": 50},
+        "excellent_all_on_time": True,
+        "above_requirement_pct": 30,
+        "good_all_on_time": True,
+        "fair_all_done": True,
+        "discipline_means_not_completed": True,
+        # QĐ 124 and after: not when the member found and fixed the fault themselves (recorded by the cell).
+        "discipline_exception_allowed": True,
+        "poor_criterion_means_not_completed": True,
+        "admitted_months_before_rating": 6,
+        "sick_leave_months_cap": 3,
+        "weights": {"attendance": 30, "tasks": 40, "speaking": 10, "commitment": 10, "criticism": 10},
+        "unexcused_penalty": 5,
+        "reminder_penalty": 2,
     }
+
+
+def classification_qd124() -> dict:
+    """QĐ 124-QĐ/TW (04/10/2023) with HD 25-HD/BTCTW (10/11/2023): four levels, KHTNV for any criterion "Kém"
+    or a discipline in the year unless found and fixed internally. Points are ours (no national scale)."""
+    return classification_qd366() | {
+        "basis": "QĐ 124-QĐ/TW (04/10/2023), HD 25-HD/BTCTW (10/11/2023)",
+        "above_requirement_pct": 0,
+        "good_all_on_time": False,
+        "fair_all_done": False,
+    }
+
+
+def classification_qd132() -> dict:
+    """QĐ 132-QĐ/TW (08/3/2018) with HD 16 (24/9/2018) and HD 21-HD/BTCTW (18/10/2019), the 2021 review:
+    HTXSNV needs "Xuất sắc" political tasks (our measure: every task on time), a discipline in the year is
+    KHTNV without exception; HTTNV/HTNV conditions unconfirmed (none)."""
+    return classification_qd366() | {
+        "basis": "QĐ 132-QĐ/TW (08/3/2018), HD 21-HD/BTCTW (18/10/2019)",
+        "above_requirement_pct": 0,
+        "good_all_on_time": False,
+        "fair_all_done": False,
+        "discipline_exception_allowed": False,
+        "poor_criterion_means_not_completed": False,
+    }
+
+
+def default_classification() -> dict:
+    return classification_qd366()
 
 
 def default_households() -> dict:
@@ -56,7 +110,10 @@ class RuleSetVersion(models.Model):
     )
     version = models.PositiveIntegerField(_("phiên bản"))
     effective_from = models.DateField(_("hiệu lực từ ngày"))
-    note = models.CharField(_("căn cứ, ghi chú"), max_length=255, blank=True)
+    note = models.TextField(_("căn cứ, ghi chú"), blank=True)
+    # Per setting: {"field": {"kind": "national" | "local" | "unconfirmed", "source": "..."}}, shown on the
+    # rule-set page beside each figure (chibo.rules.catalogue).
+    basis = models.JSONField(_("căn cứ từng chỉ tiêu"), default=dict, blank=True)
 
     # --- Calendar (C4) ---
     meeting_day = models.PositiveSmallIntegerField(
@@ -93,6 +150,18 @@ class RuleSetVersion(models.Model):
         _("HTXSNV tối đa (% số HTTNV)"), default=20, validators=[MaxValueValidator(100)]
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
+    # --- Follow-up (C8) and notices (C4): local practice, once constants in code ---
+    task_carry_over_min_days = models.PositiveSmallIntegerField(
+        _("hạn tối thiểu khi chuyển nhiệm vụ sang tháng sau (ngày)"), default=7
+    )
+    task_reminder_every_days = models.PositiveSmallIntegerField(_("nhắc nhiệm vụ quá hạn mỗi (ngày)"), default=7)
+    notice_horizon_days = models.PositiveSmallIntegerField(
+        _("lập thông báo cho các buổi họp trong (ngày tới)"), default=31
+    )
+    minutes_sign_within_days = models.PositiveSmallIntegerField(
+        _("biên bản ký trong vòng (ngày sau buổi họp)"), default=7
+    )
+    classification = models.JSONField(_("cách xếp loại cuối năm"), default=default_classification)
     # --- Dashboards and early warnings (C16): local practice, warned about, never a block ---
     dashboard_max_months = models.PositiveSmallIntegerField(
         _("kỳ xem bảng theo dõi dài nhất (tháng)"),
@@ -161,6 +230,11 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_enabled",
     "excellent_quota_pct",
     "rate_probationary",
+    "task_carry_over_min_days",
+    "task_reminder_every_days",
+    "notice_horizon_days",
+    "minutes_sign_within_days",
+    "classification",
     "dashboard_max_months",
     "warn_attendance_fall_months",
     "warn_absent_run",

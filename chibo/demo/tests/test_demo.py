@@ -26,7 +26,9 @@ from chibo.demo.builder import (
     add_follow_up,
     add_meetings,
     add_minutes,
+    add_quality,
     add_recent_history,
+    add_reviews,
     add_upcoming_meetings,
     build_demo,
 )
@@ -42,7 +44,8 @@ from chibo.meetings.selectors import live_totals
 from chibo.members.models import Member, Membership, Position
 from chibo.organizations.models import Organization, RestructuringEvent
 from chibo.organizations.selectors import children_on, member_ids_on_roll, subtree_on, version_on
-from chibo.rules.models import RuleSetVersion, default_scoring
+from chibo.rules.models import RuleSetVersion
+from chibo.rules.services import system_versions_ensure
 from chibo.scheduling.selectors import month_calendar
 
 # The demo is built once per module; on one xdist worker only (make test runs --dist loadgroup).
@@ -67,7 +70,15 @@ def test_load_demo_refuses_without_debug_and_creates_nothing(settings):
 @override_settings(**DEMO_SETTINGS)
 def test_load_demo_prints_what_it_loaded_and_the_logins(monkeypatch):
     # The tree, members and accounts only: the meetings are built once, by the module's fixture below.
-    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_minutes, add_recent_history}
+    meetings = {
+        add_meetings,
+        add_upcoming_meetings,
+        add_follow_up,
+        add_quality,
+        add_minutes,
+        add_recent_history,
+        add_reviews,
+    }
     monkeypatch.setattr(load_demo, "build_demo", lambda: build_demo(steps=[s for s in STEPS if s not in meetings]))
     output = StringIO()
     call_command("load_demo", stdout=output)
@@ -99,9 +110,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[
         transaction.atomic(),
     ):
         if not RuleSetVersion.objects.filter(org__isnull=True).exists():  # flushed by a transactional test
-            RuleSetVersion.objects.create(
-                org=None, version=1, effective_from=date(2000, 1, 1), scoring=default_scoring()
-            )
+            system_versions_ensure()
         yield build_demo()
         transaction.set_rollback(True)
 
@@ -308,7 +317,8 @@ def test_meetings_are_prepared_and_attended_as_a_cell_would(demo: Demo, db):
     assert kinds == set(SpeakingTurn.Kind.values)
     assert not SpeakingTurn.objects.filter(meeting__in=held, summary="").exists()
     thematic = held.filter(kind=Meeting.Kind.THEMATIC)
-    assert thematic.count() == 3 * 4 and not thematic.exclude(org__in=[demo.cells[k] for k in SEPARATE]).exists()
+    # Five quarters with a thematic session: IV/2020 to IV/2021.
+    assert thematic.count() == 3 * 5 and not thematic.exclude(org__in=[demo.cells[k] for k in SEPARATE]).exists()
 
 
 def test_minutes_are_signed_and_locked_but_two_drafts(demo: Demo, db):
@@ -329,7 +339,11 @@ def test_minutes_are_signed_and_locked_but_two_drafts(demo: Demo, db):
 
 
 def test_attendance_at_binh_thanh_c_falls_three_months_running(demo: Demo, db):
-    meetings = _regular(demo.cells["bt_c"]).filter(period__gte=date(2021, 6, 1)).order_by("period")
+    meetings = (
+        _regular(demo.cells["bt_c"])
+        .filter(period__gte=date(2021, 6, 1), period__lte=date(2021, 9, 1))
+        .order_by("period")
+    )
     rates = [live_totals(m).attendance_rate for m in meetings]
     assert len(rates) == 4 and all(r is not None for r in rates)
     assert rates[0] > rates[1] > rates[2] > rates[3], rates
@@ -338,7 +352,7 @@ def test_attendance_at_binh_thanh_c_falls_three_months_running(demo: Demo, db):
 def test_at_binh_an_the_same_three_members_speak_at_every_meeting(demo: Demo, db):
     meetings = Meeting.objects.filter(org=demo.cells["bt_an"], status=Meeting.Status.CLOSED)
     speakers = [set(m.turns.values_list("member_id", flat=True)) for m in meetings]
-    assert len(speakers) >= 12 + 11 and len(speakers[0]) == 3  # the article's year and the recent one
+    assert len(speakers) == 15 + 12 and len(speakers[0]) == 3  # the article's year and the recent one
     assert all(s == speakers[0] for s in speakers)
     elsewhere = [
         set(
@@ -408,6 +422,44 @@ def test_the_april_2021_minutes_are_signed_by_chair_and_recorder_and_locked(demo
     assert "Kiểm điểm" in minutes.section("discussion")  # March's tasks reviewed
 
 
+def test_the_april_2021_meeting_has_a_confirmed_score_under_the_2018_rules(demo: Demo, db, client):
+    from chibo.quality.models import MeetingScore
+
+    meeting = _article_meeting(demo)
+    score = MeetingScore.objects.get(meeting=meeting)
+    # Judged by the version in force on 05/04/2021: HD 12-HD/BTCTW (06/7/2018), Phú Thọ's scheme.
+    assert score.ruleset.effective_from == date(2018, 7, 6) and "12-HD/BTCTW" in score.ruleset.note
+    assert score.scheme["scheme"] == "phu_tho" and score.max_total == 100
+    assert score.state == "locked" and score.confirmed_by.username == "canbo.duhop"
+    assert score.votes_for == live_totals(meeting).voters and score.votes_against == 0
+    items = list(score.items.all())
+    assert len(items) == 13 and all(i.evidence for i in items)
+    assert score.total == sum(i.points for i in items)
+    assert (score.total, score.level) == (100, "good")  # signed the next morning: the minutes' points too
+    assert score.items.get(key="minutes_signed").evidence.startswith("Biên bản Số")
+    minutes = meeting.documents.get(kind=MeetingDocument.Kind.MINUTES)
+    assert minutes.section("score").startswith("Tổng điểm:")
+    client.force_login(demo.users["canbo.duhop"])
+    page = client.get(reverse("quality:score", args=[meeting.pk])).content.decode()
+    assert "đã xác nhận lúc" in page and "Họp 117 phút, tối thiểu 90 phút." in page
+
+
+def test_a_demo_meeting_closed_short_shows_its_warning_and_the_points_it_lost(demo: Demo, db, client):
+    from chibo.demo.quality import closed_short
+
+    meeting = closed_short(demo)
+    assert meeting is not None and meeting.closing_shortfalls
+    criterion = {"duration": "duration", "speakers": "speakers", "attendance": "attendance_rate",
+                 "vote": "resolution_voted", "criticism": "criticism", "tasks": "tasks_assigned"}  # fmt: skip
+    lost = {i.key: i for i in meeting.score.items.all() if i.points < i.max_points}
+    for shortfall in meeting.closing_shortfalls:
+        if shortfall["key"] in criterion:
+            assert criterion[shortfall["key"]] in lost, shortfall
+    client.force_login(demo.users["bithu.anhoa"])
+    page = client.get(reverse("quality:score", args=[meeting.pk])).content.decode()
+    assert "Cảnh báo khi bế mạc" in page and meeting.closing_shortfalls[0]["message"] in page and "mất điểm" in page
+
+
 def test_the_april_2021_minutes_download_as_a_word_file_and_the_pages_show_the_meeting(demo: Demo, db, client):
     meeting = _article_meeting(demo)
     minutes = meeting.documents.get(kind=MeetingDocument.Kind.MINUTES)
@@ -456,6 +508,55 @@ def test_load_demo_again_changes_nothing(demo: Demo, db):
         call_command("load_demo", stdout=output)
     assert counts() == before
     assert "đã có" in output.getvalue() and "canbo.duhop" in output.getvalue()
+
+
+# --- The year 2021 reviewed (chibo.demo.reviews) ----------------------------------------------------
+
+
+def test_binh_thanhs_cells_reviewed_2021_in_december_with_the_quota_met_and_the_ward_deciding(demo: Demo, db):
+    from chibo.members.models import LifeEvent
+    from chibo.reviews.models import CellReview, MemberReview
+    from chibo.reviews.selectors import summary
+
+    years = CellReview.objects.filter(year=2021, org__in=demo.cells.values())
+    assert years.count() == 11 and not years.exclude(status="locked").exists()
+    assert {timezone.localdate(y.locked_at) for y in years} == {date(2021, 12, 27)}
+    assert not years.exclude(meeting_date=date(2021, 12, 20)).exists()
+    for cell_review in years:
+        levels = list(cell_review.member_reviews.filter(not_rated="").values_list("cell_level", flat=True))
+        assert levels.count("htxsnv") <= levels.count("httnv") * 20 // 100, cell_review.org.name
+        assert not cell_review.quota_exception
+    rated = MemberReview.objects.filter(cell_review__in=years, not_rated="")
+    assert not rated.filter(self_submitted_at__isnull=True).exists()
+    assert not rated.filter(decided_level="").exists()
+    _cells, total = summary(demo.orgs["binh_thanh"], 2021)
+    # A realistic spread: most HTTNV, a few at each other level, exempt members listed and not rated.
+    assert total.counts["httnv"] > total.rated / 2
+    assert total.counts["htxsnv"] >= 3 and total.counts["htnv"] >= 1 and total.counts["khtnv"] >= 1
+    assert total.not_rated >= 5
+    # One member reprimanded in August 2021: KHTNV, with the decision in the reasons.
+    event = LifeEvent.objects.get(kind="discipline", decided_on__year=2021)
+    assert (event.discipline, event.decision_number, event.member.org) == ("reprimand", "12-QĐ/ĐU", demo.cells["bt_b"])
+    disciplined = rated.get(member=event.member)
+    assert disciplined.decided_level == "khtnv" and any("12-QĐ/ĐU" in str(r) for r in disciplined.reasons)
+    # The ward changed one level with its reason.
+    changed = rated.exclude(decision_reason="")
+    assert changed.count() == 1 and changed.get().decided_level != changed.get().cell_level
+
+
+def test_past_levels_were_imported_and_an_hoa_is_at_the_top_six_years_running(demo: Demo, db, client):
+    from chibo.reviews.models import MemberReview, OrgRating
+    from chibo.reviews.selectors import consecutive_top_years
+
+    imported = MemberReview.objects.filter(cell_review__source="imported")
+    assert set(imported.values_list("cell_review__year", flat=True)) == {2016, 2017, 2018, 2019, 2020}
+    anhoa = list(OrgRating.objects.filter(org=demo.cells["anhoa"]))
+    assert [r.year for r in sorted(anhoa, key=lambda r: r.year)] == [2016, 2017, 2018, 2019, 2020, 2021]
+    assert consecutive_top_years(anhoa) == 6
+    assert OrgRating.objects.filter(year=2021, org__in=demo.cells.values()).exclude(level="").count() == 11
+    _login(client, "bithu.anhoa")
+    page = client.get(reverse("reviews:org", args=[demo.cells["anhoa"].pk])).content.decode()
+    assert "6 năm liền hoàn thành xuất sắc nhiệm vụ." in page
 
 
 # --- The recent history (chibo.demo.recent): a living ward today, and every early warning once -----
