@@ -1,15 +1,12 @@
 """Writes of C13: the cell's area and households, the assignment plans and hand adjustments, the liaison log,
 and the follow-up reminders. Pages, the API, the import, the Celery task and the demo all call these."""
 
-import logging
 import math
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,11 +21,8 @@ from chibo.households.models import Area, Assignment, AssignmentPlan, Household,
 from chibo.meetings.models import Meeting
 from chibo.members.models import Member
 from chibo.members.services import check_coordinates
-from chibo.notices.sms import get_sms_sender
 from chibo.organizations.models import Organization
 from chibo.rules.selectors import ruleset_for
-
-logger = logging.getLogger(__name__)
 
 HOUSEHOLD_FIELDS = ("head_name", "street", "hamlet", "ward", "people", "phone", "lat", "lon", "notes")
 MAX_PEOPLE = 99
@@ -540,25 +534,34 @@ def _reminder_text(event: LiaisonEvent) -> str:
 
 
 def follow_up_reminders_send(*, day: date | None = None) -> int:
-    """Celery beat (daily): remind the member in charge of each follow-up that has come due, once each, by
-    email and SMS (the notices app's sender) where they have them; the member's households page lists them
-    too. Idempotent: a claimed reminder is never sent twice."""
+    """Celery beat (daily): remind the member in charge of each follow-up that has come due, through the
+    notices (the app's inbox, email and SMS where they have them), once per entry; the member's households
+    page lists them too. Safe to run any number of times: a notice per entry and member, ever."""
+    from chibo.notices.models import Notice
+    from chibo.notices.selectors import Recipient
+    from chibo.notices.services import topic_notices_send
+
     day = day or today()
     due = LiaisonEvent.objects.filter(follow_up_on__lte=day, follow_up_done=False, reminded_on__isnull=True)
-    sms = get_sms_sender()
     sent = 0
-    for event in due.select_related("household", "member"):
-        if LiaisonEvent.objects.filter(pk=event.pk, reminded_on__isnull=True).update(reminded_on=day) != 1:
-            continue  # another worker got it
-        sent += 1
-        text, member = _reminder_text(event), event.member
-        try:
-            if member.email:
-                send_mail(_("Nhắc theo dõi hộ dân"), text, settings.DEFAULT_FROM_EMAIL, [member.email])
-            if sms is not None and member.phone:
-                sms.send(phone=member.phone, text=text[:160])
-        except Exception:  # the log names the event, never the person
-            logger.exception("follow-up reminder of liaison event %s failed", event.pk)
-            LiaisonEvent.objects.filter(pk=event.pk).update(reminded_on=None)
-            sent -= 1
+    for event in due.select_related("household", "member__user"):
+        member = event.member
+        user = getattr(member, "user", None)
+        recipient = Recipient(
+            f"m{member.pk}",
+            Notice.Audience.MEMBER,
+            member.full_name,
+            member.email,
+            member.phone,
+            user=user,
+            member=member,
+        )
+        sent += topic_notices_send(
+            kind=Notice.Kind.FOLLOW_UP,
+            topic=f"liaison:{event.pk}",
+            recipients=[recipient],
+            subject=_("Nhắc theo dõi hộ dân"),
+            body=_reminder_text(event),
+        )
+        LiaisonEvent.objects.filter(pk=event.pk).update(reminded_on=day)
     return sent

@@ -20,6 +20,7 @@ class Notice(models.Model):
         # Not about one meeting (meeting is empty; `topic` keys them): chibo.supervision and chibo.directives.
         SUPERVISION = "supervision", _("Nhắc dự sinh hoạt chi bộ")
         DIRECTIVE = "directive", _("Nhắc quán triệt văn bản cấp trên")
+        FOLLOW_UP = "follow_up", _("Nhắc theo dõi hộ dân")  # chibo.households' liaison log
 
     class Audience(models.TextChoices):
         MEMBER = "member", _("Đảng viên")

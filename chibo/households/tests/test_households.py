@@ -332,6 +332,10 @@ def test_a_follow_up_that_comes_due_reminds_the_member_once(world, assigned, set
     assert services.follow_up_reminders_send(day=date(2021, 4, 16)) == 1
     assert services.follow_up_reminders_send(day=date(2021, 4, 17)) == 0
     assert len(mail.outbox) == 1 and "Lê Văn Chủ Hộ" in mail.outbox[0].body
+    from chibo.notices.models import Notice
+
+    notice = Notice.objects.get(kind="follow_up")  # in the member's inbox too
+    assert (notice.user, notice.member) == (world.anhoa_member, member) and "Lê Văn Chủ Hộ" in notice.body
 
 
 def test_the_agenda_gets_the_months_opinions_and_the_minutes_list_them(world, assigned):  # type: ignore[no-untyped-def]
