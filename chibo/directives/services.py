@@ -31,7 +31,7 @@ def cells_targeted(target: Organization, day: date) -> dict[int, int | None]:
     return {
         org_id: parent
         for org_id, parent, kind in subtree_rows_on(target, day, "kind")
-        if kind == Organization.Kind.CELL
+        if kind in Organization.CELL_KINDS
     }
 
 
@@ -66,7 +66,7 @@ def directive_register(
             % {"deadline": _fmt(deadline), "day": _fmt(issued_on)},
             field="deadline",
         )
-    if target.kind == Organization.Kind.CELL:
+    if target.is_cell:
         raise ChiboError(_("Chọn đảng bộ, cấp ủy chỉ đạo quán triệt (không phải một chi bộ)."), field="target")
     if Directive.objects.filter(number__iexact=number, issued_on=issued_on, target=target).exists():
         raise ChiboError(

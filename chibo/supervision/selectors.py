@@ -19,7 +19,7 @@ from chibo.organizations.selectors import subtree_rows_on
 from chibo.rules.selectors import ruleset_for
 from chibo.supervision.models import Assignment, RemarkFollowUp, RotaPlan, RotaVisit
 
-CELL = Organization.Kind.CELL
+CELL_KINDS = Organization.CELL_KINDS  # chi bộ trực thuộc and chi bộ cơ sở both meet
 
 
 def text_key(text: str) -> tuple[str, str]:
@@ -205,8 +205,8 @@ def coverage(committee: Organization, start: date, end: date, *, today: date | N
     gap_days = ruleset_for(committee, reference).supervision_gap_days
     # Value rows, not model instances: a province has 25,000 cells.
     nodes = subtree_rows_on(committee, reference, "kind", "name", "org__established_on")
-    cells = {org_id: CellCoverage(org_id, name) for org_id, _p, kind, name, _f in nodes if kind == CELL}
-    founded = {org_id: day for org_id, _p, kind, _n, day in nodes if kind == CELL}
+    cells = {org_id: CellCoverage(org_id, name) for org_id, _p, kind, name, _f in nodes if kind in CELL_KINDS}
+    founded = {org_id: day for org_id, _p, kind, _n, day in nodes if kind in CELL_KINDS}
     cadres: dict[int, CadreCoverage] = {}
     assignments = (
         Assignment.objects.filter(cell_id__in=cells)
@@ -357,7 +357,7 @@ def get_committee_for_user(user: object, pk: object, perm: object = None) -> Org
     from chibo.accounts.scope import Perm, get_org_for_user
 
     org = get_org_for_user(user, pk, perm or Perm.VIEW_ORG)  # type: ignore[arg-type]
-    if org.kind == Organization.Kind.CELL:
+    if org.is_cell:
         raise Http404
     return org
 
@@ -366,7 +366,7 @@ def committees_of(user: object) -> QuerySet[Organization]:
     """The committees a user may open supervision pages for: the topmost nodes they see, and the level below."""
     from chibo.accounts.scope import Perm, orgs_with
 
-    visible = orgs_with(user, Perm.VIEW_ORG).exclude(kind=Organization.Kind.CELL)  # type: ignore[arg-type]
+    visible = orgs_with(user, Perm.VIEW_ORG).exclude(kind__in=Organization.CELL_KINDS)  # type: ignore[arg-type]
     top = visible.order_by("depth").values_list("depth", flat=True).first()
     if top is None:
         return visible.none()
@@ -409,7 +409,7 @@ def rota_warnings(plan: RotaPlan) -> list[str]:
         if n > plan.max_per_month
     ]
     nodes = subtree_rows_on(plan.committee, plan.starts_on, "kind", "name")
-    cells = {org_id: name for org_id, _p, kind, name in nodes if kind == CELL}
+    cells = {org_id: name for org_id, _p, kind, name in nodes if kind in CELL_KINDS}
     visited = {cell for cell, _m in per_meeting}
     missing = sorted((name for pk, name in cells.items() if pk not in visited), key=text_key)
     if missing:

@@ -24,7 +24,7 @@ def _fmt(day: date) -> str:
 
 def _cells_under_on(committee: Organization, day: date) -> set[int]:
     return {
-        org_id for org_id, _parent, kind in subtree_rows_on(committee, day, "kind") if kind == Organization.Kind.CELL
+        org_id for org_id, _parent, kind in subtree_rows_on(committee, day, "kind") if kind in Organization.CELL_KINDS
     }
 
 
@@ -59,9 +59,9 @@ def assignment_create(
     kind: str = Assignment.Kind.COMMITTEE,
 ) -> Assignment:
     """Phân công: the committee assigns a cadre to follow a cell from `valid_from` (until before `valid_to`)."""
-    if committee.kind == Organization.Kind.CELL:
+    if committee.is_cell:
         raise ChiboError(_("Chỉ cấp ủy cấp trên mới phân công cán bộ dự sinh hoạt chi bộ."), field="committee")
-    if cell.kind != Organization.Kind.CELL:
+    if not cell.is_cell:
         raise ChiboError(_("Chọn một chi bộ."), field="cell")
     if kind not in Assignment.Kind.values:
         raise ChiboError(_("Thành phần không hợp lệ."), field="kind")
@@ -275,7 +275,7 @@ def rota_propose(
     if not 1 <= k <= 31:
         raise ChiboError(_("Số buổi tối đa mỗi tháng của một cán bộ phải từ 1 đến 31."), field="max_per_month")
     nodes = subtree_rows_on(committee, starts_on, "kind")
-    parent_of = {org_id: parent for org_id, parent, kind in nodes if kind == Organization.Kind.CELL}
+    parent_of = {org_id: parent for org_id, parent, kind in nodes if kind in Organization.CELL_KINDS}
     if not parent_of:
         raise ChiboError(_("Cấp ủy này không có chi bộ trực thuộc trong kỳ."), field="committee")
     assignments = list(

@@ -60,7 +60,7 @@ def _require(request: HttpRequest, org: Organization, perm: Perm) -> None:
 
 def _cells(committee: Organization, day: date) -> list[Organization]:
     ids = [
-        org_id for org_id, _parent, kind in subtree_rows_on(committee, day, "kind") if kind == Organization.Kind.CELL
+        org_id for org_id, _parent, kind in subtree_rows_on(committee, day, "kind") if kind in Organization.CELL_KINDS
     ]
     return Organization.objects.filter(pk__in=ids).order_by("name")  # type: ignore[return-value]
 
