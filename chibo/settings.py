@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.criticism",
     "chibo.commitments",
+    "chibo.reviews",
+    "chibo.dashboards",
     "chibo.supervision",
     "chibo.directives",
     "chibo.households",
@@ -154,6 +156,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-access-logs": {"task": "chibo.audit.purge_access_logs", "schedule": 24 * 60 * 60},
     # Reminders of tasks past due, once a week each while open (chibo.tasks).
     "tasks-remind-overdue": {"task": "chibo.tasks.remind_overdue", "schedule": 24 * 60 * 60},
+    # The dashboards' monthly summaries (chibo.dashboards): the months touched since the last run.
+    "dashboards-refresh-summaries": {"task": "chibo.dashboards.refresh_summaries", "schedule": 10 * 60},
     # Follow-ups of the households' liaison log that have come due, once each (chibo.households).
     "households-remind-follow-ups": {"task": "chibo.households.remind_follow_ups", "schedule": 24 * 60 * 60},
     # Uploaded member spreadsheets past CHIBO_IMPORT_FILE_RETENTION_DAYS (chibo.operations).

@@ -16,6 +16,8 @@ urlpatterns = [
     path("tasks/", include("chibo.tasks.urls")),
     path("criticism/", include("chibo.criticism.urls")),
     path("commitments/", include("chibo.commitments.urls")),
+    path("reviews/", include("chibo.reviews.urls")),
+    path("dashboards/", include("chibo.dashboards.urls")),
     path("supervision/", include("chibo.supervision.urls")),
     path("directives/", include("chibo.directives.urls")),
     path("households/", include("chibo.households.urls")),

@@ -607,6 +607,13 @@ def add_follow_up(demo: Demo) -> None:
     follow_up.add_follow_up(demo)
 
 
+def add_reviews(demo: Demo) -> None:
+    """The year 2021 reviewed in December 2021, past levels 2016–2020 imported (chibo.demo.reviews)."""
+    from chibo.demo import reviews
+
+    reviews.add_reviews(demo)
+
+
 def add_supervision(demo: Demo) -> None:
     """Cadres assigned to follow the cells (C11): before the meetings, whose visitors they are."""
     from chibo.demo import supervision
@@ -635,6 +642,13 @@ def add_minutes(demo: Demo) -> None:
     meetings.add_minutes(demo)
 
 
+def add_recent_history(demo: Demo) -> None:
+    """Every cell of the 2025 wards meets monthly up to today (C16's dashboards and warnings)."""
+    from chibo.demo import recent
+
+    recent.add_recent(demo)
+
+
 STEPS: list[Step] = [
     add_admin_units,
     add_tree_2021,
@@ -648,6 +662,8 @@ STEPS: list[Step] = [
     add_follow_up,
     add_directives,
     add_minutes,
+    add_reviews,
+    add_recent_history,
 ]
 
 

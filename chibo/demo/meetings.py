@@ -1,4 +1,5 @@
-"""The demo's meetings: a year of them for the 11 Bình Thạnh cells (October 2020 – September 2021), the
+"""The demo's meetings: fifteen months of them for the 11 Bình Thạnh cells (October 2020 – December 2021,
+so that the year 2021 is whole when the cells review it in December, chibo.demo.reviews), the
 An Hòa meeting of 05/04/2021 that the article pictures (chibo.demo.article), and An Hòa's meetings of this
 month and the next. Each is replayed through the services (chibo.demo.replay).
 
@@ -55,13 +56,14 @@ from chibo.scheduling.calendar import next_month, quarter_of, regular_meeting_da
 FIRST_PERIOD = date(2020, 10, 1)
 PERIODS: tuple[date, ...] = tuple(
     date(FIRST_PERIOD.year + (FIRST_PERIOD.month - 1 + i) // 12, (FIRST_PERIOD.month - 1 + i) % 12 + 1, 1)
-    for i in range(12)
+    for i in range(15)
 )
 ARTICLE_PERIOD = date(2021, 4, 1)  # An Hòa's meeting of 05/04/2021
 
 SKIPPED = ("bt_th", date(2021, 7, 1))  # summer holidays: the school cell planned nothing
 NO_THEMATIC = ("bt_ca", date(2021, 4, 1))  # the police cell holds no thematic session in this quarter
-FALLING = ("bt_c", date(2021, 6, 1))  # attendance falls from this month to the last
+FALLING = ("bt_c", date(2021, 6, 1))  # attendance falls from this month to FALLING_LAST
+FALLING_LAST = date(2021, 9, 1)  # then the cell committee goes round the members' homes and it recovers
 SAME_SPEAKERS = "bt_an"
 DRAFTS = {("bt_ubnd", date(2021, 9, 1)), ("bt_yt", date(2021, 8, 1))}  # minutes left unsigned
 # These cells hold the quarter's thematic session as a meeting of its own; the others add it to the
@@ -111,7 +113,7 @@ def _cell_run(ctx: Ctx, key: str, area: str | None) -> CellRun:
         run.trio = [deputy, *rng.sample(plain, 2)]
     if area is not None:
         plain = [m for m in members if m.pk not in run.protected and m not in committee]
-        start = rng.randrange(len(PERIODS) - 2)
+        start = rng.randrange(12 - 2)  # within the first year (draws kept as before the year grew)
         far = rng.choice(plain)
         for p in PERIODS[start : start + rng.choice((2, 3))]:
             run.away[p] = far
@@ -240,7 +242,8 @@ def _generic_marks(ctx: Ctx, run: CellRun, meeting: Meeting) -> Callable[[list[A
                 marks[row.member_id] = Mark(Attendance.Status.UNEXCUSED)
             elif draw < 0.10:
                 marks[row.member_id] = Mark(Attendance.Status.LATE, late_minutes=rng.randint(8, 25))
-        if (run.key, meeting.kind) == (FALLING[0], Meeting.Kind.REGULAR) and period >= FALLING[1]:
+        falling = FALLING[1] <= period <= FALLING_LAST
+        if (run.key, meeting.kind) == (FALLING[0], Meeting.Kind.REGULAR) and falling:
             return _falling_marks(ctx, run, period, marks, required, free)
         # Keep the rule of 85% for ordinary months: send back the last absentees until it is met.
         absent = [
@@ -493,7 +496,7 @@ def _context(demo: Demo, clock: Clock) -> Ctx:
 
 
 def add_meetings(demo: Demo) -> None:
-    """The year October 2020 – September 2021 of the 11 Bình Thạnh cells, held in date order."""
+    """October 2020 – December 2021 of the 11 Bình Thạnh cells, held in date order."""
     clock = Clock()
     ctx = _context(demo, clock)
     with clock.running():

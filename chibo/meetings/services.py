@@ -8,7 +8,7 @@ rows (chibo.meetings.selectors), so there is no counter to lose an update.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 
 from django.apps import apps
@@ -352,18 +352,51 @@ def attendance_record(
     """One tap per member. Late takes the arrival time (now, unless given); excused needs a reason."""
     meeting = _lock(meeting)
     _require_open(meeting)
+    row = _roll_member(meeting, member)
+    _mark(row, status, reason, arrived_at, actor)
+    row.save(update_fields=MARK_FIELDS)
+    return row
+
+
+MARK_FIELDS = ["status", "reason", "arrived_at", "recorded_by", "recorded_at"]
+
+
+def _mark(row: Attendance, status: str, reason: str, arrived_at: time | None, actor: User | None) -> None:
+    """The rules of one mark, whether given one by one or all at once."""
     if status not in Attendance.Status.values or status == Attendance.Status.UNMARKED:
         raise ChiboError(_("Trạng thái điểm danh không hợp lệ."), field="status")
-    row = _roll_member(meeting, member)
     reason = reason.strip()
     if status == Attendance.Status.EXCUSED and not reason:
-        raise ChiboError(_("Ghi lý do vắng của %(name)s.") % {"name": member.full_name}, field="reason")
+        raise ChiboError(_("Ghi lý do vắng của %(name)s.") % {"name": row.member.full_name}, field="reason")
     row.status = status
     row.reason = reason if status in (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED) else ""
     row.arrived_at = (arrived_at or _now_local_time()) if status == Attendance.Status.LATE else None
     row.recorded_by, row.recorded_at = actor, timezone.now()
-    row.save(update_fields=["status", "reason", "arrived_at", "recorded_by", "recorded_at"])
-    return row
+
+
+@transaction.atomic
+def attendance_record_all(
+    *, actor: User | None, meeting: Meeting, absent: Mapping[int, tuple[str, str]] | None = None
+) -> int:
+    """ "Everyone else is here": the members named in `absent` (member id → status, reason) are marked as
+    given, every other member required to attend and still unmarked is marked present, with the rules of
+    attendance_record. Returns how many rows were marked."""
+    meeting = _lock(meeting)
+    _require_open(meeting)
+    rows = {r.member_id: r for r in meeting.attendances.select_related("member")}
+    absent = absent or {}
+    marked = []
+    for member_id, (status, reason) in absent.items():
+        if member_id not in rows:
+            raise ChiboError(_("Đảng viên không có trong danh sách của buổi họp."), field="member")
+        _mark(rows[member_id], status, reason, None, actor)
+        marked.append(rows[member_id])
+    for member_id, row in rows.items():
+        if member_id not in absent and not row.is_exempt and row.status == Attendance.Status.UNMARKED:
+            _mark(row, Attendance.Status.PRESENT, "", None, actor)
+            marked.append(row)
+    Attendance.objects.bulk_update(marked, MARK_FIELDS)
+    return len(marked)
 
 
 @transaction.atomic
@@ -474,6 +507,41 @@ def speaker_add(
         member=member,
         kind=kind,
         position=_next_position(meeting),
+        agenda_item_id=_current_item_id(meeting),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def speaker_record(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    member: Member,
+    started_at: datetime,
+    ended_at: datetime,
+    kind: str = SpeakingTurn.Kind.OPINION,
+    summary: str = "",
+) -> SpeakingTurn:
+    """A turn taken down whole, once spoken (the recorder keeping the list on paper and typing it in
+    while the meeting runs): the same checks as putting a member on the list, start before end, not in
+    the future."""
+    meeting = _lock(meeting)
+    _require_open(meeting)
+    _roll_member(meeting, member, present=True)
+    if kind not in SpeakingTurn.Kind.values:
+        raise ChiboError(_("Loại ý kiến không hợp lệ."), field="kind")
+    if ended_at < started_at or ended_at > timezone.now() or (meeting.started_at and started_at < meeting.started_at):
+        raise ChiboError(_("Thời gian phát biểu không hợp lệ."), field="started_at")
+    return SpeakingTurn.objects.create(
+        meeting=meeting,
+        member=member,
+        kind=kind,
+        summary=summary,
+        position=_next_position(meeting),
+        status=SpeakingTurn.Status.DONE,
+        started_at=started_at,
+        ended_at=ended_at,
         agenda_item_id=_current_item_id(meeting),
         created_by=actor,
     )

@@ -272,7 +272,7 @@ def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # The four decisions of C15's life cycle: (form, service, page title, submit, message when recorded).
-DECISIONS: dict[str, tuple[type[ServiceForm], Any, str, str]] = {
+DECISIONS: dict[str, tuple[type[ServiceForm], Any, Any, Any]] = {
     "discipline": (
         DisciplineForm,
         services.member_discipline,

@@ -39,6 +39,7 @@ class RuleSetOut(Schema):
     excellent_quota_enabled: bool
     excellent_quota_pct: int
     rate_probationary: bool
+    classification: dict
     households: dict
 
 

@@ -27,6 +27,62 @@ def default_scoring() -> dict:
     }
 
 
+def classification_qd366() -> dict:
+    """Year-end classification of members (C15) under QĐ 366-QĐ/TW (30/8/2025) and HD 43-HD/BTCTW (31/10/2025):
+    100 points, HTXSNV ≥ 90 with every task on time and ≥ 30 % above requirement, HTTNV ≥ 70 with every task
+    on time, HTNV ≥ 50 with every task done, KHTNV below (the last cut-off inferred, DOMAIN.md).
+
+    `weights` turn the year's evidence into the proposed points: a starting formula of ours (local practice),
+    editable per version. `above_requirement_pct`: the share of the year's tasks the cell commended
+    (biểu dương), our measure of "vượt yêu cầu"."""
+    return {
+        "basis": "QĐ 366-QĐ/TW (30/8/2025), HD 43-HD/BTCTW (31/10/2025)",
+        "cutoffs": {"excellent": 90, "good": 70, "fair": 50},
+        "excellent_all_on_time": True,
+        "above_requirement_pct": 30,
+        "good_all_on_time": True,
+        "fair_all_done": True,
+        "discipline_means_not_completed": True,
+        # QĐ 124 and after: not when the member found and fixed the fault themselves (recorded by the cell).
+        "discipline_exception_allowed": True,
+        "poor_criterion_means_not_completed": True,
+        "admitted_months_before_rating": 6,
+        "sick_leave_months_cap": 3,
+        "weights": {"attendance": 30, "tasks": 40, "speaking": 10, "commitment": 10, "criticism": 10},
+        "unexcused_penalty": 5,
+        "reminder_penalty": 2,
+    }
+
+
+def classification_qd124() -> dict:
+    """QĐ 124-QĐ/TW (04/10/2023) with HD 25-HD/BTCTW (10/11/2023): four levels, KHTNV for any criterion "Kém"
+    or a discipline in the year unless found and fixed internally. Points are ours (no national scale)."""
+    return classification_qd366() | {
+        "basis": "QĐ 124-QĐ/TW (04/10/2023), HD 25-HD/BTCTW (10/11/2023)",
+        "above_requirement_pct": 0,
+        "good_all_on_time": False,
+        "fair_all_done": False,
+    }
+
+
+def classification_qd132() -> dict:
+    """QĐ 132-QĐ/TW (08/3/2018) with HD 16 (24/9/2018) and HD 21-HD/BTCTW (18/10/2019), the 2021 review:
+    HTXSNV needs "Xuất sắc" political tasks (our measure: every task on time), a discipline in the year is
+    KHTNV without exception; HTTNV/HTNV conditions unconfirmed (none)."""
+    return classification_qd366() | {
+        "basis": "QĐ 132-QĐ/TW (08/3/2018), HD 21-HD/BTCTW (18/10/2019)",
+        "above_requirement_pct": 0,
+        "good_all_on_time": False,
+        "fair_all_done": False,
+        "discipline_exception_allowed": False,
+        "poor_criterion_means_not_completed": False,
+    }
+
+
+def default_classification() -> dict:
+    return classification_qd366()
+
+
 def default_households() -> dict:
     """Who takes households (C13): members exempt from party work left out ("exclude") or given a lighter
     load ("lighter"); members of `old_age` and over take `lighter_pct` % of the upper bound; a household
@@ -93,6 +149,28 @@ class RuleSetVersion(models.Model):
         _("HTXSNV tối đa (% số HTTNV)"), default=20, validators=[MaxValueValidator(100)]
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
+    classification = models.JSONField(_("cách xếp loại cuối năm"), default=default_classification)
+    # --- Dashboards and early warnings (C16): local practice, warned about, never a block ---
+    dashboard_max_months = models.PositiveSmallIntegerField(
+        _("kỳ xem bảng theo dõi dài nhất (tháng)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    warn_attendance_fall_months = models.PositiveSmallIntegerField(
+        _("cảnh báo khi tỷ lệ dự họp giảm liên tiếp (tháng)"), default=3, validators=[MinValueValidator(2)]
+    )
+    warn_absent_run = models.PositiveSmallIntegerField(
+        _("cảnh báo đảng viên vắng liên tiếp (buổi)"), default=3, validators=[MinValueValidator(2)]
+    )
+    warn_silent_months = models.PositiveSmallIntegerField(
+        _("cảnh báo đảng viên không phát biểu trong (tháng)"), default=6, validators=[MinValueValidator(1)]
+    )
+    warn_similarity_pct = models.PositiveSmallIntegerField(
+        _("cảnh báo nghị quyết trùng lặp từ (% giống nhau)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    warn_overdue_days = models.PositiveSmallIntegerField(_("cảnh báo nhiệm vụ quá hạn sau (ngày)"), default=0)
     # --- Supervision (C11) and directives (C12): local practice, warned about, never a block ---
     supervision_gap_days = models.PositiveSmallIntegerField(
         _("chi bộ không có cấp trên dự sinh hoạt quá (ngày)"), default=92
@@ -140,6 +218,13 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_enabled",
     "excellent_quota_pct",
     "rate_probationary",
+    "classification",
+    "dashboard_max_months",
+    "warn_attendance_fall_months",
+    "warn_absent_run",
+    "warn_silent_months",
+    "warn_similarity_pct",
+    "warn_overdue_days",
     "supervision_gap_days",
     "rota_max_visits_per_month",
     "directive_reminder_days",

@@ -158,6 +158,8 @@ def _display(version: RuleSetVersion, name: str) -> str:
         return f"{value:%H:%M}"
     if name == "scoring" and isinstance(value, dict):
         return _scoring_display(value)
+    if name == "classification" and isinstance(value, dict):
+        return _classification_display(value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -182,3 +184,17 @@ def _scoring_display(scoring: dict) -> str:
     except (KeyError, AttributeError):
         return json.dumps(scoring, ensure_ascii=False)
     return _("Trọng số: %(weights)s; mức: %(levels)s") % {"weights": weights, "levels": levels}
+
+
+def _classification_display(c: dict) -> str:
+    """ "HTXSNV ≥ 90, HTTNV ≥ 70, HTNV ≥ 50 (QĐ 366-QĐ/TW …)" for the officer's page."""
+    try:
+        cut = c["cutoffs"]
+        text = _("HTXSNV ≥ %(e)s, HTTNV ≥ %(g)s, HTNV ≥ %(f)s điểm") % {
+            "e": cut["excellent"],
+            "g": cut["good"],
+            "f": cut["fair"],
+        }
+    except (KeyError, TypeError):
+        return json.dumps(c, ensure_ascii=False)
+    return f"{text} ({c['basis']})" if c.get("basis") else text

@@ -65,6 +65,61 @@ def _check_scoring(scoring: Any) -> None:
         raise ChiboError(_("Mức tối thiểu của mỗi buổi phải là good, fair hoặc average."), field="scoring")
 
 
+CLASSIFICATION_FLAGS = (
+    "excellent_all_on_time",
+    "good_all_on_time",
+    "fair_all_done",
+    "discipline_means_not_completed",
+    "discipline_exception_allowed",
+    "poor_criterion_means_not_completed",
+)
+CLASSIFICATION_WEIGHTS = ("attendance", "tasks", "speaking", "commitment", "criticism")
+
+
+def _is_int(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _check_classification(c: Any) -> None:
+    """The year-end classification settings (C15): cut-offs 100 > HTXSNV > HTTNV > HTNV > 0, the conditions
+    as true/false, evidence weights summing to 100."""
+    field = "classification"
+    if not isinstance(c, dict):
+        raise ChiboError(_("Cách xếp loại cuối năm phải là một đối tượng JSON."), field=field)
+    cutoffs = c.get("cutoffs")
+    keys = ("excellent", "good", "fair")
+    if not isinstance(cutoffs, dict) or any(not _is_int(cutoffs.get(k), 1, 100) for k in keys):
+        raise ChiboError(_("Mức điểm xếp loại (cutoffs) phải có excellent, good, fair từ 1 đến 100."), field=field)
+    if not cutoffs["excellent"] > cutoffs["good"] > cutoffs["fair"]:
+        raise ChiboError(_("Mức điểm HTXSNV phải cao hơn HTTNV, HTTNV cao hơn HTNV."), field=field)
+    if any(not isinstance(c.get(flag), bool) for flag in CLASSIFICATION_FLAGS):
+        raise ChiboError(
+            _("Các điều kiện xếp loại phải là true hoặc false: %(flags)s.")
+            % {"flags": ", ".join(CLASSIFICATION_FLAGS)},
+            field=field,
+        )
+    weights = c.get("weights")
+    if not isinstance(weights, dict) or any(not _is_int(weights.get(k), 0, 100) for k in CLASSIFICATION_WEIGHTS):
+        raise ChiboError(
+            _("Trọng số chứng cứ phải có %(keys)s, là số nguyên không âm.")
+            % {"keys": ", ".join(CLASSIFICATION_WEIGHTS)},
+            field=field,
+        )
+    if sum(weights[k] for k in CLASSIFICATION_WEIGHTS) != 100:
+        raise ChiboError(_("Tổng trọng số chứng cứ xếp loại phải bằng 100."), field=field)
+    for name, high in (
+        ("above_requirement_pct", 100),
+        ("admitted_months_before_rating", 24),
+        ("sick_leave_months_cap", 12),
+        ("unexcused_penalty", 100),
+        ("reminder_penalty", 100),
+    ):
+        if not _is_int(c.get(name), 0, high):
+            raise ChiboError(
+                _("%(name)s phải là số nguyên từ 0 đến %(high)s.") % {"name": name, "high": high}, field=field
+            )
+
+
 def _check_households(settings: Any) -> None:
     if not isinstance(settings, dict):
         raise ChiboError(_("Phân công phụ trách hộ dân phải là một đối tượng JSON."), field="households")
@@ -119,6 +174,13 @@ def validate_rules(values: dict[str, Any]) -> None:
     )
     _check_range(values, "directive_reminder_days", 0, 60, _("Số ngày nhắc trước hạn phải từ 0 đến 60."))
     _check_scoring(values["scoring"])
+    _check_classification(values["classification"])
+    _check_range(values, "dashboard_max_months", 1, 120, _("Kỳ xem bảng theo dõi phải từ 1 đến 120 tháng."))
+    _check_range(values, "warn_attendance_fall_months", 2, 12, _("Số tháng giảm liên tiếp phải từ 2 đến 12."))
+    _check_range(values, "warn_absent_run", 2, 12, _("Số buổi vắng liên tiếp phải từ 2 đến 12."))
+    _check_range(values, "warn_silent_months", 1, 24, _("Số tháng không phát biểu phải từ 1 đến 24."))
+    _check_range(values, "warn_similarity_pct", 1, 100, _("Mức giống nhau phải từ 1% đến 100%."))
+    _check_range(values, "warn_overdue_days", 0, 365, _("Số ngày quá hạn phải từ 0 đến 365."))
     _check_households(values["households"])
 
 

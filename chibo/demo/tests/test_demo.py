@@ -26,6 +26,8 @@ from chibo.demo.builder import (
     add_follow_up,
     add_meetings,
     add_minutes,
+    add_recent_history,
+    add_reviews,
     add_upcoming_meetings,
     build_demo,
 )
@@ -66,7 +68,7 @@ def test_load_demo_refuses_without_debug_and_creates_nothing(settings):
 @override_settings(**DEMO_SETTINGS)
 def test_load_demo_prints_what_it_loaded_and_the_logins(monkeypatch):
     # The tree, members and accounts only: the meetings are built once, by the module's fixture below.
-    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_minutes}
+    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_minutes, add_recent_history, add_reviews}
     monkeypatch.setattr(load_demo, "build_demo", lambda: build_demo(steps=[s for s in STEPS if s not in meetings]))
     output = StringIO()
     call_command("load_demo", stdout=output)
@@ -299,7 +301,8 @@ def test_meetings_are_prepared_and_attended_as_a_cell_would(demo: Demo, db):
     assert kinds == set(SpeakingTurn.Kind.values)
     assert not SpeakingTurn.objects.filter(meeting__in=held, summary="").exists()
     thematic = held.filter(kind=Meeting.Kind.THEMATIC)
-    assert thematic.count() == 3 * 4 and not thematic.exclude(org__in=[demo.cells[k] for k in SEPARATE]).exists()
+    # Five quarters with a thematic session: IV/2020 to IV/2021.
+    assert thematic.count() == 3 * 5 and not thematic.exclude(org__in=[demo.cells[k] for k in SEPARATE]).exists()
 
 
 def test_minutes_are_signed_and_locked_but_two_drafts(demo: Demo, db):
@@ -320,7 +323,11 @@ def test_minutes_are_signed_and_locked_but_two_drafts(demo: Demo, db):
 
 
 def test_attendance_at_binh_thanh_c_falls_three_months_running(demo: Demo, db):
-    meetings = _regular(demo.cells["bt_c"]).filter(period__gte=date(2021, 6, 1)).order_by("period")
+    meetings = (
+        _regular(demo.cells["bt_c"])
+        .filter(period__gte=date(2021, 6, 1), period__lte=date(2021, 9, 1))
+        .order_by("period")
+    )
     rates = [live_totals(m).attendance_rate for m in meetings]
     assert len(rates) == 4 and all(r is not None for r in rates)
     assert rates[0] > rates[1] > rates[2] > rates[3], rates
@@ -329,7 +336,7 @@ def test_attendance_at_binh_thanh_c_falls_three_months_running(demo: Demo, db):
 def test_at_binh_an_the_same_three_members_speak_at_every_meeting(demo: Demo, db):
     meetings = Meeting.objects.filter(org=demo.cells["bt_an"], status=Meeting.Status.CLOSED)
     speakers = [set(m.turns.values_list("member_id", flat=True)) for m in meetings]
-    assert len(speakers) == 12 and len(speakers[0]) == 3
+    assert len(speakers) == 15 and len(speakers[0]) == 3
     assert all(s == speakers[0] for s in speakers)
     elsewhere = [
         set(
@@ -447,6 +454,98 @@ def test_load_demo_again_changes_nothing(demo: Demo, db):
         call_command("load_demo", stdout=output)
     assert counts() == before
     assert "đã có" in output.getvalue() and "canbo.duhop" in output.getvalue()
+
+
+# --- The year 2021 reviewed (chibo.demo.reviews) ----------------------------------------------------
+
+
+def test_binh_thanhs_cells_reviewed_2021_in_december_with_the_quota_met_and_the_ward_deciding(demo: Demo, db):
+    from chibo.members.models import LifeEvent
+    from chibo.reviews.models import CellReview, MemberReview
+    from chibo.reviews.selectors import summary
+
+    years = CellReview.objects.filter(year=2021, org__in=demo.cells.values())
+    assert years.count() == 11 and not years.exclude(status="locked").exists()
+    assert {timezone.localdate(y.locked_at) for y in years} == {date(2021, 12, 27)}
+    assert not years.exclude(meeting_date=date(2021, 12, 20)).exists()
+    for cell_review in years:
+        levels = list(cell_review.member_reviews.filter(not_rated="").values_list("cell_level", flat=True))
+        assert levels.count("htxsnv") <= levels.count("httnv") * 20 // 100, cell_review.org.name
+        assert not cell_review.quota_exception
+    rated = MemberReview.objects.filter(cell_review__in=years, not_rated="")
+    assert not rated.filter(self_submitted_at__isnull=True).exists()
+    assert not rated.filter(decided_level="").exists()
+    _cells, total = summary(demo.orgs["binh_thanh"], 2021)
+    # A realistic spread: most HTTNV, a few at each other level, exempt members listed and not rated.
+    assert total.counts["httnv"] > total.rated / 2
+    assert total.counts["htxsnv"] >= 3 and total.counts["htnv"] >= 1 and total.counts["khtnv"] >= 1
+    assert total.not_rated >= 5
+    # One member reprimanded in August 2021: KHTNV, with the decision in the reasons.
+    event = LifeEvent.objects.get(kind="discipline", decided_on__year=2021)
+    assert (event.discipline, event.decision_number, event.member.org) == ("reprimand", "12-QĐ/ĐU", demo.cells["bt_b"])
+    disciplined = rated.get(member=event.member)
+    assert disciplined.decided_level == "khtnv" and any("12-QĐ/ĐU" in str(r) for r in disciplined.reasons)
+    # The ward changed one level with its reason.
+    changed = rated.exclude(decision_reason="")
+    assert changed.count() == 1 and changed.get().decided_level != changed.get().cell_level
+
+
+def test_past_levels_were_imported_and_an_hoa_is_at_the_top_six_years_running(demo: Demo, db, client):
+    from chibo.reviews.models import MemberReview, OrgRating
+    from chibo.reviews.selectors import consecutive_top_years
+
+    imported = MemberReview.objects.filter(cell_review__source="imported")
+    assert set(imported.values_list("cell_review__year", flat=True)) == {2016, 2017, 2018, 2019, 2020}
+    anhoa = list(OrgRating.objects.filter(org=demo.cells["anhoa"]))
+    assert [r.year for r in sorted(anhoa, key=lambda r: r.year)] == [2016, 2017, 2018, 2019, 2020, 2021]
+    assert consecutive_top_years(anhoa) == 6
+    assert OrgRating.objects.filter(year=2021, org__in=demo.cells.values()).exclude(level="").count() == 11
+    _login(client, "bithu.anhoa")
+    page = client.get(reverse("reviews:org", args=[demo.cells["anhoa"].pk])).content.decode()
+    assert "6 năm liền hoàn thành xuất sắc nhiệm vụ." in page
+
+
+# --- The recent history (chibo.demo.recent): a living ward today, and every early warning once -----
+
+
+def test_every_cell_of_the_2025_wards_met_in_each_of_the_twelve_months_before_this_one(demo: Demo, db):
+    from chibo.demo.recent import SKIP, _months_before
+
+    months = _months_before(today())
+    held = set(
+        Meeting.objects.filter(kind=Meeting.Kind.REGULAR, status=Meeting.Status.CLOSED, period__in=months).values_list(
+            "org_id", "period"
+        )
+    )
+    for key, cell in demo.cells.items():
+        missing = [m for m in months if (cell.pk, m) not in held]
+        assert missing == ([months[-1]] if key == SKIP else []), key
+
+
+def test_the_ward_officer_sees_every_kind_of_warning_today(demo: Demo, db):
+    from chibo.dashboards.warnings import KINDS, warnings_for
+
+    day = today()
+    found = [
+        w
+        for key in ("long_binh_new", "long_my_new", "long_phu_1")
+        for w in warnings_for(demo.users["admin"], demo.orgs[key], day)
+    ]
+    assert set(KINDS) <= {w.kind for w in found}
+    similar = [w for w in found if w.kind == "similar_resolution"]
+    assert [w.cell for w in similar] == [demo.cells["anhoa"]]
+    assert "/2021" in similar[0].text  # this month's draft repeats a 2021 resolution
+    falling = next(w for w in found if w.kind == "attendance_falling")
+    assert falling.cell == demo.cells["bt_c"]
+
+
+def test_the_dashboards_summary_is_ready_and_sums_the_ward(demo: Demo, db):
+    from chibo.dashboards.selectors import dashboard, period_for
+
+    long_binh = demo.orgs["long_binh_new"]
+    figures = dashboard(long_binh, period_for(long_binh)).totals
+    assert figures.held >= 16 * 11 and 80 <= figures.attendance_pct <= 100
+    assert figures.speakers_pct is not None and figures.tasks_due > 0
 
 
 def test_an_hoa_has_its_households_in_charge_and_the_april_2021_minutes_list_residents_opinions(demo: Demo, db):

@@ -5,7 +5,7 @@ import pytest
 
 from chibo.core.errors import ChiboError
 from chibo.meetings.models import Meeting
-from chibo.rules.models import RuleSetVersion, default_households, default_scoring
+from chibo.rules.models import RuleSetVersion, default_classification, default_households, default_scoring
 from chibo.rules.selectors import RulesetResolver, meeting_day_for, rule_values, ruleset_for
 from chibo.rules.services import ruleset_create_version
 
@@ -131,6 +131,7 @@ def test_the_officer_page_shows_sources_and_creates_a_version(client, world):
         effective_from="2026-01-01",
         default_start_time="07:30",
         scoring=json.dumps(default_scoring()),
+        classification=json.dumps(default_classification()),
         households=json.dumps(default_households()),
         speakers_threshold_pct=40,
         note="Nghị quyết BCH phường",
@@ -150,6 +151,7 @@ def test_the_page_rerenders_with_the_services_message(client, world):
         effective_from="2026-01-01",
         default_start_time="19:00",
         scoring='{"weights": {"a": 10}}',
+        classification=json.dumps(default_classification()),
         households=json.dumps(default_households()),
         min_duration_minutes=90,
     )
@@ -165,3 +167,26 @@ def test_rule_pages_are_for_officers_of_the_node(client, world):
         assert client.get(f"/rules/{world.ward.pk}/").status_code == status
         assert client.post(f"/rules/{world.ward.pk}/new/", {}).status_code == status
     assert not RuleSetVersion.objects.filter(org=world.ward).exists()
+
+
+def test_classification_settings_are_checked_like_every_other_setting(world):
+    from chibo.core.errors import ChiboError
+    from chibo.rules.services import ruleset_create_version
+
+    bad_cutoffs = default_classification() | {"cutoffs": {"excellent": 70, "good": 90, "fair": 50}}
+    with pytest.raises(ChiboError, match="HTXSNV phải cao hơn HTTNV") as err:
+        ruleset_create_version(actor=None, org=world.ward, effective_from=date(2026, 1, 1), classification=bad_cutoffs)
+    assert err.value.field == "classification"
+    bad_weights = default_classification() | {
+        "weights": {"attendance": 50, "tasks": 40, "speaking": 0, "commitment": 0, "criticism": 0}
+    }
+    with pytest.raises(ChiboError, match="bằng 100"):
+        ruleset_create_version(actor=None, org=world.ward, effective_from=date(2026, 1, 1), classification=bad_weights)
+    ok = ruleset_create_version(
+        actor=None,
+        org=world.ward,
+        effective_from=date(2026, 1, 1),
+        classification=default_classification() | {"cutoffs": {"excellent": 95, "good": 75, "fair": 50}},
+    )
+    assert ok.classification["cutoffs"]["excellent"] == 95
+    assert RuleSetVersion.objects.filter(org=world.ward).count() == 1

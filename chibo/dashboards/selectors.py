@@ -1,0 +1,237 @@
+"""Reads of the dashboards: a node's figures for a period, summed over the cells of the tree as it
+stood on a chosen day, per child and per month, from the CellMonth summary. A constant number of
+queries from a cell to the province: the tree walk and the sums are one recursive query."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from chibo.core.dates import today
+from chibo.core.errors import ChiboError
+from chibo.dashboards.models import CellMonth, SummaryRefresh
+from chibo.meetings.models import Meeting
+from chibo.organizations.models import Organization, OrgVersion
+from chibo.organizations.selectors import children_on, version_on
+from chibo.rules.selectors import ruleset_for
+from chibo.scheduling.calendar import month_start, next_month
+
+SUMMED = ("planned", "held", "held_on_day", "regular_held", "thematic_held", "required", "present",
+          "present_total", "speakers", "tasks_due", "tasks_done", "tasks_overdue")  # fmt: skip
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return None if whole == 0 else round(part * 100 / whole, 1)
+
+
+@dataclass
+class Figures:
+    """Counts over a set of cell-months and the rates a dashboard shows."""
+
+    planned: int = 0
+    held: int = 0
+    held_on_day: int = 0
+    regular_held: int = 0
+    thematic_held: int = 0
+    required: int = 0
+    present: int = 0
+    present_total: int = 0
+    speakers: int = 0
+    tasks_due: int = 0
+    tasks_done: int = 0
+    tasks_overdue: int = 0
+
+    def add(self, other: "Figures") -> None:
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def held_pct(self) -> float | None:
+        return _pct(self.held, self.planned)
+
+    @property
+    def on_day_pct(self) -> float | None:
+        return _pct(self.held_on_day, self.held)
+
+    @property
+    def attendance_pct(self) -> float | None:
+        return _pct(self.present, self.required)
+
+    @property
+    def speakers_pct(self) -> float | None:
+        return _pct(self.speakers, self.present_total)
+
+    @property
+    def tasks_done_pct(self) -> float | None:
+        return _pct(self.tasks_done, self.tasks_due)
+
+
+@dataclass
+class ChildRow:
+    org_id: int
+    name: str
+    kind: str
+    is_cell: bool
+    figures: Figures = field(default_factory=Figures)
+
+
+@dataclass
+class MeetingRow:
+    meeting: Meeting
+
+
+@dataclass
+class Period:
+    first: date  # first month
+    last: date  # last month (its first day)
+    as_of: date
+
+    @property
+    def months(self) -> list[date]:
+        found, m = [], self.first
+        while m <= self.last:
+            found.append(m)
+            m = next_month(m)
+        return found
+
+    @property
+    def end(self) -> date:
+        return next_month(self.last)
+
+
+@dataclass
+class Dashboard:
+    org: Organization
+    version: OrgVersion
+    period: Period
+    children: list[ChildRow]
+    monthly: list[tuple[date, Figures]]
+    totals: Figures
+    meetings: list[Meeting]
+    refreshed_at: object  # datetime | None
+
+    @property
+    def is_cell(self) -> bool:
+        return self.version.kind in Organization.CELL_KINDS
+
+
+def _parse_month(text: str, field_name: str) -> date:
+    try:
+        year, month = (int(p) for p in text.split("-")[:2])
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        raise ChiboError(_("Tháng không hợp lệ: hãy chọn theo dạng mm/yyyy."), field=field_name) from None
+
+
+def _parse_day(text: str, field_name: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except (ValueError, TypeError):
+        raise ChiboError(_("Ngày không hợp lệ."), field=field_name) from None
+
+
+def period_for(org: Organization, *, first: str = "", last: str = "", as_of: str = "") -> Period:
+    """The period and the day of the tree a dashboard is asked for, checked; by default the twelve
+    months up to this one, on today's tree (or the last day of a dissolved node)."""
+    day = _parse_day(as_of, "as_of") if as_of else today()
+    if not as_of and org.dissolved_on is not None and org.dissolved_on <= day:
+        day = org.dissolved_on - timedelta(days=1)
+    if day < org.established_on:
+        raise ChiboError(
+            _("%(org)s được thành lập ngày %(day)s: chưa có số liệu vào ngày đã chọn.")
+            % {"org": org.name, "day": org.established_on.strftime("%d/%m/%Y")},
+            field="as_of",
+        )
+    if org.dissolved_on is not None and day >= org.dissolved_on:
+        raise ChiboError(
+            _("%(org)s đã giải thể hoặc sáp nhập từ ngày %(day)s: hãy chọn một ngày trước đó.")
+            % {"org": org.name, "day": org.dissolved_on.strftime("%d/%m/%Y")},
+            field="as_of",
+        )
+    end_month = _parse_month(last, "last") if last else month_start(min(day, today()))
+    start_month = _parse_month(first, "first") if first else _months_before(end_month, 11)
+    if start_month > end_month:
+        raise ChiboError(_("Tháng bắt đầu phải trước hoặc trùng tháng kết thúc."), field="first")
+    limit = ruleset_for(org, day).dashboard_max_months
+    if len(Period(start_month, end_month, day).months) > limit:
+        raise ChiboError(
+            _("Kỳ xem dài nhất là %(n)s tháng (bộ quy định); hãy rút ngắn kỳ.") % {"n": limit}, field="first"
+        )
+    return Period(start_month, end_month, day)
+
+
+def _months_before(month: date, n: int) -> date:
+    for _i in range(n):
+        month = month_start(month - timedelta(days=1))
+    return month
+
+
+# The cells under a node on a day, each with the child of the node it lies under, and their months'
+# sums per child and month. Recursive: one statement however deep the tree (SQLite and PostgreSQL).
+ROLLUP_SQL = """
+WITH RECURSIVE tree(org_id, top_id) AS (
+    SELECT v.org_id, v.org_id FROM organizations_orgversion v
+     WHERE v.parent_id = %s AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+    UNION ALL
+    SELECT v.org_id, t.top_id FROM organizations_orgversion v JOIN tree t ON v.parent_id = t.org_id
+     WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+)
+SELECT t.top_id, s.month, {sums}
+  FROM tree t JOIN dashboards_cellmonth s ON s.org_id = t.org_id
+ WHERE s.month >= %s AND s.month < %s
+ GROUP BY t.top_id, s.month
+""".format(sums=", ".join(f"SUM(s.{name})" for name in SUMMED))  # noqa: S608 - columns are constants
+
+
+def rollup(root_id: int, day: date, first: date, end: date) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(ROLLUP_SQL, [root_id, day, day, day, day, first, end])
+        return cursor.fetchall()
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def dashboard(org: Organization, period: Period) -> Dashboard:
+    """Figures of `org` over `period`: by child (the tree on `period.as_of`) and by month; for a cell,
+    its months and its meetings."""
+    version = version_on(org, period.as_of)
+    assert version is not None  # period_for() checked the node existed that day
+    monthly = {m: Figures() for m in period.months}
+    children: list[ChildRow] = []
+    meetings: list[Meeting] = []
+    if version.kind in Organization.CELL_KINDS:
+        for row in CellMonth.objects.filter(org=org, month__gte=period.first, month__lt=period.end):
+            monthly[row.month].add(Figures(**{name: getattr(row, name) for name in SUMMED}))
+        meetings = list(
+            Meeting.objects.filter(org=org, scheduled_date__gte=period.first, scheduled_date__lt=period.end)
+            .select_related("ruleset")
+            .order_by("scheduled_date", "scheduled_time")
+        )
+    else:
+        children = [
+            ChildRow(v.org_id, v.name, v.kind, v.kind in Organization.CELL_KINDS)
+            for v in children_on(org, period.as_of)
+        ]
+        by_child = {c.org_id: c for c in children}
+        for top_id, month, *sums in rollup(org.pk, period.as_of, period.first, period.end):
+            figures = Figures(*(int(s or 0) for s in sums))
+            monthly[_as_date(month)].add(figures)
+            if top_id in by_child:
+                by_child[top_id].figures.add(figures)
+    totals = Figures()
+    for figures in monthly.values():
+        totals.add(figures)
+    refreshed = SummaryRefresh.objects.order_by("-finished_at").values_list("finished_at", flat=True).first()
+    return Dashboard(
+        org=org,
+        version=version,
+        period=period,
+        children=children,
+        monthly=sorted(monthly.items()),
+        totals=totals,
+        meetings=meetings,
+        refreshed_at=refreshed,
+    )

@@ -1,0 +1,124 @@
+"""Reads of the year-end review: scope (through chibo.accounts.scope), the summary sent up, the
+organization's record of years and its consecutive years at the top level."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
+from chibo.organizations.models import Organization
+from chibo.organizations.selectors import subtree_on
+from chibo.reviews.models import LEVEL_ORDER, CellReview, Level, MemberReview, OrgRating
+
+
+def cell_reviews_for(user: AnyUser) -> QuerySet[CellReview]:
+    """The cells' years the user may read: those who list the cell's members (committee, officers, viewers)."""
+    return CellReview.objects.filter(org__in=orgs_with(user, Perm.LIST_MEMBERS))
+
+
+def get_cell_review_for_user(user: AnyUser, pk: int) -> CellReview:
+    try:
+        return cell_reviews_for(user).select_related("org", "ruleset", "chair", "recorder").get(pk=pk)
+    except (CellReview.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_member_review_for_user(user: AnyUser, pk: int) -> MemberReview:
+    """A member's review: the member's own, or any in a cell whose members the user may list (else 404)."""
+    own = getattr(user, "member_id", None)
+    q = Q(cell_review__org__in=orgs_with(user, Perm.LIST_MEMBERS))
+    if own:
+        q |= Q(member_id=own)
+    try:
+        return (
+            MemberReview.objects.filter(q)
+            .select_related("cell_review__org", "cell_review__ruleset", "member", "decided_by")
+            .get(pk=pk)
+        )
+    except (MemberReview.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_appraise(user: AnyUser, cell_review: CellReview) -> bool:
+    """The cell committee and the officers above run the cell's review meeting."""
+    return has_perm_on(user, cell_review.org, Perm.EDIT_MEMBERS)
+
+
+@dataclass
+class LevelCounts:
+    label: str
+    org: Organization | None = None
+    total: int = 0
+    not_rated: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {lvl: 0 for lvl in LEVEL_ORDER})
+
+    @property
+    def rated(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, level: str) -> str:
+        return "—" if not self.rated else f"{self.counts[level] * 100 / self.rated:.1f}%".replace(".", ",")
+
+    @property
+    def rows(self) -> list[tuple[str, str, int, str]]:
+        from chibo.reviews.models import SHORT
+
+        return [(lvl, SHORT[lvl], self.counts[lvl], self.share(lvl)) for lvl in LEVEL_ORDER]
+
+
+def summary(org: Organization, year: int) -> tuple[list[LevelCounts], LevelCounts]:
+    """Counts and shares per level for each cell under `org` (or `org` itself) and in all: the report a
+    cell or a ward sends up. Levels as they stand (decided, else the cell's, else the proposal). The cells are
+    those under `org` at the year's end (a ward merged since keeps its cells for its past years): one query
+    per level of the tree, then two."""
+    under = [v.org_id for v in subtree_on(org, date(year, 12, 31))] or [org.pk]
+    reviews = MemberReview.objects.filter(cell_review__year=year, cell_review__org_id__in=under)
+    rows = (
+        reviews.values("cell_review__org_id", "not_rated", "decided_level", "cell_level", "proposed_level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cells = {o.pk: o for o in Organization.objects.filter(pk__in=reviews.values("cell_review__org_id"))}
+    by_cell: dict[int, LevelCounts] = {}
+    total = LevelCounts(label=org.name, org=org)
+    for r in rows:
+        cell = by_cell.setdefault(
+            r["cell_review__org_id"],
+            LevelCounts(label=cells[r["cell_review__org_id"]].name, org=cells[r["cell_review__org_id"]]),
+        )
+        for target in (cell, total):
+            target.total += r["n"]
+            if r["not_rated"]:
+                target.not_rated += r["n"]
+                continue
+            level = r["decided_level"] or r["cell_level"] or r["proposed_level"]
+            if level:
+                target.counts[level] += r["n"]
+    return sorted(by_cell.values(), key=lambda c: c.label), total
+
+
+def org_years(org: Organization) -> list[OrgRating]:
+    return list(OrgRating.objects.filter(org=org).order_by("-year"))
+
+
+def consecutive_top_years(ratings: list[OrgRating], *, up_to: int | None = None) -> int:
+    """Years running at the top level (HTXSNV), counting back from the latest rated year (or `up_to`)."""
+    by_year = {r.year: (r.level or "") for r in ratings}
+    if not by_year:
+        return 0
+    year = up_to if up_to is not None else max(by_year)
+    n = 0
+    while by_year.get(year) == Level.EXCELLENT:
+        n += 1
+        year -= 1
+    return n
+
+
+def consecutive_top_years_for(orgs: list[Organization]) -> dict[int, int]:
+    """The consecutive count for many organizations in one query (report tables)."""
+    ratings: dict[int, list[OrgRating]] = {}
+    for r in OrgRating.objects.filter(org__in=orgs).only("org_id", "year", "level"):
+        ratings.setdefault(r.org_id, []).append(r)
+    return {o.pk: consecutive_top_years(ratings.get(o.pk, [])) for o in orgs}
