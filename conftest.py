@@ -62,15 +62,13 @@ def _default_ruleset(request):  # type: ignore[no-untyped-def]
         return
     request.getfixturevalue("django_db_setup")
     blocker = request.getfixturevalue("django_db_blocker")
-    from datetime import date
 
-    from chibo.rules.models import RuleSetVersion, default_scoring
+    from chibo.rules.models import RuleSetVersion
+    from chibo.rules.services import system_versions_ensure
 
     with blocker.unblock():
         if not RuleSetVersion.objects.filter(org__isnull=True).exists():
-            RuleSetVersion.objects.create(
-                org=None, version=1, effective_from=date(2000, 1, 1), note="Mặc định", scoring=default_scoring()
-            )
+            system_versions_ensure()
 
 
 @pytest.fixture

@@ -36,6 +36,8 @@ api.add_router("/meetings", "chibo.meetings.api.router")
 # A meeting's minutes and resolution files, under /meetings/{id}/ beside the meetings' own operations.
 api.add_router("/meetings", "chibo.documents.api.router")
 api.add_router("/tasks", "chibo.tasks.api.router")
+# A meeting's quality score (C14), under /meetings/{id}/ beside the meetings' own operations.
+api.add_router("/meetings", "chibo.quality.api.router")
 # A member's record (C9), under /members/{id}/ beside the members' own operations.
 api.add_router("/members", "chibo.tasks.api.record_router")
 api.add_router("/criticism", "chibo.criticism.api.router")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "chibo.tasks",
     "chibo.criticism",
     "chibo.commitments",
+    "chibo.quality",
     "chibo.reviews",
     "chibo.dashboards",
     "chibo.supervision",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tasks/", include("chibo.tasks.urls")),
     path("criticism/", include("chibo.criticism.urls")),
     path("commitments/", include("chibo.commitments.urls")),
+    path("quality/", include("chibo.quality.urls")),
     path("reviews/", include("chibo.reviews.urls")),
     path("dashboards/", include("chibo.dashboards.urls")),
     path("supervision/", include("chibo.supervision.urls")),

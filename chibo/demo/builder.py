@@ -607,6 +607,12 @@ def add_follow_up(demo: Demo) -> None:
     follow_up.add_follow_up(demo)
 
 
+def add_quality(demo: Demo) -> None:
+    from chibo.demo import quality
+
+    quality.add_quality(demo)
+
+
 def add_reviews(demo: Demo) -> None:
     """The year 2021 reviewed in December 2021, past levels 2016–2020 imported (chibo.demo.reviews)."""
     from chibo.demo import reviews
@@ -661,6 +667,7 @@ STEPS: list[Step] = [
     add_upcoming_meetings,
     add_follow_up,
     add_directives,
+    add_quality,
     add_minutes,
     add_reviews,
     add_recent_history,

@@ -260,9 +260,9 @@ def proceed(
             meeting_services.turn_finish(actor=run.actor, turn=queued, kind=turn.kind, summary=turn.summary)
             ctx.clock.advance(seconds=20)
         if item.kind == AgendaItem.Kind.CLOSING:
-            totals = live_totals(meeting) if vote is not None else None
-            if vote is not None and totals is not None and totals.attendance_met:
-                voters = totals.voters
+            if vote is not None:
+                # The pass rule alone decides; low attendance is scored, never a reason not to vote.
+                voters = live_totals(meeting).voters
                 against, abstain = vote
                 meeting_services.vote_record(
                     actor=run.actor,

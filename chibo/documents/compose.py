@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.apps import apps
 from django.utils import timezone
 
 from chibo.meetings import selectors as meeting_selectors
 from chibo.meetings.models import AgendaItem, Attendance, Guest, Meeting, SpeakingTurn, SupervisorRemark, Vote
-from chibo.organizations.models import Organization
+from chibo.organizations.models import AdministrativeUnit, Organization
 from chibo.organizations.selectors import ancestors_on, version_on
 from chibo.rules.models import RuleSetVersion
 
@@ -85,7 +86,14 @@ def issuer_on(org: Organization, day: date) -> Issuer:
     own = version_on(org, day)
     chain = ancestors_on(org, day)
     superior = chain[-1].name if chain else ""
-    unit = next((v.admin_unit for v in ([own] if own else []) + chain[::-1] if v.admin_unit_id), None)
+    # A cell under a ward or commune committee is dated where that committee is on the day: a cell moved
+    # by the 2025 reform keeps its old unit on its own version, the new ward committee has the new one.
+    above = chain[-1] if chain and chain[-1].admin_unit_id else None
+    if above is not None and above.admin_unit is not None and above.admin_unit.level == AdministrativeUnit.Level.WARD:
+        candidates = [above, *([own] if own else []), *chain[::-1]]
+    else:
+        candidates = [*([own] if own else []), *chain[::-1]]
+    unit = next((v.admin_unit for v in candidates if v.admin_unit_id), None)
     if unit is None and org.admin_unit_id:
         unit = org.admin_unit
     place = place_name(unit.name) if unit is not None else place_name(superior or org.name)
@@ -101,8 +109,13 @@ def default_subtitle(meeting: Meeting, kind: str) -> str:
         period = meeting.period
         if kind == MeetingDocument.Kind.MINUTES:
             return f"họp chi bộ tháng {period.month} năm {period.year}"
-        following = date(period.year + period.month // 12, period.month % 12 + 1, 1)
-        return f"về kết quả tháng {period.month} và nhiệm vụ tháng {following.month} năm {following.year}"
+        # The meeting of a month reviews the month before and sets the tasks of its own month.
+        before = date(period.year - (period.month == 1), 12 if period.month == 1 else period.month - 1, 1)
+        results = f"tháng {before.month}" + (f" năm {before.year}" if before.year != period.year else "")
+        return (
+            f"họp chi bộ tháng {period.month} năm {period.year}, về kết quả {results} "
+            f"và nhiệm vụ tháng {period.month} năm {period.year}"
+        )
     if meeting.kind == Meeting.Kind.THEMATIC:
         topic = meeting.thematic_topic or meeting.title
         return f"sinh hoạt chuyên đề{': ' + topic if topic else ''} {long_date(day)}".strip()
@@ -210,7 +223,8 @@ def _attendance(record: Record) -> list[str]:
         )
     verdict = "đạt" if t.attendance_met else "chưa đạt"
     lines.append(
-        f"Tỷ lệ dự họp {percent(t.present, t.required)}, {verdict} yêu cầu tối thiểu {t.attendance_threshold_pct}%."
+        f"Tỷ lệ dự họp {percent(t.present, t.required)}, {verdict} tiêu chí chất lượng "
+        f"(tối thiểu {t.attendance_threshold_pct}%)."
     )
     return lines
 
@@ -230,10 +244,12 @@ def _discussion(record: Record) -> list[str]:
         lines = ["Không có ý kiến phát biểu."]
     else:
         lines = [
-            f"Có {len(record.turns)} lượt phát biểu của {t.speakers} đồng chí "
-            f"({percent(t.speakers, t.present_total)} số đảng viên có mặt; "
+            f"Có {len(record.turns)} lượt phát biểu; {t.speakers} đồng chí phải dự họp đã phát biểu "
+            f"({percent(t.speakers, t.present)} số đảng viên phải dự họp có mặt; "
             f"yêu cầu tối thiểu {t.speakers_threshold_pct}%: {'đạt' if t.speakers_met else 'chưa đạt'}).",
         ]
+        if t.exempt_speakers:
+            lines[0] += f" Ngoài ra có {t.exempt_speakers} đảng viên được miễn sinh hoạt phát biểu (không tính tỷ lệ)."
         for turn in record.turns:
             summary = turn.summary.strip() or "(không ghi tóm tắt)"
             lines.append(
@@ -294,9 +310,43 @@ def _closing(record: Record) -> list[str]:
     return [end, "Biên bản đã được đọc lại trước chi bộ; các đồng chí dự họp nhất trí với nội dung biên bản."]
 
 
+def committee_of(body: str) -> str:
+    """The committee that receives a report for the party organization `body`: "Đảng bộ phường Bình Thạnh"
+    → "Đảng ủy phường Bình Thạnh" (đảng bộ: the organization; đảng ủy: its committee)."""
+    for word in ("Đảng bộ ", "đảng bộ "):
+        if body.startswith(word):
+            return "Đảng ủy " + body[len(word) :]
+    return body
+
+
 def _recipients(issuer: Issuer) -> list[str]:
-    above = [f"- {issuer.superior_name} (báo cáo),"] if issuer.superior_name else []
+    above = [f"- {committee_of(issuer.superior_name)} (để báo cáo),"] if issuer.superior_name else []
     return [*above, "- Lưu chi bộ."]
+
+
+def leadership_words(record: Record) -> str:
+    """Who leads the cell, as the documents name it: a cell with fewer than 9 official members elects a
+    secretary (and a deputy), not a committee (Điều lệ Đảng, Art. 24)."""
+    return "Chi ủy" if record.totals.official >= 9 else "Bí thư chi bộ"
+
+
+def _results(record: Record) -> list[str]:
+    """The short section on last month's results, printed before "QUYẾT NGHỊ"."""
+    from chibo.tasks.selectors import review_counts  # see _last_month_review
+
+    t = record.totals
+    counts = review_counts(record.meeting)
+    lines = [f"Kỳ họp có {t.present}/{t.required} đảng viên phải dự họp có mặt ({percent(t.present, t.required)})."]
+    if counts["total"]:
+        done = counts["reviewed"] - counts["unfinished"]
+        lines.append(
+            f"Chi bộ kiểm điểm {counts['reviewed']}/{counts['total']} phần việc được giao tại nghị quyết kỳ trước: "
+            f"hoàn thành {done}, chưa hoàn thành {counts['unfinished']}; biểu dương {counts['commended']}, "
+            f"nhắc nhở {counts['reminded']}."
+        )
+    else:
+        lines.append("Kỳ trước không có phần việc giao cho đảng viên cần kiểm điểm.")
+    return lines
 
 
 def _last_month_review(record: Record) -> list[str]:
@@ -307,6 +357,16 @@ def _last_month_review(record: Record) -> list[str]:
     return minutes_review_lines(record.meeting)
 
 
+def _score(record: Record) -> list[str]:
+    """The meeting's quality score (C14) as it stands when the minutes are composed."""
+    if not apps.is_installed("chibo.quality"):
+        return []
+    # Imported here: the quality app is built on this one (its score follows the minutes' lock).
+    from chibo.quality.selectors import score_lines
+
+    return score_lines(record.meeting)
+
+
 def minutes_sections(record: Record, issuer: Issuer) -> dict[str, str]:
     parts = {
         "opening": _opening(record, issuer),
@@ -314,6 +374,7 @@ def minutes_sections(record: Record, issuer: Issuer) -> dict[str, str]:
         "agenda": _agenda(record),
         "discussion": _last_month_review(record) + _discussion(record),
         "conclusion": _conclusion(record),
+        "score": _score(record),
         "closing": _closing(record),
         "recipients": _recipients(issuer),
     }
@@ -342,7 +403,7 @@ def resolution_sections(record: Record, issuer: Issuer) -> dict[str, str]:
         f"Căn cứ kết quả họp chi bộ ngày {short_date(meeting_day(m))},",
     ]
     implementation = [
-        "Chi ủy có trách nhiệm triển khai, phân công đảng viên thực hiện và kiểm điểm kết quả "
+        f"{leadership_words(record)} có trách nhiệm triển khai, phân công đảng viên thực hiện và kiểm điểm kết quả "
         "tại kỳ sinh hoạt chi bộ tháng sau; đảng viên được phân công chủ động thực hiện nhiệm vụ.",
     ]
     if record.vote is not None:
@@ -353,6 +414,7 @@ def resolution_sections(record: Record, issuer: Issuer) -> dict[str, str]:
         )
     return {
         "grounds": "\n".join(grounds),
+        "results": "\n".join(_results(record)),
         "implementation": "\n".join(implementation),
         "recipients": "\n".join(["- Đảng viên trong chi bộ,", *_recipients(issuer)]),
     }

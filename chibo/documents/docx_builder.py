@@ -197,6 +197,11 @@ def _title(doc: DocxDocument, r: Rendered) -> None:
 def _body(doc: DocxDocument, r: Rendered) -> None:
     for ground in r.grounds:
         _line(doc, ground, italic=True, indent=True)
+    for block in r.before_clauses:
+        if block.title:
+            _line(doc, block.title, align=LEFT, bold=True)
+        for text in block.lines:
+            _line(doc, text.strip(), indent=True)
     if r.is_resolution:
         _line(doc, "CHI BỘ QUYẾT NGHỊ:", align=CENTER, bold=True)
         for i, clause in enumerate(r.clauses, start=1):
@@ -211,8 +216,9 @@ def _body(doc: DocxDocument, r: Rendered) -> None:
 def _signature(cell: _Cell, block: SignatureBlock) -> None:
     for i, heading in enumerate(block.lines):
         _tight(_line(cell, heading, align=CENTER, bold=True, first=i == 0))
-    _line(cell, f"({block.note})", align=CENTER, italic=True, size=12)
-    _line(cell, "")
+    # Room to sign by hand on the printed copy; the electronic sign-off is stated once, below.
+    for _ in range(4):
+        _line(cell, "")
     _line(cell, block.name, align=CENTER, bold=True)
 
 
@@ -231,11 +237,18 @@ def _signatures(doc: DocxDocument, r: Rendered) -> None:
     if r.is_resolution:
         _recipients(left, r, first=True)
         _signature(right, r.signatures[0])
+        _sign_off(doc, r)
         return
     for cell, block in zip((left, right), r.signatures, strict=False):
         _signature(cell, block)
+    _sign_off(doc, r)
     _line(doc, "")
     _recipients(doc, r)
+
+
+def _sign_off(doc: DocxDocument, r: Rendered) -> None:
+    if r.sign_off:
+        _line(doc, r.sign_off, align=LEFT, italic=True, size=11)
 
 
 def _amendments(doc: DocxDocument, r: Rendered) -> None:

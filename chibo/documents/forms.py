@@ -16,8 +16,10 @@ SECTION_LABELS = {
     "agenda": _("Nội dung cuộc họp"),
     "discussion": _("Ý kiến thảo luận"),
     "conclusion": _("Kết luận và biểu quyết"),
+    "score": _("Kết quả chấm điểm"),
     "closing": _("Kết thúc cuộc họp"),
     "grounds": _("Căn cứ (mỗi căn cứ một dòng)"),
+    "results": _("Kết quả tháng trước"),
     "implementation": _("Tổ chức thực hiện"),
     RECIPIENTS: _("Nơi nhận (mỗi nơi một dòng)"),
 }

@@ -30,11 +30,14 @@ MINUTES_SECTIONS: list[tuple[str, str]] = [
     ("agenda", "III. NỘI DUNG CUỘC HỌP"),
     ("discussion", "IV. Ý KIẾN THẢO LUẬN"),
     ("conclusion", "V. KẾT LUẬN VÀ BIỂU QUYẾT"),
+    ("score", "VI. KẾT QUẢ CHẤM ĐIỂM"),
     ("closing", ""),
 ]
 RESOLUTION_SECTIONS: list[tuple[str, str]] = [
     # Căn cứ: printed in italics above "CHI BỘ QUYẾT NGHỊ", one ground a line.
     ("grounds", ""),
+    # Last month's results: printed before "CHI BỘ QUYẾT NGHỊ" (chibo.documents.selectors.BEFORE_CLAUSES).
+    ("results", "KẾT QUẢ THÁNG TRƯỚC"),
     ("implementation", "TỔ CHỨC THỰC HIỆN"),
 ]
 # Nơi nhận, printed at the bottom left of either kind.

@@ -126,6 +126,10 @@ class Rendered:
     signatures: list[SignatureBlock]
     recipients: list[str]
     amendments: list[Amendment] = field(default_factory=list)
+    # Printed before "CHI BỘ QUYẾT NGHỊ" (a resolution's results of last month).
+    before_clauses: list[Block] = field(default_factory=list)
+    # The electronic sign-off, stated once and apart from where the hand signatures go.
+    sign_off: str = ""
 
     @property
     def is_draft(self) -> bool:
@@ -140,10 +144,28 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
+# Sections printed before the clauses of a resolution rather than after them.
+BEFORE_CLAUSES = ("results",)
+
+
 def _signature_note(signature: Signature) -> str:
     at = timezone.localtime(signature.signed_at)
     how = "Đã ký trên bản giấy, ghi nhận" if signature.on_paper else "Đã ký"
     return f"{how} lúc {at:%H:%M} ngày {at:%d/%m/%Y}"
+
+
+def _sign_off(document: MeetingDocument) -> str:
+    """ "Đã xác nhận trên hệ thống lúc 21:10 ngày 05/04/2021 (chủ trì: …; thư ký: … — ký trên bản giấy)",
+    once, below the signature blocks: the blocks themselves keep room for the signature by hand."""
+    signatures = sorted(document.signatures.all(), key=lambda s: s.signed_at)
+    if not signatures:
+        return ""
+    at = timezone.localtime(signatures[-1].signed_at)
+    who = "; ".join(
+        f"{s.title.lower()}: {s.member.full_name}" + (" — ký trên bản giấy" if s.on_paper else "") for s in signatures
+    )
+    state = "Đã xác nhận trên hệ thống" if document.is_locked else "Đã ký một phần trên hệ thống"
+    return f"{state} lúc {at:%H:%M} ngày {at:%d/%m/%Y} ({who})."
 
 
 def _signature_blocks(document: MeetingDocument, needed: list[Signer]) -> list[SignatureBlock]:
@@ -166,7 +188,9 @@ def render(document: MeetingDocument, needed: list[Signer] | None = None) -> Ren
     """The document laid out. Reads its signatures, clauses and amendments through `.all()`, so a caller
     that prefetched them (the minutes book) pays no query per document; `needed` likewise."""
     sections = document.sections
-    blocks = [Block(title, _lines(sections.get(key, ""))) for key, title in document.section_spec if key != "grounds"]
+    spec = [(k, t) for k, t in document.section_spec if k != "grounds"]
+    blocks = [Block(title, _lines(sections.get(key, ""))) for key, title in spec if key not in BEFORE_CLAUSES]
+    before = [Block(title, _lines(sections.get(key, ""))) for key, title in spec if key in BEFORE_CLAUSES]
     return Rendered(
         document=document,
         superior=document.superior_name.upper(),
@@ -181,6 +205,8 @@ def render(document: MeetingDocument, needed: list[Signer] | None = None) -> Ren
         signatures=_signature_blocks(document, needed if needed is not None else signers(document)),
         recipients=_lines(sections.get(RECIPIENTS, "")),
         amendments=list(document.amendments.all()),
+        before_clauses=[b for b in before if b.lines],
+        sign_off=_sign_off(document),
     )
 
 
@@ -247,3 +273,18 @@ def years_with_minutes(org: Organization) -> list[int]:
 def book_pages(org: Organization, year: int) -> QuerySet[MeetingDocument]:
     """The book's list page: the year's minutes with their meetings, for pagination."""
     return minutes_of_year(org, year).select_related("meeting")
+
+
+def awaiting_signature(member_id: int | None) -> QuerySet[MeetingDocument]:
+    """Minutes the member must still sign, as the meeting's chair or recorder (thư ký), oldest first: they
+    wait on the member's home page until signed (the recorder is told there to sign)."""
+    if member_id is None:
+        return MeetingDocument.objects.none()
+    named = Q(meeting__recorder_id=member_id) | Q(meeting__chair_id=member_id)
+    return (
+        MeetingDocument.objects.filter(named, kind=Kind.MINUTES)
+        .exclude(status=MeetingDocument.Status.LOCKED)
+        .exclude(signatures__member_id=member_id)
+        .select_related("meeting", "meeting__org")
+        .order_by("meeting__scheduled_date", "pk")
+    )

@@ -13,6 +13,7 @@ may record that the paper copy was signed; the signature is then marked `on_pape
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -249,6 +250,11 @@ def document_sign(*, actor: User, document: MeetingDocument, role: str, at: date
     else:
         document.status = Status.SIGNED
     document.save(update_fields=["status", "locked_at", "updated_at"])
+    if document.is_locked and document.is_minutes and apps.is_installed("chibo.quality"):
+        # The meeting's score locks with its minutes (C14); the quality app is built on this one.
+        from chibo.quality.services import score_lock_with_minutes
+
+        score_lock_with_minutes(meeting=document.meeting)
     return signature
 
 

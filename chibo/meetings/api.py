@@ -7,10 +7,12 @@ request to speak. Outside scope: 404. A refused action: 422 {"detail": "<Vietnam
 
 from datetime import date, datetime, time
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -23,6 +25,7 @@ from chibo.core.errors import ChiboError
 from chibo.meetings import selectors, services
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn, Vote
 from chibo.meetings.selectors import LiveTotals
+from chibo.members.models import Member
 
 router = Router(tags=["Sinh hoạt chi bộ"])
 READ = Perm.ATTEND_MEETINGS
@@ -62,6 +65,10 @@ class TotalsOut(Schema):
     speakers_needed: int
     speakers_threshold_pct: int
     speakers_met: bool
+    exempt_speakers: int = Field(description="Đảng viên miễn sinh hoạt đã phát biểu: ghi riêng, không tính tỷ lệ.")
+    votes_needed: int | None = Field(
+        description="Số phiếu tán thành tối thiểu để nghị quyết được thông qua theo điều kiện của bộ quy định."
+    )
 
 
 class MeetingDetailOut(MeetingOut):
@@ -70,6 +77,12 @@ class MeetingDetailOut(MeetingOut):
     draft_resolution: str
     totals: TotalsOut | None = Field(None, description="Có từ khi khai mạc.")
     distinct_speakers: int = 0
+    duration_minutes: int | None = None
+    min_duration_minutes: int
+    closing_shortfalls: list[dict] = Field([], description="Những điểm chưa đạt khi bế mạc, lưu cùng hồ sơ.")
+    score_total: int | None = Field(None, description="Tổng điểm chất lượng (C14); chi tiết: /meetings/{id}/score.")
+    score_level: str | None = Field(None, description="good, fair, average hoặc poor.")
+    score_state: str | None = Field(None, description="proposed, voted, confirmed hoặc locked.")
 
 
 class AttendanceOut(Schema):
@@ -178,6 +191,11 @@ def _detail(meeting: Meeting) -> MeetingDetailOut:
     if meeting.status != Meeting.Status.PLANNED:
         totals = selectors.live_totals(meeting)
         out.totals, out.distinct_speakers = _totals(totals), totals.speakers
+    if meeting.status == Meeting.Status.CLOSED and apps.is_installed("chibo.quality"):
+        # The quality app is built on this one; looked up by name to keep imports pointing down.
+        score = apps.get_model("quality", "MeetingScore").objects.filter(meeting=meeting).first()
+        if score is not None:
+            out.score_total, out.score_level, out.score_state = score.total, score.level, score.state
     return out
 
 
@@ -187,11 +205,32 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     return _detail(selectors.get_meeting_for_user(request.user, meeting_id, READ))
 
 
+class OpenIn(Schema):
+    chair_id: int | None = None
+    recorder_id: int | None = None
+
+
+def _cell_member(meeting: Meeting, member_id: int | None, field: str) -> Member | None:
+    if member_id is None:
+        return None
+    found = Member.objects.filter(pk=member_id, org_id=meeting.org_id).first()
+    if found is None:
+        raise ChiboError(_("Không có đảng viên này trong chi bộ."), field=field)
+    return found
+
+
 @router.post("/{meeting_id}/open", response={200: MeetingDetailOut, 404: ErrorOut, 422: ChiboErrorOut})
-def meeting_open(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
-    """Khai mạc: lập danh sách điểm danh theo danh sách đảng viên của chi bộ trong ngày."""
+def meeting_open(request: HttpRequest, meeting_id: int, payload: OpenIn | None = None) -> MeetingDetailOut:
+    """Khai mạc: chọn chủ trì (`chair_id`) và thư ký (`recorder_id`), hai đồng chí khác nhau của chi bộ;
+    lập danh sách điểm danh theo danh sách đảng viên của chi bộ trong ngày."""
     meeting = _to_run(request, meeting_id)
-    services.meeting_open(actor=_user(request), meeting=meeting)
+    payload = payload or OpenIn()
+    services.meeting_open(
+        actor=_user(request),
+        meeting=meeting,
+        chair=_cell_member(meeting, payload.chair_id, "chair"),
+        recorder=_cell_member(meeting, payload.recorder_id, "recorder"),
+    )
     return _detail(_to_run(request, meeting_id))
 
 

@@ -10,9 +10,25 @@ from chibo.members.models import Member
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def namesakes(members: QuerySet[Member] | list[Member]) -> set[str]:
+    """Full names borne by more than one of `members`: a picker adds their year of birth."""
+    names = [m.full_name for m in members]
+    return {n for n in names if names.count(n) > 1}
+
+
+def member_label(member: Member, same_names: set[str]) -> str:
+    if member.full_name in same_names and member.birth_date:
+        return f"{member.full_name} ({member.birth_date.year})"
+    return member.full_name
+
+
 class MemberChoiceField(forms.ModelChoiceField):
+    """A member picker that tells namesakes apart by their year of birth."""
+
     def label_from_instance(self, obj: Member) -> str:  # type: ignore[override]
-        return obj.full_name
+        if not hasattr(self, "_same_names"):
+            self._same_names = namesakes(list(self.queryset.only("full_name")))  # type: ignore[union-attr]
+        return member_label(obj, self._same_names)
 
 
 class MembersChoiceField(forms.ModelMultipleChoiceField):
@@ -67,8 +83,14 @@ class AttachmentForm(forms.Form):
 
 
 class OpenForm(forms.Form):
-    chair = MemberChoiceField(label=_("Chủ trì"), queryset=Member.objects.none(), required=False)
-    recorder = MemberChoiceField(label=_("Thư ký"), queryset=Member.objects.none(), required=False)
+    """Chair and recorder, both required (the service checks they are two different members)."""
+
+    chair = MemberChoiceField(
+        label=_("Chủ trì"), queryset=Member.objects.none(), error_messages={"required": _("Chọn đồng chí chủ trì.")}
+    )
+    recorder = MemberChoiceField(
+        label=_("Thư ký"), queryset=Member.objects.none(), error_messages={"required": _("Chọn đồng chí thư ký.")}
+    )
 
     def __init__(self, *args: object, members: QuerySet[Member], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

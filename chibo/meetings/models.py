@@ -65,6 +65,17 @@ class Meeting(models.Model):
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     cancelled_reason = models.CharField(_("lý do hủy"), max_length=255, blank=True)
+    # What fell short when the meeting was closed (duration, attendance, speakers...), as the closing page
+    # showed it and the person closing accepted it: kept with the record, counted by the score (C14).
+    closing_shortfalls = models.JSONField(_("chưa đạt khi bế mạc"), default=list, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người bế mạc"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Dự thảo nghị quyết: prepared before the meeting (HD 42), voted at its close.
     draft_resolution = models.TextField(_("dự thảo nghị quyết"), blank=True)
     draft_resolution_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -112,6 +123,13 @@ class Meeting(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def duration_minutes(self) -> int | None:
+        """Whole minutes from the opening to the close (None before both are recorded)."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return int((self.ended_at - self.started_at).total_seconds() // 60)
 
     @property
     def min_duration_minutes(self) -> int:

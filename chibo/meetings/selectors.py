@@ -1,7 +1,7 @@
 """Reads of meetings worth naming: scope, the live totals the minutes report, and readiness (C5)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,7 @@ from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
 from chibo.meetings.models import AgendaItem, Attachment, Attendance, Meeting, Preparation, SpeakingTurn
 from chibo.members.selectors import vietnamese_order
 from chibo.organizations.models import Organization
+from chibo.rules.models import RuleSetVersion
 
 # --- scope -------------------------------------------------------------------------------------------
 
@@ -53,13 +54,18 @@ def _display(value: float | None) -> str:
 
 @dataclass(frozen=True)
 class LiveTotals:
-    """The numbers the opening reports and the minutes keep (DOMAIN.md): official, probationary, exempt,
-    present, absent with and without reason; and the two thresholds of the meeting's rule set.
+    """The one count of a meeting (DOMAIN.md "Validity, attendance and speaking"): the live page, the API,
+    the minutes and the score all read it, so they never disagree.
 
-    Exempt members are listed but not required: `required`, `present`, `excused`, `unexcused` count
-    only members required to attend, and the attendance rate is present / required. The speakers rule
-    counts everyone from the roll who is in the room (`present_total`, exempt members who came
-    included); only official members present vote (`voters`)."""
+    - `required`: members on the roll not exempt (miễn sinh hoạt); `present`, `excused`, `unexcused` count
+      only them, and the attendance rate is present / required. Exempt members who come are
+      `exempt_present`, shown apart and counted in neither figure.
+    - `speakers`: distinct members required to attend who spoke; their share is of `present` (the same
+      denominator the minutes print). Exempt members who spoke are `exempt_speakers`, shown apart.
+    - `voters`: official members present (only they vote); `official_required` is the base of the pass
+      rule "more than half of the official members required to attend".
+    - The attendance threshold is a quality criterion: `attendance_met` warns and scores, it never stops
+      a vote (the pass rule alone decides a resolution)."""
 
     on_roll: int
     official: int
@@ -75,11 +81,14 @@ class LiveTotals:
     voters: int
     official_required: int
     speakers: int
+    exempt_speakers: int
     attendance_threshold_pct: int
     speakers_threshold_pct: int
+    vote_pass_rule: str
 
     @property
     def present_total(self) -> int:
+        """Everyone from the roll in the room, exempt members who came included."""
         return self.present + self.exempt_present
 
     @property
@@ -99,8 +108,13 @@ class LiveTotals:
         return self.required > 0 and self.present * 100 >= self.attendance_threshold_pct * self.required
 
     @property
+    def attendance_needed(self) -> int:
+        """The fewest members present that meet the attendance criterion (ceil of pct × required)."""
+        return -(-self.attendance_threshold_pct * self.required // 100)
+
+    @property
     def speakers_rate(self) -> float | None:
-        return _pct(self.speakers, self.present_total)
+        return _pct(self.speakers, self.present)
 
     @property
     def speakers_rate_display(self) -> str:
@@ -109,46 +123,78 @@ class LiveTotals:
     @property
     def speakers_needed(self) -> int:
         """The fewest distinct speakers that meet the rule (ceil of pct × present)."""
-        return -(-self.speakers_threshold_pct * self.present_total // 100)
+        return -(-self.speakers_threshold_pct * self.present // 100)
 
     @property
     def speakers_met(self) -> bool:
-        return self.present_total > 0 and self.speakers >= self.speakers_needed
+        return self.present > 0 and self.speakers >= self.speakers_needed
+
+    @property
+    def votes_needed(self) -> int | None:
+        """The fewest votes for that pass a resolution under the meeting's pass rule, with the members now
+        present; None when no vote can pass (nobody may vote)."""
+        return votes_needed(self.vote_pass_rule, voters=self.voters, official_required=self.official_required)
+
+    @property
+    def vote_possible(self) -> bool:
+        """Whether the official members present are enough for the pass rule to be reachable at all."""
+        needed = self.votes_needed
+        return needed is not None and needed <= self.voters
 
 
-def distinct_speakers(meeting: Meeting) -> int:
-    return (
-        SpeakingTurn.objects.filter(meeting=meeting, status__in=SpeakingTurn.SPOKEN_STATUSES)
-        .values("member")
-        .distinct()
-        .count()
-    )
+def vote_passes(rule: str, *, votes_for: int, voters_present: int, official_required: int) -> bool:
+    """The pass rule of the meeting's rule set (C20) — the only thing that decides a resolution."""
+    R = RuleSetVersion.VotePassRule
+    if rule == R.MAJORITY_OF_VOTERS:
+        return votes_for * 2 > official_required
+    if rule == R.MAJORITY_OF_PRESENT:
+        return votes_for * 2 > voters_present
+    if rule == R.TWO_THIRDS_OF_PRESENT:
+        return votes_for * 3 >= voters_present * 2 and voters_present > 0
+    raise ValueError(rule)
+
+
+def votes_needed(rule: str, *, voters: int, official_required: int) -> int | None:
+    """The smallest number of votes for that `vote_passes` accepts (None: no number does)."""
+    for n in range(0, max(voters, official_required) + 2):
+        if vote_passes(rule, votes_for=n, voters_present=voters, official_required=official_required):
+            return n
+    return None
 
 
 def live_totals(meeting: Meeting) -> LiveTotals:
-    """Two queries: one aggregate over the attendance rows, one count of distinct speakers."""
+    """One query: an aggregate over the attendance rows, the speakers counted by a subquery per row."""
     present = Q(status__in=Attendance.PRESENT_STATUSES)
     req = Q(is_exempt=False)
+    spoke = Q(
+        Exists(
+            SpeakingTurn.objects.filter(
+                meeting=meeting, member=OuterRef("member"), status__in=SpeakingTurn.SPOKEN_STATUSES
+            )
+        )
+    )
     c = Attendance.objects.filter(meeting=meeting).aggregate(
         on_roll=Count("pk"),
         official=Count("pk", filter=Q(is_official=True)),
         exempt=Count("pk", filter=Q(is_exempt=True)),
         required=Count("pk", filter=req),
         present=Count("pk", filter=req & present),
-        late=Count("pk", filter=Q(status=Attendance.Status.LATE)),
+        late=Count("pk", filter=req & Q(status=Attendance.Status.LATE)),
         excused=Count("pk", filter=req & Q(status=Attendance.Status.EXCUSED)),
         unexcused=Count("pk", filter=req & Q(status=Attendance.Status.UNEXCUSED)),
         unmarked=Count("pk", filter=req & Q(status=Attendance.Status.UNMARKED)),
         exempt_present=Count("pk", filter=Q(is_exempt=True) & present),
         voters=Count("pk", filter=Q(is_official=True) & present),
         official_required=Count("pk", filter=req & Q(is_official=True)),
+        speakers=Count("pk", filter=req & spoke),
+        exempt_speakers=Count("pk", filter=Q(is_exempt=True) & spoke),
     )
     ruleset = meeting.ruleset
     return LiveTotals(
         probationary=c["on_roll"] - c["official"],
-        speakers=distinct_speakers(meeting),
         attendance_threshold_pct=ruleset.attendance_threshold_pct,
         speakers_threshold_pct=ruleset.speakers_threshold_pct,
+        vote_pass_rule=ruleset.vote_pass_rule,
         **c,
     )
 
@@ -263,3 +309,116 @@ def readiness_board(user: AnyUser, root: Organization, *, days: int) -> QuerySet
             scheduled_date__lte=start + timedelta(days=days),
         )
     ).order_by("scheduled_date", "scheduled_time", "org__name", "pk")
+
+
+# --- closing (C6): what falls short --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One thing the meeting falls short of at its close; a quality matter, never a block."""
+
+    key: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"key": self.key, "message": self.message}
+
+
+def elapsed_minutes(meeting: Meeting, at: datetime | None = None) -> int:
+    """Whole minutes since the opening, until `at` (default: the close, else now)."""
+    if meeting.started_at is None:
+        return 0
+    end = at or meeting.ended_at or timezone.now()
+    return max(0, int((end - meeting.started_at).total_seconds() // 60))
+
+
+def _tasks_given(meeting: Meeting) -> int | None:
+    # The tasks app (C8) is built on this one: looked up by name, so imports keep pointing down.
+    if not apps.is_installed("chibo.tasks"):
+        return None
+    task = apps.get_model("tasks", "Task")
+    return task.objects.filter(meeting=meeting, assignments__isnull=False).distinct().count()
+
+
+def criticism_held(meeting: Meeting) -> bool:
+    """Self-criticism or criticism took place: a turn of that kind, or a record of the criticism app."""
+    kinds = (SpeakingTurn.Kind.CRITICISM, SpeakingTurn.Kind.SELF_CRITICISM)
+    if meeting.turns.filter(kind__in=kinds, status__in=SpeakingTurn.SPOKEN_STATUSES).exists():
+        return True
+    if apps.is_installed("chibo.criticism"):
+        return apps.get_model("criticism", "CriticismRecord").objects.filter(meeting=meeting).exists()
+    return False
+
+
+def closing_shortfalls(
+    meeting: Meeting, at: datetime | None = None, totals: LiveTotals | None = None
+) -> list[Shortfall]:
+    """What the closing page shows before asking for confirmation, and the record keeps: duration against
+    the rule set's minimum, attendance, speakers' share, agenda points not reached, no task assigned, no
+    vote, no self-criticism or criticism. Nothing here refuses the close."""
+    totals = totals or live_totals(meeting)
+    found: list[Shortfall] = []
+    minutes, minimum = elapsed_minutes(meeting, at), meeting.min_duration_minutes
+    if minutes < minimum:
+        found.append(
+            Shortfall(
+                "duration",
+                str(_("Thời lượng %(m)s phút, chưa đủ tối thiểu %(min)s phút (thiếu %(gap)s phút)."))
+                % {"m": minutes, "min": minimum, "gap": minimum - minutes},
+            )
+        )
+    if not totals.attendance_met:
+        found.append(
+            Shortfall(
+                "attendance",
+                str(_("Tỷ lệ dự họp %(r)s%% (%(p)s/%(q)s), dưới %(t)s%%."))
+                % {
+                    "r": totals.attendance_rate_display,
+                    "p": totals.present,
+                    "q": totals.required,
+                    "t": totals.attendance_threshold_pct,
+                },
+            )
+        )
+    if not totals.speakers_met:
+        found.append(
+            Shortfall(
+                "speakers",
+                str(_("%(s)s/%(p)s đảng viên phát biểu (%(r)s%%), cần ít nhất %(n)s (%(t)s%%)."))
+                % {
+                    "s": totals.speakers,
+                    "p": totals.present,
+                    "r": totals.speakers_rate_display,
+                    "n": totals.speakers_needed,
+                    "t": totals.speakers_threshold_pct,
+                },
+            )
+        )
+    missed = list(
+        meeting.agenda_items.filter(started_at__isnull=True).order_by("position").values_list("title", flat=True)
+    )
+    if missed:
+        found.append(Shortfall("agenda", str(_("Chưa tiến hành: %(items)s.")) % {"items": "; ".join(missed)}))
+    if _tasks_given(meeting) == 0:
+        found.append(Shortfall("tasks", str(_("Chưa giao nhiệm vụ cho đảng viên nào."))))
+    if not meeting.votes.exists():
+        found.append(Shortfall("vote", str(_("Chưa biểu quyết nghị quyết."))))
+    if not criticism_held(meeting):
+        found.append(Shortfall("criticism", str(_("Chưa có tự phê bình, phê bình."))))
+    return found
+
+
+@dataclass(frozen=True)
+class DurationState:
+    elapsed: int
+    minimum: int
+
+    @property
+    def met(self) -> bool:
+        return self.elapsed >= self.minimum
+
+
+def duration_state(meeting: Meeting) -> DurationState:
+    """Elapsed minutes against the rule set's minimum (90; 120 with a thematic meeting in the session)."""
+    return DurationState(elapsed=elapsed_minutes(meeting), minimum=meeting.min_duration_minutes)

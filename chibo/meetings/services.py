@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
@@ -33,9 +33,9 @@ from chibo.meetings.models import (
     SupervisorRemark,
     Vote,
 )
+from chibo.meetings.selectors import closing_shortfalls, live_totals, vote_passes
 from chibo.members.models import Exemption, Member
 from chibo.organizations.selectors import member_ids_on_roll
-from chibo.rules.models import RuleSetVersion
 
 # --- guards ------------------------------------------------------------------------------------------
 
@@ -298,7 +298,8 @@ def meeting_open(
     recorder: Member | None = None,
     started_at: datetime | None = None,
 ) -> Meeting:
-    """Khai mạc: once, on or after the planned day; the roll of that day becomes the attendance list."""
+    """Khai mạc: once, on or after the planned day, with a chair and a recorder (two different members of
+    the cell); the roll of that day becomes the attendance list."""
     meeting = _lock(meeting)
     if meeting.status == Meeting.Status.OPEN:
         raise ChiboError(_("Buổi sinh hoạt đã khai mạc rồi."))
@@ -311,9 +312,7 @@ def meeting_open(
             _("Chưa đến ngày họp (%(day)s); muốn họp sớm hãy đổi ngày họp trước.")
             % {"day": meeting.scheduled_date.strftime("%d/%m/%Y")}
         )
-    for who, field in ((chair, "chair"), (recorder, "recorder")):
-        if who is not None and who.org_id != meeting.org_id:
-            raise ChiboError(_("%(name)s không thuộc chi bộ.") % {"name": who.full_name}, field=field)
+    _check_officers(meeting, chair, recorder)
     Attendance.objects.bulk_create(_roll_rows(meeting, day))
     meeting.status, meeting.started_at = Meeting.Status.OPEN, started_at
     meeting.chair, meeting.recorder = chair, recorder
@@ -324,6 +323,19 @@ def meeting_open(
     return meeting
 
 
+def _check_officers(meeting: Meeting, chair: Member | None, recorder: Member | None) -> None:
+    """Chủ trì and thư ký: both named, two different members of the cell (checked before anything is saved)."""
+    if chair is None:
+        raise ChiboError(_("Chọn đồng chí chủ trì."), field="chair")
+    if recorder is None:
+        raise ChiboError(_("Chọn đồng chí thư ký."), field="recorder")
+    if chair.pk == recorder.pk:
+        raise ChiboError(_("Chủ trì và thư ký phải là hai đồng chí khác nhau."), field="recorder")
+    for who, field in ((chair, "chair"), (recorder, "recorder")):
+        if who.org_id != meeting.org_id:
+            raise ChiboError(_("%(name)s không thuộc chi bộ.") % {"name": who.full_name}, field=field)
+
+
 @transaction.atomic
 def meeting_officers_set(
     *, actor: User | None, meeting: Meeting, chair: Member | None, recorder: Member | None
@@ -331,9 +343,9 @@ def meeting_officers_set(
     """Chủ trì and thư ký, appointed at the opening and changeable while the meeting runs."""
     meeting = _lock(meeting)
     _require_open(meeting)
+    _check_officers(meeting, chair, recorder)
     for who in (chair, recorder):
-        if who is not None:
-            _roll_member(meeting, who)
+        _roll_member(meeting, who)  # type: ignore[arg-type]
     meeting.chair, meeting.recorder = chair, recorder
     meeting.save(update_fields=["chair", "recorder", "updated_at"])
     return meeting
@@ -616,33 +628,16 @@ def turn_withdraw(*, actor: User | None, turn: SpeakingTurn) -> SpeakingTurn:
     return turn
 
 
-def vote_passes(rule: str, *, votes_for: int, voters_present: int, official_required: int) -> bool:
-    """The pass rule of the meeting's rule set (C20)."""
-    if rule == RuleSetVersion.VotePassRule.MAJORITY_OF_VOTERS:
-        return votes_for * 2 > official_required
-    if rule == RuleSetVersion.VotePassRule.MAJORITY_OF_PRESENT:
-        return votes_for * 2 > voters_present
-    if rule == RuleSetVersion.VotePassRule.TWO_THIRDS_OF_PRESENT:
-        return votes_for * 3 >= voters_present * 2 and voters_present > 0
-    raise ValueError(rule)
-
-
 @transaction.atomic
 def vote_record(
     *, actor: User | None, meeting: Meeting, votes_for: int, votes_against: int, votes_abstain: int
 ) -> Vote:
-    """Biểu quyết on the resolution: only official members present vote, and only when the attendance
-    threshold is met. Recording again replaces the previous count (a recount)."""
-    from chibo.meetings.selectors import live_totals  # selectors import models only; no cycle at load
-
+    """Biểu quyết on the resolution: only official members present vote. Whether it passes is decided by
+    the pass rule alone; attendance below the rule set's threshold is a quality criterion (warned about and
+    scored), never a reason to refuse the vote. Recording again replaces the previous count (a recount)."""
     meeting = _lock(meeting)
     _require_open(meeting)
     totals = live_totals(meeting)
-    if not totals.attendance_met:
-        raise ChiboError(
-            _("Chưa đủ số đảng viên dự họp (%(rate)s%%, cần %(need)s%%): không biểu quyết được.")
-            % {"rate": totals.attendance_rate_display, "need": totals.attendance_threshold_pct}
-        )
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise ChiboError(_("Số phiếu không được âm."), field="votes_for")
     if votes_for + votes_against + votes_abstain > totals.voters:
@@ -689,8 +684,10 @@ def remark_save(*, actor: User, meeting: Meeting, text: str) -> SupervisorRemark
 
 @transaction.atomic
 def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | None = None) -> Meeting:
-    """Bế mạc: every member required to attend must have been marked; the current point and speaker are ended, waiting
-    requests withdrawn."""
+    """Bế mạc: every member required to attend must have been marked; the current point and speaker are
+    ended, waiting requests withdrawn. What falls short (duration, attendance, speakers...) never refuses
+    the close: the page shows it first and asks for confirmation, and it is kept with the record
+    (`closing_shortfalls`, in Vietnamese like the minutes) for the score, proposed right after (C14)."""
     meeting = _lock(meeting)
     if meeting.status != Meeting.Status.OPEN:
         raise ChiboError(_("Chỉ bế mạc được buổi sinh hoạt đang họp."))
@@ -707,6 +704,14 @@ def meeting_close(*, actor: User | None, meeting: Meeting, ended_at: datetime | 
         status=SpeakingTurn.Status.DONE, ended_at=ended_at, updated_at=ended_at
     )
     meeting.turns.filter(status=SpeakingTurn.Status.QUEUED).update(status=SpeakingTurn.Status.WITHDRAWN)
+    with translation.override("vi"):
+        shortfalls = [s.as_dict() for s in closing_shortfalls(meeting, at=ended_at)]
     meeting.status, meeting.ended_at = Meeting.Status.CLOSED, ended_at
-    meeting.save(update_fields=["status", "ended_at", "updated_at"])
+    meeting.closing_shortfalls, meeting.closed_by = shortfalls, actor
+    meeting.save(update_fields=["status", "ended_at", "closing_shortfalls", "closed_by", "updated_at"])
+    if apps.is_installed("chibo.quality"):
+        # Imported here: the quality app is built on this one (it reads the closed record).
+        from chibo.quality.services import score_propose
+
+        score_propose(actor=actor, meeting=meeting)
     return meeting

@@ -37,6 +37,7 @@ from chibo.meetings.forms import (
     SpeakerForm,
     TurnForm,
     VoteForm,
+    namesakes,
 )
 from chibo.meetings.models import AgendaItem, Attachment, Attendance, Guest, Meeting, SpeakingTurn
 from chibo.members.models import Member
@@ -374,6 +375,7 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     remarks = list(meeting.remarks.select_related("author"))
     ctx.update(
         rows=rows,
+        duration=selectors.duration_state(meeting),
         totals=selectors.live_totals(meeting) if meeting.status != Meeting.Status.PLANNED else None,
         agenda=list(meeting.agenda_items.order_by("position")),
         guests=list(meeting.guests.all()),
@@ -386,6 +388,7 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     )
     if meeting.status == Meeting.Status.PLANNED and ctx["can_run"]:
         ctx["open_form"] = OpenForm(members=_cell_members(meeting))
+    ctx["namesakes"] = namesakes([r.member for r in rows])
     ctx["checked_in"] = any(g.user_id == request.user.pk for g in ctx["guests"])
     return ctx
 
@@ -432,13 +435,23 @@ def _live_action(
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_to_run(request.user, pk)
     form = OpenForm(request.POST, members=_cell_members(meeting))
+    valid = form.is_valid()
     try:
-        if not form.is_valid():
+        if not valid and meeting.status == Meeting.Status.PLANNED:
             raise _form_error(form)
-        services.meeting_open(actor=_actor(request), meeting=meeting, **form.cleaned_data)
+        # An invalid form on a meeting already open still goes to the service, which says why first.
+        officers = {name: form.cleaned_data.get(name) for name in ("chair", "recorder")}
+        services.meeting_open(actor=_actor(request), meeting=meeting, **officers)
+        return redirect("meetings:live", meeting.pk)
     except ChiboError as err:
-        return _back(request, meeting, err)
-    return redirect("meetings:live", meeting.pk)
+        if meeting.status != Meeting.Status.PLANNED:
+            return _back(request, meeting, err)
+        if valid:
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+    # Refused: the page again with the choices made, each refusal beside its field.
+    ctx = _live_context(request, meeting)
+    ctx["open_form"] = form
+    return render(request, "meetings/live.html", ctx, status=400)
 
 
 @login_required
@@ -473,7 +486,7 @@ def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         request,
         "meetings/live/_attendance_answer.html",
         {"meeting": meeting, "row": row, "error": error, "can_run": True, "statuses": Attendance.Status,
-         "totals": selectors.live_totals(meeting),
+         "totals": selectors.live_totals(meeting), "vote": meeting.votes.first(),
          "speakers": _speakers_context(request, meeting)},
     )  # fmt: skip
 
@@ -637,12 +650,27 @@ def remark_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows what falls short (selectors.closing_shortfalls); POST with confirm=1 closes. A POST
+    without the confirmation shows the same page again: the person closing has seen what is short."""
     meeting = selectors.get_meeting_to_run(request.user, pk)
-    try:
-        services.meeting_close(actor=_actor(request), meeting=meeting)
-    except ChiboError as err:
-        return _back(request, meeting, err)
-    messages.success(request, _("Đã bế mạc buổi sinh hoạt."))
-    return redirect("meetings:detail", meeting.pk)
+    if not meeting.is_open:
+        return redirect("meetings:detail", meeting.pk)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            services.meeting_close(actor=_actor(request), meeting=meeting)
+        except ChiboError as err:
+            return _closing_page(request, meeting, err, status=400)
+        messages.success(request, _("Đã bế mạc buổi sinh hoạt."))
+        return redirect("meetings:detail", meeting.pk)
+    return _closing_page(request, meeting, None, status=200)
+
+
+def _closing_page(request: HttpRequest, meeting: Meeting, error: ChiboError | None, *, status: int) -> HttpResponse:
+    ctx = {
+        "meeting": meeting,
+        "shortfalls": selectors.closing_shortfalls(meeting),
+        "duration": selectors.duration_state(meeting),
+        "error": error,
+    }
+    return render(request, "meetings/close.html", ctx, status=status)

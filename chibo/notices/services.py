@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from chibo.accounts.models import User
@@ -16,12 +16,12 @@ from chibo.meetings.models import Meeting
 from chibo.notices.models import Notice
 from chibo.notices.selectors import Recipient, meeting_recipients, notices_of
 from chibo.notices.sms import get_sms_sender
+from chibo.rules.models import RuleSetVersion
 from chibo.scheduling.models import ScheduleChange
 
 logger = logging.getLogger("chibo.notices")
 
 # How far ahead the periodic task looks: the longest notice lead time a rule set allows (30 days).
-HORIZON_DAYS = 31
 
 
 def notify_after_commit(meeting: Meeting, kind: str, revision: int = 0) -> None:
@@ -192,11 +192,14 @@ def due_notices_send(*, now: datetime | None = None) -> dict[str, int]:
     none yet (regular meetings generated in advance), and reminders within reminder_hours_before."""
     now = now or timezone.now()
     first_day: date = timezone.localdate(now)
+    # Each meeting's own rule set says how far ahead it is looked at (notice_horizon_days); the query
+    # reads up to the widest of them and each meeting is then held to its own.
+    widest = RuleSetVersion.objects.aggregate(m=Max("notice_horizon_days"))["m"] or 31
     upcoming = (
         Meeting.objects.filter(
             status=Meeting.Status.PLANNED,
             scheduled_date__gte=first_day,
-            scheduled_date__lte=first_day + timedelta(days=HORIZON_DAYS),
+            scheduled_date__lte=first_day + timedelta(days=widest),
         )
         .select_related("ruleset")
         .annotate(
@@ -208,7 +211,7 @@ def due_notices_send(*, now: datetime | None = None) -> dict[str, int]:
     sent = {"invitations": 0, "reminders": 0}
     for meeting in upcoming:
         starts = _starts_at(meeting)
-        if starts <= now:
+        if starts <= now or meeting.scheduled_date > first_day + timedelta(days=meeting.ruleset.notice_horizon_days):
             continue
         revision = meeting.revision or 0  # type: ignore[attr-defined]
         lead = timedelta(days=meeting.ruleset.notice_lead_days)

@@ -39,6 +39,11 @@ class RuleSetOut(Schema):
     excellent_quota_enabled: bool
     excellent_quota_pct: int
     rate_probationary: bool
+    task_carry_over_min_days: int
+    task_reminder_every_days: int
+    notice_horizon_days: int
+    minutes_sign_within_days: int
+    basis: dict = {}
     classification: dict
     households: dict
 

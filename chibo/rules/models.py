@@ -19,12 +19,10 @@ from chibo.organizations.models import Organization
 
 
 def default_scoring() -> dict:
-    """Meeting score (C14): Phú Thọ weights and the 90/70/50 cut-offs (DOMAIN.md), editable per version."""
-    return {
-        "weights": {"preparation": 15, "attendance": 20, "conduct": 45, "closing": 20},
-        "levels": {"good": 90, "fair": 70, "average": 50},
-        "good_year": {"min_good_meetings": 7, "min_level_each": "fair"},
-    }
+    """Meeting score (C14): the Phú Thọ scheme (chibo.rules.scoring), editable per version."""
+    from chibo.rules.scoring import default_scheme
+
+    return default_scheme()
 
 
 def classification_qd366() -> dict:
@@ -112,7 +110,10 @@ class RuleSetVersion(models.Model):
     )
     version = models.PositiveIntegerField(_("phiên bản"))
     effective_from = models.DateField(_("hiệu lực từ ngày"))
-    note = models.CharField(_("căn cứ, ghi chú"), max_length=255, blank=True)
+    note = models.TextField(_("căn cứ, ghi chú"), blank=True)
+    # Per setting: {"field": {"kind": "national" | "local" | "unconfirmed", "source": "..."}}, shown on the
+    # rule-set page beside each figure (chibo.rules.catalogue).
+    basis = models.JSONField(_("căn cứ từng chỉ tiêu"), default=dict, blank=True)
 
     # --- Calendar (C4) ---
     meeting_day = models.PositiveSmallIntegerField(
@@ -149,6 +150,17 @@ class RuleSetVersion(models.Model):
         _("HTXSNV tối đa (% số HTTNV)"), default=20, validators=[MaxValueValidator(100)]
     )
     rate_probationary = models.BooleanField(_("xếp loại cả đảng viên dự bị"), default=True)
+    # --- Follow-up (C8) and notices (C4): local practice, once constants in code ---
+    task_carry_over_min_days = models.PositiveSmallIntegerField(
+        _("hạn tối thiểu khi chuyển nhiệm vụ sang tháng sau (ngày)"), default=7
+    )
+    task_reminder_every_days = models.PositiveSmallIntegerField(_("nhắc nhiệm vụ quá hạn mỗi (ngày)"), default=7)
+    notice_horizon_days = models.PositiveSmallIntegerField(
+        _("lập thông báo cho các buổi họp trong (ngày tới)"), default=31
+    )
+    minutes_sign_within_days = models.PositiveSmallIntegerField(
+        _("biên bản ký trong vòng (ngày sau buổi họp)"), default=7
+    )
     classification = models.JSONField(_("cách xếp loại cuối năm"), default=default_classification)
     # --- Dashboards and early warnings (C16): local practice, warned about, never a block ---
     dashboard_max_months = models.PositiveSmallIntegerField(
@@ -218,6 +230,10 @@ RULE_FIELDS: tuple[str, ...] = (
     "excellent_quota_enabled",
     "excellent_quota_pct",
     "rate_probationary",
+    "task_carry_over_min_days",
+    "task_reminder_every_days",
+    "notice_horizon_days",
+    "minutes_sign_within_days",
     "classification",
     "dashboard_max_months",
     "warn_attendance_fall_months",

@@ -5,7 +5,6 @@ from datetime import date, time
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from chibo.organizations.models import Organization
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
@@ -100,6 +99,15 @@ class RuleValue:
     source: RuleLevel
     # True when the value comes from the node itself rather than from above.
     own: bool
+    # National, local practice or unconfirmed, and the text it comes from (RuleSetVersion.basis).
+    basis_kind: str = ""
+    basis_source: str = ""
+
+    @property
+    def basis_label(self) -> str:
+        from chibo.rules.catalogue import BASIS_KINDS
+
+        return _(BASIS_KINDS[self.basis_kind]) if self.basis_kind in BASIS_KINDS else ""
 
 
 def ruleset_chain(org: Organization, on: date) -> list[RuleLevel]:
@@ -129,8 +137,11 @@ def rule_values(org: Organization, on: date) -> list[RuleValue]:
             if level.version is not None and getattr(level.version, name) != getattr(source.version, name):
                 source = level
         assert source.version is not None
+        basis = (source.version.basis or {}).get(name) or {}
         values.append(
             RuleValue(
+                basis_kind=basis.get("kind", ""),
+                basis_source=basis.get("source", ""),
                 field=name,
                 label=str(RuleSetVersion._meta.get_field(name).verbose_name),  # type: ignore[union-attr]
                 value=getattr(source.version, name),
@@ -165,25 +176,20 @@ def _display(version: RuleSetVersion, name: str) -> str:
     return str(value)
 
 
-SCORING_WORDS = {
-    "preparation": gettext_noop("chuẩn bị"),
-    "attendance": gettext_noop("dự họp"),
-    "conduct": gettext_noop("tiến hành"),
-    "closing": gettext_noop("kết thúc"),
-    "good": gettext_noop("Tốt"),
-    "fair": gettext_noop("Khá"),
-    "average": gettext_noop("Trung bình"),
-}
-
-
 def _scoring_display(scoring: dict) -> str:
-    """ "Trọng số: chuẩn bị 15, …; mức: Tốt ≥ 90, …" rather than raw JSON, for the officer's page."""
+    """ "Phú Thọ: Chuẩn bị 15, …; mức: Tốt ≥ 90, …" rather than raw JSON, for the officer's page."""
     try:
-        weights = ", ".join(f"{_(SCORING_WORDS.get(k, k))} {v}" for k, v in scoring["weights"].items())
-        levels = ", ".join(f"{_(SCORING_WORDS.get(k, k))} ≥ {v}" for k, v in scoring["levels"].items())
-    except (KeyError, AttributeError):
+        groups = ", ".join(f"{g['label']} {g['points']}" for g in scoring["groups"])
+        levels = scoring["levels"]
+        cuts = _("Tốt ≥ %(good)s, Khá ≥ %(fair)s, Trung bình ≥ %(average)s") % levels
+    except (KeyError, AttributeError, TypeError):
         return json.dumps(scoring, ensure_ascii=False)
-    return _("Trọng số: %(weights)s; mức: %(levels)s") % {"weights": weights, "levels": levels}
+    return _("%(name)s — %(groups)s (tổng %(total)s); mức: %(levels)s") % {
+        "name": scoring.get("name", ""),
+        "groups": groups,
+        "total": scoring.get("total", ""),
+        "levels": cuts,
+    }
 
 
 def _classification_display(c: dict) -> str:

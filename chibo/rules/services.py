@@ -6,6 +6,7 @@ been recorded or scored for them yet."""
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -13,10 +14,10 @@ from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
 from chibo.meetings.models import Meeting
 from chibo.organizations.models import Organization
+from chibo.rules.catalogue import BASIS_KINDS, LOCAL
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
+from chibo.rules.scoring import validate_scheme
 from chibo.rules.selectors import RulesetResolver, ruleset_for
-
-LEVEL_KEYS = ("good", "fair", "average")
 
 
 def _default_in_force(on: date) -> RuleSetVersion:
@@ -35,34 +36,19 @@ def _check_range(values: dict[str, Any], name: str, low: int, high: int, message
 
 
 def _check_scoring(scoring: Any) -> None:
-    if not isinstance(scoring, dict):
-        raise ChiboError(_("Cách chấm điểm phải là một đối tượng JSON."), field="scoring")
-    weights = scoring.get("weights")
-    if not isinstance(weights, dict) or not weights:
-        raise ChiboError(_("Cách chấm điểm phải có trọng số (weights) cho từng nhóm tiêu chí."), field="scoring")
-    if any(not isinstance(w, int) or isinstance(w, bool) or w < 0 for w in weights.values()):
-        raise ChiboError(_("Trọng số chấm điểm phải là số nguyên không âm."), field="scoring")
-    if sum(weights.values()) != 100:
+    problems = validate_scheme(scoring)
+    if problems:
+        message, field = problems[0]
+        raise ChiboError(message, field=field)
+
+
+def _check_basis(value: Any) -> None:
+    if not isinstance(value, dict) or any(
+        not isinstance(v, dict) or v.get("kind") not in BASIS_KINDS for v in value.values()
+    ):
         raise ChiboError(
-            _("Tổng trọng số chấm điểm phải bằng 100 (hiện là %(total)s).") % {"total": sum(weights.values())},
-            field="scoring",
+            _("Căn cứ từng chỉ tiêu phải ghi rõ loại: toàn quốc, địa phương hoặc chưa xác nhận."), field="basis"
         )
-    levels = scoring.get("levels")
-    if not isinstance(levels, dict) or set(levels) != set(LEVEL_KEYS):
-        raise ChiboError(_("Mức xếp loại (levels) phải có đủ good, fair, average."), field="scoring")
-    cuts = [levels[k] for k in LEVEL_KEYS]
-    if any(not isinstance(c, int) or isinstance(c, bool) or not 0 < c <= 100 for c in cuts):
-        raise ChiboError(_("Điểm của mỗi mức xếp loại phải từ 1 đến 100."), field="scoring")
-    if not cuts[0] > cuts[1] > cuts[2]:
-        raise ChiboError(_("Mức Tốt phải cao hơn mức Khá, mức Khá cao hơn mức Trung bình."), field="scoring")
-    good_year = scoring.get("good_year", {})
-    if not isinstance(good_year, dict):
-        raise ChiboError(_("Điều kiện năm tốt (good_year) phải là một đối tượng JSON."), field="scoring")
-    min_good = good_year.get("min_good_meetings", 0)
-    if not isinstance(min_good, int) or not 0 <= min_good <= 12:
-        raise ChiboError(_("Số buổi đạt mức Tốt trong năm phải từ 0 đến 12."), field="scoring")
-    if good_year.get("min_level_each", "fair") not in LEVEL_KEYS:
-        raise ChiboError(_("Mức tối thiểu của mỗi buổi phải là good, fair hoặc average."), field="scoring")
 
 
 CLASSIFICATION_FLAGS = (
@@ -167,6 +153,12 @@ def validate_rules(values: dict[str, Any]) -> None:
     )
     _check_range(values, "excellent_quota_pct", 0, 100, _("Tỷ lệ HTXSNV tối đa phải từ 0% đến 100%."))
     _check_range(
+        values, "task_carry_over_min_days", 1, 90, _("Hạn tối thiểu khi chuyển nhiệm vụ phải từ 1 đến 90 ngày.")
+    )
+    _check_range(values, "task_reminder_every_days", 1, 60, _("Chu kỳ nhắc nhiệm vụ phải từ 1 đến 60 ngày."))
+    _check_range(values, "notice_horizon_days", 7, 120, _("Khoảng lập thông báo phải từ 7 đến 120 ngày."))
+    _check_range(values, "minutes_sign_within_days", 0, 60, _("Hạn ký biên bản phải từ 0 đến 60 ngày."))
+    _check_range(
         values, "supervision_gap_days", 28, 366, _("Thời gian tối đa không có cấp trên dự phải từ 28 đến 366 ngày.")
     )
     _check_range(
@@ -191,6 +183,7 @@ def ruleset_create_version(
     org: Organization | None,
     effective_from: date,
     note: str = "",
+    basis: dict[str, Any] | None = None,
     **values: Any,
 ) -> RuleSetVersion:
     """Append a version at `org` (None: the system default). Settings not given are taken from the version
@@ -208,6 +201,14 @@ def ruleset_create_version(
     base = ruleset_for(org, effective_from) if org is not None else _default_in_force(effective_from)
     merged = {name: getattr(base, name) for name in RULE_FIELDS} | values
     validate_rules(merged)
+    merged_basis = dict(base.basis or {}) | (basis or {})
+    if org is not None:
+        # A figure a committee sets for itself is its own local practice, whatever it replaced.
+        source = f"{org.name}" + (f": {note.strip()}" if note.strip() else "")
+        for name in RULE_FIELDS:
+            if merged[name] != getattr(base, name) and name not in (basis or {}):
+                merged_basis[name] = {"kind": LOCAL, "source": source[:255]}
+    _check_basis(merged_basis)
     latest = RuleSetVersion.objects.filter(org=org).order_by("-version").first()
     if latest is not None and effective_from < latest.effective_from:
         raise ChiboError(
@@ -221,7 +222,8 @@ def ruleset_create_version(
                 org=org,
                 version=(latest.version + 1) if latest else 1,
                 effective_from=effective_from,
-                note=note.strip()[:255],
+                note=note.strip(),
+                basis=merged_basis,
                 created_by=actor,
                 **merged,
             )
@@ -247,3 +249,97 @@ def _repoint_planned_meetings(org: Organization | None, effective_from: date) ->
             meeting.ruleset = rules
             changed.append(meeting)
     Meeting.objects.bulk_update(changed, ["ruleset"], batch_size=500)
+
+
+@transaction.atomic
+def system_version_put(
+    *,
+    actor: User | None,
+    effective_from: date,
+    note: str,
+    basis: dict[str, Any] | None = None,
+    correct_history: bool = False,
+    **values: Any,
+) -> RuleSetVersion:
+    """Define the system's version (org NULL) taking effect on `effective_from`: the one place national
+    texts enter the system (chibo.rules.catalogue ships HD 09/HD 12/HD 42; the review rules QĐ 124 and
+    QĐ 366 come the same way). Unlike a node's versions it may fall between two existing ones: settings not
+    given are copied from the version in force just before, and a version already on that date is updated.
+
+    Planned meetings from that date follow it. With `correct_history`, held meetings on a system version
+    whose date it covers move too, unless their score is already confirmed (a result keeps its rules)."""
+    unknown = set(values) - set(RULE_FIELDS)
+    if unknown:
+        raise ValueError(f"not rule settings: {sorted(unknown)}")
+    existing = (
+        RuleSetVersion.objects.select_for_update().filter(org__isnull=True, effective_from=effective_from).first()
+    )
+    base = existing or _default_in_force(effective_from)
+    merged = {name: getattr(base, name) for name in RULE_FIELDS} | values
+    validate_rules(merged)
+    merged_basis = dict(base.basis or {}) | (basis or {})
+    _check_basis(merged_basis)
+    if existing is not None:
+        for name, value in merged.items():
+            setattr(existing, name, value)
+        existing.note, existing.basis = note.strip(), merged_basis
+        existing.save(update_fields=[*RULE_FIELDS, "note", "basis"])
+        version = existing
+    else:
+        latest = RuleSetVersion.objects.filter(org__isnull=True).order_by("-version").first()
+        version = RuleSetVersion.objects.create(
+            org=None,
+            version=(latest.version + 1) if latest else 1,
+            effective_from=effective_from,
+            note=note.strip(),
+            basis=merged_basis,
+            created_by=actor,
+            **merged,
+        )
+    _repoint_planned_meetings(None, effective_from)
+    if correct_history:
+        _repoint_held_meetings(effective_from)
+    return version
+
+
+def _repoint_held_meetings(effective_from: date) -> None:
+    """Held meetings on a system version, from `effective_from`, to the system version in force on their
+    day — except those whose score was confirmed under the rules they had."""
+    held = Meeting.objects.filter(ruleset__org__isnull=True, scheduled_date__gte=effective_from).exclude(
+        status=Meeting.Status.PLANNED
+    )
+    if apps.is_installed("chibo.quality"):
+        # The quality app is built on this one; looked up by name to keep imports pointing down.
+        score = apps.get_model("quality", "MeetingScore")
+        held = held.exclude(pk__in=score.objects.filter(confirmed_at__isnull=False).values("meeting_id"))
+    defaults = sorted(RuleSetVersion.objects.filter(org__isnull=True), key=lambda v: (v.effective_from, v.version))
+    changed = []
+    for meeting in held.only("pk", "scheduled_date", "ruleset_id"):
+        right = next((v for v in reversed(defaults) if v.effective_from <= meeting.scheduled_date), defaults[0])
+        if right.pk != meeting.ruleset_id:
+            meeting.ruleset = right
+            changed.append(meeting)
+    Meeting.objects.bulk_update(changed, ["ruleset"], batch_size=500)
+
+
+def system_versions_ensure() -> None:
+    """The shipped system versions (chibo.rules.catalogue), created if missing: what the data migration
+    made, again after a test flushed the database. Every figure not named takes the model's default."""
+    from chibo.rules.catalogue import system_versions
+    from chibo.rules.models import default_scoring
+
+    existing = set(RuleSetVersion.objects.filter(org__isnull=True).values_list("effective_from", flat=True))
+    number = max(RuleSetVersion.objects.filter(org__isnull=True).values_list("version", flat=True), default=0)
+    for entry in system_versions():
+        if entry["effective_from"] in existing:
+            continue
+        number += 1
+        RuleSetVersion.objects.create(
+            org=None,
+            version=number,
+            effective_from=entry["effective_from"],
+            note=entry["note"],
+            basis=entry["basis"],
+            scoring=default_scoring(),
+            **entry["values"],
+        )

@@ -168,10 +168,49 @@ def _name(member: Member) -> str:
     return f"đồng chí {member.full_name}"
 
 
+_OUTCOME_WORDS: dict[str, str] = {
+    TaskReview.Outcome.DONE: "đã hoàn thành đúng hạn",
+    TaskReview.Outcome.DONE_LATE: "đã hoàn thành nhưng chậm",
+    TaskReview.Outcome.UNFINISHED: "đang thực hiện, chưa xong",
+    TaskReview.Outcome.NOT_DONE: "không thực hiện",
+}
+_EVALUATION_WORDS: dict[str, str] = {
+    TaskReview.Evaluation.COMMENDED: "được biểu dương",
+    TaskReview.Evaluation.ACCEPTED: "đạt yêu cầu",
+    TaskReview.Evaluation.REMINDED: "bị nhắc nhở",
+}
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return f"{text}." if text else ""
+
+
+def _task_review_sentence(shares: list[TaskAssignment]) -> str:
+    """One task, once, in full sentences: what it was and its deadline, then each member's share."""
+    task = shares[0].task
+    parts = [f"- Nhiệm vụ “{task.description.strip().rstrip('.')}” (hạn {task.due_on:%d/%m/%Y}):"]
+    for a in shares:
+        r = a.review
+        words = f"Đồng chí {a.member.full_name} {_OUTCOME_WORDS.get(r.outcome, r.get_outcome_display().lower())}"
+        words += f", {_EVALUATION_WORDS.get(r.evaluation, r.get_evaluation_display().lower())}."
+        if r.comment.strip():
+            words += f" {_sentence(r.comment)}"
+        if r.is_unfinished:
+            words += f" Nguyên nhân: {_sentence(r.cause)} Biện pháp giúp đỡ: {_sentence(r.support_measure)}"
+            if r.reminder.strip():
+                words += f" Nhắc nhở: {_sentence(r.reminder)}"
+            if r.carried_to_id:
+                words += f" Nhiệm vụ chuyển tiếp sang nghị quyết kỳ này, hạn {r.carried_to.due_on:%d/%m/%Y}."  # type: ignore[union-attr]
+        parts.append(words)
+    return " ".join(parts)
+
+
 def minutes_review_lines(meeting: Meeting) -> list[str]:
-    """The review of last month's tasks as the minutes print it, one line an assignment reviewed at this
-    meeting: outcome, evaluation; cause, support measure and reminder for what was not done; where an
-    unfinished task went. Empty when nothing was reviewed. A fixed number of queries."""
+    """The review of last month's tasks as the minutes print it: a summary, then each task once, in full
+    sentences, with each assignee's outcome and evaluation; cause, support measure and reminder for what
+    was not done; where an unfinished task went. Empty when nothing was reviewed. A fixed number of
+    queries."""
     reviewed = [a for a in review_list(meeting) if getattr(a, "review", None) and a.review.meeting_id == meeting.pk]
     if not reviewed:
         return []
@@ -182,19 +221,11 @@ def minutes_review_lines(meeting: Meeting) -> list[str]:
         f"Kiểm điểm {len(reviewed)} phần việc được giao tại nghị quyết kỳ trước: hoàn thành {done}, "
         f"chưa hoàn thành {len(reviewed) - done}; biểu dương {commended}, nhắc nhở {reminded}."
     ]
+    by_task: dict[int, list[TaskAssignment]] = {}
     for a in reviewed:
-        r = a.review
-        line = f"- Đồng chí {a.member.full_name}: {a.task.description.strip()} — {r.get_outcome_display().lower()}"
-        line += f"; {r.get_evaluation_display().lower()}."
-        if r.comment.strip():
-            line += f" {r.comment.strip()}"
-        if r.is_unfinished:
-            line += f" Nguyên nhân: {r.cause.strip()}. Biện pháp giúp đỡ: {r.support_measure.strip()}."
-            if r.reminder.strip():
-                line += f" Nhắc nhở: {r.reminder.strip()}"
-            if r.carried_to_id:
-                line += f" Chuyển tiếp sang nghị quyết kỳ này, hạn {r.carried_to.due_on:%d/%m/%Y}."  # type: ignore[union-attr]
-        lines.append(line)
+        by_task.setdefault(a.task_id, []).append(a)
+    for shares in by_task.values():
+        lines.append(_task_review_sentence(shares))
     return lines
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,11 +25,6 @@ from chibo.tasks.selectors import held_on, open_assignments, record_locked
 
 logger = logging.getLogger("chibo.tasks")
 Out = TaskReview.Outcome
-
-# An overdue assignment is reminded again after this many days while it stays open.
-REMIND_EVERY_DAYS = 7
-# A carried-over task gets at least this long.
-MIN_CARRY_OVER_DAYS = 7
 
 
 def _fmt(day: date) -> str:
@@ -188,8 +184,9 @@ def _check_review(
 
 
 def _default_carry_over_due(task: Task, meeting: Meeting) -> date:
-    """As long again as the task first had, counted from the reviewing meeting; a week at least."""
-    span = max((task.due_on - held_on(task.meeting)).days, MIN_CARRY_OVER_DAYS)
+    """As long again as the task first had, counted from the reviewing meeting; at least the reviewing
+    meeting's rule set's minimum (task_carry_over_min_days, a week by default)."""
+    span = max((task.due_on - held_on(task.meeting)).days, meeting.ruleset.task_carry_over_min_days)
     return held_on(meeting) + timedelta(days=span)
 
 
@@ -325,15 +322,20 @@ def _reminder_text(assignment: TaskAssignment, day: date) -> str:
 
 def overdue_reminders_send(*, day: date | None = None) -> int:
     """Remind every member whose task is past due, not reported done and not yet reviewed; again each
-    REMIND_EVERY_DAYS while it stays so. Idempotent within a day; returns how many were new."""
+    `task_reminder_every_days` of the task's meeting's rule set while it stays so. Idempotent within a day;
+    returns how many were new."""
     day = day or today()
-    recent = TaskReminder.objects.filter(sent_on__gt=day - timedelta(days=REMIND_EVERY_DAYS))
+    last = TaskReminder.objects.filter(assignment=OuterRef("pk")).order_by("-sent_on").values("sent_on")[:1]
     due = (
         TaskAssignment.objects.filter(open_assignments(), task__due_on__lt=day, member__left_on__isnull=True)
-        .exclude(pk__in=recent.values("assignment_id"))
+        .annotate(last_sent=Subquery(last), every=F("task__meeting__ruleset__task_reminder_every_days"))
         .select_related("task", "member")
     )
-    new = [TaskReminder(assignment=a, sent_on=day, text=_reminder_text(a, day)) for a in due]
+    new = [
+        TaskReminder(assignment=a, sent_on=day, text=_reminder_text(a, day))
+        for a in due
+        if a.last_sent is None or a.last_sent <= day - timedelta(days=a.every)  # type: ignore[attr-defined]
+    ]
     TaskReminder.objects.bulk_create(new, ignore_conflicts=True)
     _deliver(day)
     return len(new)

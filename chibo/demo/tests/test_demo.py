@@ -26,6 +26,7 @@ from chibo.demo.builder import (
     add_follow_up,
     add_meetings,
     add_minutes,
+    add_quality,
     add_recent_history,
     add_reviews,
     add_upcoming_meetings,
@@ -43,7 +44,8 @@ from chibo.meetings.selectors import live_totals
 from chibo.members.models import Member, Membership, Position
 from chibo.organizations.models import Organization, RestructuringEvent
 from chibo.organizations.selectors import children_on, member_ids_on_roll, subtree_on, version_on
-from chibo.rules.models import RuleSetVersion, default_scoring
+from chibo.rules.models import RuleSetVersion
+from chibo.rules.services import system_versions_ensure
 from chibo.scheduling.selectors import month_calendar
 
 # The demo is built once per module; on one xdist worker only (make test runs --dist loadgroup).
@@ -68,7 +70,15 @@ def test_load_demo_refuses_without_debug_and_creates_nothing(settings):
 @override_settings(**DEMO_SETTINGS)
 def test_load_demo_prints_what_it_loaded_and_the_logins(monkeypatch):
     # The tree, members and accounts only: the meetings are built once, by the module's fixture below.
-    meetings = {add_meetings, add_upcoming_meetings, add_follow_up, add_minutes, add_recent_history, add_reviews}
+    meetings = {
+        add_meetings,
+        add_upcoming_meetings,
+        add_follow_up,
+        add_quality,
+        add_minutes,
+        add_recent_history,
+        add_reviews,
+    }
     monkeypatch.setattr(load_demo, "build_demo", lambda: build_demo(steps=[s for s in STEPS if s not in meetings]))
     output = StringIO()
     call_command("load_demo", stdout=output)
@@ -100,9 +110,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[
         transaction.atomic(),
     ):
         if not RuleSetVersion.objects.filter(org__isnull=True).exists():  # flushed by a transactional test
-            RuleSetVersion.objects.create(
-                org=None, version=1, effective_from=date(2000, 1, 1), scoring=default_scoring()
-            )
+            system_versions_ensure()
         yield build_demo()
         transaction.set_rollback(True)
 
@@ -404,6 +412,44 @@ def test_the_april_2021_minutes_are_signed_by_chair_and_recorder_and_locked(demo
     for text, due in ARTICLE_TASKS:
         assert any(c.startswith(text) and f"hạn hoàn thành {due:%d/%m/%Y}" in c for c in clauses), text
     assert "Kiểm điểm" in minutes.section("discussion")  # March's tasks reviewed
+
+
+def test_the_april_2021_meeting_has_a_confirmed_score_under_the_2018_rules(demo: Demo, db, client):
+    from chibo.quality.models import MeetingScore
+
+    meeting = _article_meeting(demo)
+    score = MeetingScore.objects.get(meeting=meeting)
+    # Judged by the version in force on 05/04/2021: HD 12-HD/BTCTW (06/7/2018), Phú Thọ's scheme.
+    assert score.ruleset.effective_from == date(2018, 7, 6) and "12-HD/BTCTW" in score.ruleset.note
+    assert score.scheme["scheme"] == "phu_tho" and score.max_total == 100
+    assert score.state == "locked" and score.confirmed_by.username == "canbo.duhop"
+    assert score.votes_for == live_totals(meeting).voters and score.votes_against == 0
+    items = list(score.items.all())
+    assert len(items) == 13 and all(i.evidence for i in items)
+    assert score.total == sum(i.points for i in items)
+    assert (score.total, score.level) == (100, "good")  # signed the next morning: the minutes' points too
+    assert score.items.get(key="minutes_signed").evidence.startswith("Biên bản Số")
+    minutes = meeting.documents.get(kind=MeetingDocument.Kind.MINUTES)
+    assert minutes.section("score").startswith("Tổng điểm:")
+    client.force_login(demo.users["canbo.duhop"])
+    page = client.get(reverse("quality:score", args=[meeting.pk])).content.decode()
+    assert "đã xác nhận lúc" in page and "Họp 117 phút, tối thiểu 90 phút." in page
+
+
+def test_a_demo_meeting_closed_short_shows_its_warning_and_the_points_it_lost(demo: Demo, db, client):
+    from chibo.demo.quality import closed_short
+
+    meeting = closed_short(demo)
+    assert meeting is not None and meeting.closing_shortfalls
+    criterion = {"duration": "duration", "speakers": "speakers", "attendance": "attendance_rate",
+                 "vote": "resolution_voted", "criticism": "criticism", "tasks": "tasks_assigned"}  # fmt: skip
+    lost = {i.key: i for i in meeting.score.items.all() if i.points < i.max_points}
+    for shortfall in meeting.closing_shortfalls:
+        if shortfall["key"] in criterion:
+            assert criterion[shortfall["key"]] in lost, shortfall
+    client.force_login(demo.users["bithu.anhoa"])
+    page = client.get(reverse("quality:score", args=[meeting.pk])).content.decode()
+    assert "Cảnh báo khi bế mạc" in page and meeting.closing_shortfalls[0]["message"] in page and "mất điểm" in page
 
 
 def test_the_april_2021_minutes_download_as_a_word_file_and_the_pages_show_the_meeting(demo: Demo, db, client):

@@ -24,7 +24,13 @@ def test_minutes_of_a_meeting_not_yet_closed_are_refused_and_nothing_is_saved(wo
     planned = plan(world.anhoa, APRIL)
     with pytest.raises(ChiboError, match="chưa bế mạc"):
         services.document_compose(actor=None, meeting=planned, kind=MINUTES)
-    opened = meeting_services.meeting_open(actor=None, meeting=planned, started_at=at(APRIL, 19))
+    opened = meeting_services.meeting_open(
+        actor=None,
+        meeting=planned,
+        chair=world.anhoa_secretary.member,
+        recorder=world.member_of_anhoa,
+        started_at=at(APRIL, 19),
+    )
     with pytest.raises(ChiboError, match="chưa bế mạc"):
         services.document_compose(actor=None, meeting=opened, kind=MINUTES)
     assert not MeetingDocument.objects.exists()
@@ -48,7 +54,7 @@ def test_the_minutes_report_the_numbers_each_absentee_with_reason_each_speaker_a
     assert "Chủ trì: đồng chí Trần Văn Bí Thư." in opening and "Thư ký: đồng chí Nguyễn Thị Thường." in opening
     assert "Cán bộ cấp trên dự sinh hoạt: đồng chí Võ Văn Giám Sát, Đảng ủy viên phường." in opening
     discussion = document.section("discussion")
-    assert "Có 3 lượt phát biểu của 2 đồng chí" in discussion
+    assert "Có 3 lượt phát biểu; 2 đồng chí phải dự họp đã phát biểu" in discussion
     assert f"- Đồng chí Đỗ Văn Muộn (tự phê bình): {held.summaries[1]}" in discussion
     assert f"- Đồng chí {held.speakers[0].full_name} (đề xuất, kiến nghị): {held.summaries[2]}" in discussion
     conclusion = document.section("conclusion")
@@ -102,7 +108,7 @@ def test_a_meeting_has_one_minutes_and_composing_again_is_refused_unless_rewriti
 def test_the_resolution_takes_its_clauses_from_the_draft_and_its_grounds_from_the_meeting(held: Held):
     document = _compose(held, RESOLUTION)
     assert document.number_display == "Số 01-NQ/CB"
-    assert document.subtitle == "về kết quả tháng 4 và nhiệm vụ tháng 5 năm 2021"
+    assert document.subtitle == "họp chi bộ tháng 4 năm 2021, về kết quả tháng 3 và nhiệm vụ tháng 4 năm 2021"
     assert list(document.clauses.values_list("text", flat=True)) == [
         "Hoàn thành thu đảng phí quý II.",
         "Vận động 100% hộ dân tham gia ngày chủ nhật xanh.",
@@ -171,3 +177,52 @@ def test_a_cancelled_meeting_has_no_minutes(world):
     meeting = plan(world.anhoa, APRIL, status=Meeting.Status.CANCELLED)
     with pytest.raises(ChiboError):
         services.document_compose(actor=None, meeting=meeting, kind=MINUTES)
+
+
+def test_a_cell_moved_by_the_2025_reform_is_dated_at_its_new_ward(world):
+    from chibo.organizations.models import AdministrativeUnit, OrgVersion
+
+    ward_level = AdministrativeUnit.Level.WARD
+    binh_thanh = AdministrativeUnit.objects.create(code="T-BT", name="Phường Bình Thạnh", level=ward_level)
+    long_binh = AdministrativeUnit.objects.create(code="T-LB", name="Phường Long Bình", level=ward_level)
+    OrgVersion.objects.filter(org__in=[world.anhoa, world.ward]).update(admin_unit=binh_thanh)
+    new_ward = org_services.org_create(
+        actor=None,
+        kind=world.ward.kind,
+        name="Đảng bộ phường Long Bình",
+        code="T-LBW",
+        parent=world.ward.get_parent(),
+        established_on=date(2025, 6, 30),
+        admin_unit=long_binh,
+    )
+    org_services.org_move(actor=None, org=world.anhoa, new_parent=new_ward, effective_on=date(2025, 7, 1))
+    world.anhoa.refresh_from_db()
+    old = services.document_compose(actor=None, meeting=hold(world, date(2021, 4, 5)), kind=MINUTES)
+    new = services.document_compose(actor=None, meeting=hold(world, date(2026, 1, 5)), kind=MINUTES)
+    assert (old.place, old.superior_name) == ("Bình Thạnh", "Đảng bộ phường Bình Thạnh")
+    assert (new.place, new.superior_name) == ("Long Bình", "Đảng bộ phường Long Bình")
+    assert "- Đảng ủy phường Long Bình (để báo cáo)," in new.section("recipients")
+
+
+def test_the_resolution_names_the_meetings_month_and_last_months_results_come_before_the_clauses(held: Held):
+    from chibo.documents import selectors
+
+    document = _compose(held, RESOLUTION)
+    assert document.subtitle == "họp chi bộ tháng 4 năm 2021, về kết quả tháng 3 và nhiệm vụ tháng 4 năm 2021"
+    rendered = selectors.render(document)
+    assert [b.title for b in rendered.before_clauses] == ["KẾT QUẢ THÁNG TRƯỚC"]
+    assert rendered.before_clauses[0].lines[0] == "Kỳ họp có 13/15 đảng viên phải dự họp có mặt (86,7%)."
+    assert "KẾT QUẢ THÁNG TRƯỚC" not in [b.title for b in rendered.blocks]
+
+
+def test_a_cell_of_fewer_than_nine_official_members_has_a_secretary_not_a_committee(held: Held):
+    from dataclasses import replace
+
+    from chibo.documents.compose import leadership_words, read_record
+
+    document = _compose(held, RESOLUTION)
+    # The cell of the example has 15 official members: a committee (chi ủy).
+    assert document.section("implementation").startswith("Chi ủy có trách nhiệm triển khai")
+    record = read_record(held.meeting)
+    assert leadership_words(replace(record, totals=replace(record.totals, official=9))) == "Chi ủy"
+    assert leadership_words(replace(record, totals=replace(record.totals, official=8))) == "Bí thư chi bộ"

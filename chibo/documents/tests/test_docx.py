@@ -74,8 +74,16 @@ def test_the_signed_minutes_download_reads_back_with_header_numbers_absentees_sp
     signatures = doc.tables[1].rows[0].cells
     assert signatures[0].paragraphs[0].text == "THƯ KÝ" and "Nguyễn Thị Thường" in signatures[0].text
     assert signatures[1].paragraphs[0].text == "CHỦ TRÌ" and "Trần Văn Bí Thư" in signatures[1].text
-    assert all("Đã ký lúc" in cell.text for cell in signatures)
+    # Room to sign by hand: the block is its heading, four empty lines and the name; the electronic
+    # sign-off is stated once, apart.
+    assert [p.text for p in signatures[0].paragraphs][1:6] == ["", "", "", "", "Nguyễn Thị Thường"]
+    assert not any("Đã ký" in cell.text for cell in signatures)
+    sign_off = [p for p in paragraphs if p.startswith("Đã xác nhận trên hệ thống lúc")]
+    assert (
+        len(sign_off) == 1 and "thư ký: Nguyễn Thị Thường" in sign_off[0] and "chủ trì: Trần Văn Bí Thư" in sign_off[0]
+    )
     assert "Nơi nhận:" in paragraphs and "- Lưu chi bộ." in paragraphs
+    assert "- Đảng ủy phường Bình Thạnh (để báo cáo)," in paragraphs
 
 
 def test_the_page_is_a4_in_times_new_roman_with_the_party_margins_and_numbers_from_page_two(held: Held):

@@ -207,3 +207,15 @@ def test_a_signer_whose_account_is_inactive_is_signed_for_on_paper(held: Held):
     document = services.document_compose(actor=None, meeting=held.meeting, kind=MeetingDocument.Kind.MINUTES)
     signature = services.document_sign(actor=w.anhoa_secretary, document=document, role=RECORDER)
     assert signature.on_paper and signature.member == w.member_of_anhoa
+
+
+def test_the_minutes_wait_on_the_recorders_home_page_until_signed(held: Held, minutes: MeetingDocument, client):
+    w = held.world
+    client.force_login(w.anhoa_member)  # the recorder of the meeting
+    page = client.get("/").content.decode()
+    assert 'id="to-sign"' in page and minutes.number_display in page and "(thư ký)" in page
+    services.document_sign(actor=w.anhoa_member, document=minutes, role=RECORDER)
+    assert 'id="to-sign"' not in client.get("/").content.decode()
+    # The chair has not signed yet: it waits on theirs.
+    client.force_login(w.anhoa_secretary)
+    assert "(chủ trì)" in client.get("/").content.decode()

@@ -38,7 +38,9 @@ def _planned(w: World) -> Meeting:
 
 def _opened(w: World) -> Meeting:
     """The same, opened, everyone present, one member on the list of speakers."""
-    meeting = services.meeting_open(actor=None, meeting=_planned(w))
+    meeting = services.meeting_open(
+        actor=None, meeting=_planned(w), chair=w.anhoa_secretary.member, recorder=w.member_of_anhoa
+    )
     for row in meeting.attendances.select_related("member"):
         services.attendance_record(actor=None, meeting=meeting, member=row.member, status=Attendance.Status.PRESENT)
     services.speaker_add(actor=None, meeting=meeting, member=w.member_of_anhoa)

@@ -48,7 +48,14 @@ def test_the_list_is_scoped_paginated_and_filtered_by_date(cell: Cell) -> None:
 def test_a_meeting_answers_its_totals_and_distinct_speakers(cell: Cell) -> None:
     api = Api(cell.world.anhoa_secretary)
     assert api.get(f"/{cell.meeting.pk}").json()["totals"] is None
-    assert api.send("post", f"/{cell.meeting.pk}/open").status_code == 200
+    refused = api.send("post", f"/{cell.meeting.pk}/open", {"chair_id": cell.official[0].pk})
+    assert refused.status_code == 422 and refused.json()["field"] == "recorder"
+    same = {"chair_id": cell.official[0].pk, "recorder_id": cell.official[0].pk}
+    assert api.send("post", f"/{cell.meeting.pk}/open", same).json()["detail"] == (
+        "Chủ trì và thư ký phải là hai đồng chí khác nhau."
+    )
+    officers = {"chair_id": cell.official[0].pk, "recorder_id": cell.official[1].pk}
+    assert api.send("post", f"/{cell.meeting.pk}/open", officers).status_code == 200
     for m in cell.required[:16]:
         r = api.send("put", f"/{cell.meeting.pk}/attendance/{m.pk}", {"status": "present"})
         assert r.status_code == 200 and r.json()["status"] == "present"
@@ -76,7 +83,7 @@ def test_a_meeting_answers_its_totals_and_distinct_speakers(cell: Cell) -> None:
 
 
 def test_a_vote_above_the_voters_is_refused_with_a_vietnamese_reason(cell: Cell) -> None:
-    services.meeting_open(actor=None, meeting=cell.meeting)
+    services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     for m in cell.required:
         services.attendance_record(actor=None, meeting=cell.meeting, member=m, status=Attendance.Status.PRESENT)
     api = Api(cell.world.anhoa_secretary)
@@ -89,7 +96,7 @@ def test_a_vote_above_the_voters_is_refused_with_a_vietnamese_reason(cell: Cell)
 
 
 def test_a_member_asks_to_speak_but_cannot_record_others(cell: Cell) -> None:
-    services.meeting_open(actor=None, meeting=cell.meeting)
+    services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     services.attendance_record(
         actor=None, meeting=cell.meeting, member=cell.world.member_of_anhoa, status=Attendance.Status.PRESENT
     )

@@ -22,7 +22,7 @@ def test_the_live_page_works_on_a_phone_and_keeps_text_typed_offline(phone, cell
     from playwright.sync_api import expect
 
     services.agenda_from_template(actor=None, meeting=cell.meeting)
-    meeting = services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0])
+    meeting = services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     for m in cell.required[2:14]:
         services.attendance_record(actor=None, meeting=meeting, member=m, status=Attendance.Status.PRESENT)
     live = reverse("meetings:live", args=[meeting.pk])

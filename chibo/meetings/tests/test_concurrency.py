@@ -2,7 +2,6 @@
 
 import threading
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from django.db import connection, connections
@@ -11,7 +10,7 @@ from chibo.meetings import selectors, services
 from chibo.meetings.models import Attendance, SpeakingTurn
 from chibo.meetings.tests.conftest import Cell
 from chibo.members.models import Member
-from chibo.rules.models import RuleSetVersion, default_scoring
+from chibo.rules.services import system_versions_ensure
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -20,9 +19,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _default_rules(db: None) -> None:
     """A transactional test starts from a database that an earlier one may have flushed, data migrations
     included; the meetings need the system's default rule set (chibo/rules/migrations/0002)."""
-    RuleSetVersion.objects.get_or_create(
-        org=None, version=1, defaults={"effective_from": date(2000, 1, 1), "scoring": default_scoring()}
-    )
+    system_versions_ensure()
 
 
 def run_together(*jobs: Callable[[threading.Barrier], None]) -> list[BaseException]:
@@ -48,7 +45,7 @@ def run_together(*jobs: Callable[[threading.Barrier], None]) -> list[BaseExcepti
 
 def test_two_recorders_marking_attendance_and_speakers_at_once_lose_nothing(cell: Cell) -> None:
     assert connection.vendor == "postgresql"
-    meeting = services.meeting_open(actor=None, meeting=cell.meeting)
+    meeting = services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     required = cell.required
     halves = [required[0::2], required[1::2]]
     recorders = [cell.world.anhoa_secretary, cell.world.ward_officer]
@@ -78,7 +75,7 @@ def test_two_recorders_marking_attendance_and_speakers_at_once_lose_nothing(cell
 
 
 def test_a_close_racing_a_late_mark_never_leaves_a_mark_after_the_close(cell: Cell) -> None:
-    meeting = services.meeting_open(actor=None, meeting=cell.meeting)
+    meeting = services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     for m in cell.required[1:]:
         services.attendance_record(actor=None, meeting=meeting, member=m, status=Attendance.Status.PRESENT)
     services.attendance_record(actor=None, meeting=meeting, member=cell.required[0], status=Attendance.Status.UNEXCUSED)

@@ -40,7 +40,7 @@ def url(name: str, meeting: Meeting, **kw: int) -> str:
 
 def opened(cell: Cell) -> Meeting:
     services.agenda_from_template(actor=None, meeting=cell.meeting)
-    return services.meeting_open(actor=None, meeting=cell.meeting)
+    return services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
 
 
 def mark_all_present(meeting: Meeting) -> None:
@@ -60,6 +60,37 @@ def test_the_secretary_opens_the_meeting_from_the_live_page(cell: Cell) -> None:
     assert meeting.attendances.count() == 20
 
 
+def test_a_refused_opening_keeps_the_choices_and_says_why_at_the_field(cell: Cell) -> None:
+    c = client_for(cell.world.anhoa_secretary)
+    same = cell.official[2]
+    r = c.post(url("open", cell.meeting), {"chair": same.pk, "recorder": same.pk})
+    html = r.content.decode()
+    assert r.status_code == 400 and "Chủ trì và thư ký phải là hai đồng chí khác nhau." in html
+    assert html.count(f'<option value="{same.pk}" selected>') == 2  # both pickers keep the choice
+    r = c.post(url("open", cell.meeting), {"chair": same.pk})
+    assert r.status_code == 400 and "Chọn đồng chí thư ký." in r.content.decode()
+    assert Meeting.objects.get(pk=cell.meeting.pk).status == Meeting.Status.PLANNED
+    assert not cell.meeting.attendances.exists()
+
+
+def test_the_pickers_tell_namesakes_apart_by_their_year_of_birth(cell: Cell) -> None:
+    from datetime import date
+
+    from chibo.testing.factories import MemberFactory
+
+    MemberFactory(org=cell.world.anhoa, full_name="Nguyễn Văn An", birth_date=date(1958, 3, 1))
+    MemberFactory(
+        org=cell.world.anhoa,
+        full_name="Nguyễn Văn An",
+        birth_date=date(1990, 7, 9),
+        joined_on=date(2012, 5, 1),
+        official_on=date(2013, 5, 1),
+    )
+    html = client_for(cell.world.anhoa_secretary).get(url("live", cell.meeting)).content.decode()
+    assert "Nguyễn Văn An (1958)" in html and "Nguyễn Văn An (1990)" in html
+    assert f">{cell.official[2].full_name}</option>" in html  # no namesake: the name alone
+
+
 def test_opening_twice_from_the_page_shows_the_refusal(cell: Cell) -> None:
     opened(cell)
     c = client_for(cell.world.anhoa_secretary)
@@ -77,6 +108,25 @@ def test_one_tap_marks_a_member_and_answers_the_row_and_the_totals(cell: Cell) -
     assert r.status_code == 200 and f'id="att-{m.pk}"' in html and 'id="totals"' in html and "hx-swap-oob" in html
     assert Attendance.objects.get(meeting=cell.meeting, member=m).status == Attendance.Status.PRESENT
     assert f'<option value="{m.pk}">' in html  # now offered in the list of speakers
+
+
+def test_the_vote_box_follows_every_tap_of_attendance(cell: Cell) -> None:
+    opened(cell)
+    c = client_for(cell.world.anhoa_secretary)
+    for row in cell.meeting.attendances.filter(is_exempt=False).exclude(member=cell.official[0]):
+        services.attendance_record(
+            actor=None, meeting=cell.meeting, member=row.member, status=Attendance.Status.PRESENT
+        )
+    r = c.post(url("attendance", cell.meeting, member_pk=cell.official[0].pk), {"status": "present"}, **HX)
+    html = r.content.decode()
+    # All 18 present: the vote box, swapped out of band, says what passes and warns of nothing.
+    assert '<section id="vote" class="card" hx-swap-oob="true">' in html
+    assert "Cần ít nhất 9 phiếu tán thành" in html and "bị trừ điểm dự họp" not in html
+    for m in cell.official[:3]:
+        r = c.post(url("attendance", cell.meeting, member_pk=m.pk), {"status": "unexcused"}, **HX)
+    html = r.content.decode()
+    # 15 of 18 (83,3 %): warned, still votable.
+    assert "Tỷ lệ dự họp 83,3% (dưới 85%): vẫn biểu quyết được" in html and 'name="votes_for"' in html
 
 
 def test_an_excused_tap_without_reason_is_refused_in_the_row(cell: Cell) -> None:
@@ -164,13 +214,44 @@ def test_the_agenda_advances_from_the_live_page(cell: Cell) -> None:
     assert AgendaItem.objects.get(meeting=cell.meeting, position=2).is_current
 
 
-def test_closing_from_the_page_leads_to_the_meetings_record(cell: Cell) -> None:
+def test_closing_first_shows_what_falls_short_then_closes_on_confirmation(cell: Cell) -> None:
     opened(cell)
     mark_all_present(cell.meeting)
-    r = client_for(cell.world.anhoa_secretary).post(url("close", cell.meeting), follow=True)
+    c = client_for(cell.world.anhoa_secretary)
+    page = c.get(url("close", cell.meeting)).content.decode()
+    # Opened a moment ago: 0 of the 90 minutes of the rule set in force, no speaker, no vote.
+    assert "Thời lượng 0 phút, chưa đủ tối thiểu 90 phút (thiếu 90 phút)." in page
+    assert "0/18 đảng viên phát biểu (0,0%), cần ít nhất 6 (30%)." in page
+    assert "Chưa biểu quyết nghị quyết." in page and "Vẫn bế mạc" in page
+    # Without the confirmation the page is shown again and nothing closes.
+    assert c.post(url("close", cell.meeting)).status_code == 200
+    assert Meeting.objects.get(pk=cell.meeting.pk).status == Meeting.Status.OPEN
+    r = c.post(url("close", cell.meeting), {"confirm": "1"}, follow=True)
     html = r.content.decode()
     assert "Đã bế mạc buổi sinh hoạt." in html and "tỷ lệ dự họp 100,0%" in html
-    assert Meeting.objects.get(pk=cell.meeting.pk).status == Meeting.Status.CLOSED
+    assert "Cảnh báo khi bế mạc" in html and "chưa đủ tối thiểu 90 phút" in html
+    closed = Meeting.objects.get(pk=cell.meeting.pk)
+    assert closed.status == Meeting.Status.CLOSED and closed.closed_by == cell.world.anhoa_secretary
+    assert [s["key"] for s in closed.closing_shortfalls] == [
+        "duration",
+        "speakers",
+        "agenda",
+        "tasks",
+        "vote",
+        "criticism",
+    ]
+
+
+def test_the_live_page_shows_the_elapsed_time_against_the_minimum(cell: Cell) -> None:
+    services.meeting_open(
+        actor=None,
+        meeting=cell.meeting,
+        chair=cell.official[0],
+        recorder=cell.official[1],
+        started_at=timezone.now() - timedelta(minutes=95),
+    )
+    html = client_for(cell.world.anhoa_secretary).get(url("live", cell.meeting)).content.decode()
+    assert 'data-min-minutes="90">95</span>' in html and "tối thiểu 90 phút" in html
 
 
 def test_the_preparation_page_records_the_committee_and_the_agenda(world: World) -> None:
@@ -222,13 +303,13 @@ def test_the_live_page_costs_the_same_queries_for_20_and_60_members(
         services.turn_start(actor=None, turn=services.speaker_add(actor=None, meeting=cell.meeting, member=m))
     c = client_for(cell.world.anhoa_secretary)
     c.get(url("live", cell.meeting))  # warm the session
-    # 17 of its own, 5 of the panels other apps add (from above, directives, remarks' follow-up).
-    with django_assert_num_queries(22) as small:  # type: ignore[operator]
+    # 16 of its own, 5 of the panels other apps add (from above, directives, remarks' follow-up).
+    with django_assert_num_queries(21) as small:  # type: ignore[operator]
         c.get(url("live", cell.meeting))
     big = plan_meeting(cell.world.anhoa, kind=Meeting.Kind.EXTRAORDINARY)
     add_members(cell.world.anhoa, 40)
     services.agenda_from_template(actor=None, meeting=big)
-    services.meeting_open(actor=None, meeting=big)
+    services.meeting_open(actor=None, meeting=big, chair=cell.official[0], recorder=cell.official[1])
     mark_all_present(big)
     for m in cell.official[:6]:
         services.turn_start(actor=None, turn=services.speaker_add(actor=None, meeting=big, member=m))
@@ -270,8 +351,8 @@ def test_the_list_and_a_held_meetings_page_cost_the_same_queries_at_two_sizes(
     c.get(list_url)
     with django_assert_num_queries(6) as list_small:  # type: ignore[operator]
         c.get(list_url)
-    # 11 of its own, 5 of the panels other apps add (directives, from above, remarks' follow-up).
-    with django_assert_num_queries(16) as detail_small:  # type: ignore[operator]
+    # 10 of its own, 5 of the panels other apps add (directives, from above, remarks' follow-up).
+    with django_assert_num_queries(15) as detail_small:  # type: ignore[operator]
         c.get(detail)
     for i in range(5):
         plan_meeting(cell.world.other_cell, timezone.localdate() + timedelta(days=i + 1), kind=Meeting.Kind.THEMATIC)

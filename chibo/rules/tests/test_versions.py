@@ -53,6 +53,12 @@ def test_a_new_version_never_changes_a_meeting_already_held(world):
     assert elsewhere.ruleset == old  # another ward is not under the new version
 
 
+def _scheme_with(change):
+    scheme = default_scoring()
+    change(scheme)
+    return scheme
+
+
 @pytest.mark.parametrize(
     ("values", "field", "message"),
     [
@@ -62,15 +68,27 @@ def test_a_new_version_never_changes_a_meeting_already_held(world):
         ({"thematic_per_quarter": 0}, "thematic_per_quarter", "ít nhất 1 buổi"),
         ({"reminder_hours_before": 0}, "reminder_hours_before", "từ 1 đến 168"),
         ({"holiday_shift": "sideways"}, "holiday_shift", "không hợp lệ"),
+        ({"task_carry_over_min_days": 0}, "task_carry_over_min_days", "từ 1 đến 90 ngày"),
+        ({"notice_horizon_days": 3}, "notice_horizon_days", "từ 7 đến 120 ngày"),
         (
-            {"scoring": {"weights": {"a": 50, "b": 40}, "levels": {"good": 90, "fair": 70, "average": 50}}},
+            {"scoring": _scheme_with(lambda s: s["groups"][2].update(points=40))},
             "scoring",
-            r"bằng 100 \(hiện là 90\)",
+            r"khác điểm của nhóm \(40\)",
         ),
         (
-            {"scoring": {"weights": {"a": 100}, "levels": {"good": 70, "fair": 90, "average": 50}}},
+            {
+                "scoring": _scheme_with(
+                    lambda s: s["groups"][0]["criteria"][0].update(points=10) or s["groups"][0].update(points=20)
+                )
+            },
             "scoring",
-            "Mức Tốt phải cao hơn",
+            r"cộng lại là 105, khác tổng điểm \(100\)",
+        ),
+        ({"scoring": _scheme_with(lambda s: s["levels"].update(good=70, fair=90))}, "scoring", "Mức Tốt phải cao hơn"),
+        (
+            {"scoring": _scheme_with(lambda s: s["groups"][0]["criteria"][0].update(check="luck"))},
+            "scoring",
+            "cách đo không có",
         ),
     ],
 )
@@ -150,14 +168,19 @@ def test_the_page_rerenders_with_the_services_message(client, world):
     data.update(
         effective_from="2026-01-01",
         default_start_time="19:00",
-        scoring='{"weights": {"a": 10}}',
+        scoring=json.dumps(
+            {
+                "total": 100,
+                "groups": [{"key": "a", "points": 10, "criteria": [{"key": "d", "check": "duration", "points": 10}]}],
+            }
+        ),
         classification=json.dumps(default_classification()),
         households=json.dumps(default_households()),
         min_duration_minutes=90,
     )
     response = client.post(f"/rules/{world.ward.pk}/new/", data)
     assert response.status_code == 400
-    assert "Tổng trọng số chấm điểm phải bằng 100" in response.content.decode()
+    assert "Điểm các nhóm tiêu chí cộng lại là 10, khác tổng điểm (100)." in response.content.decode()
     assert not RuleSetVersion.objects.filter(org=world.ward).exists()
 
 

@@ -6,6 +6,7 @@
  *    load, or every 15 seconds. A reload shows the server's text, then re-applies anything still unsent.
  * 2. The per-turn timer: elements with data-started-at count minutes:seconds, corrected for the
  *    difference between the phone's clock and the server's.
+ * 3. The meeting's elapsed minutes against the rule set's minimum (the duration partial).
  */
 (function () {
   "use strict";
@@ -94,6 +95,26 @@
       el.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
     });
   }
+  // 3. The meeting's elapsed minutes against its minimum (data-elapsed-since, data-min-minutes).
+  function elapsed() {
+    var now = Date.now() + skew;
+    document.querySelectorAll("[data-elapsed-since]").forEach(function (el) {
+      var start = Date.parse(el.getAttribute("data-elapsed-since"));
+      var end = Date.parse(el.getAttribute("data-ended-at") || "");
+      if (isNaN(start)) return;
+      var minutes = Math.max(0, Math.floor(((isNaN(end) ? now : end) - start) / 60000));
+      el.textContent = String(minutes);
+      var met = minutes >= parseInt(el.getAttribute("data-min-minutes") || "0", 10);
+      var box = el.closest(".duration");
+      if (!box) return;
+      box.classList.toggle("met", met);
+      var ok = box.querySelector("[data-when-met]"), short = box.querySelector("[data-when-short]");
+      if (ok) ok.hidden = !met;
+      if (short) short.hidden = met;
+    });
+  }
   tick();
+  elapsed();
   setInterval(tick, 1000);
+  setInterval(elapsed, 15000);
 })();

@@ -12,7 +12,9 @@ from chibo.meetings import services as meeting_services
 from chibo.meetings.models import Attendance, Meeting
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import member_ids_on_roll
 from chibo.rules.selectors import ruleset_for
+from chibo.testing.factories import MemberFactory
 
 
 def at(day: date, hour: int) -> datetime:
@@ -39,8 +41,17 @@ def hold(
     statuses: dict[int, str] | None = None,
     close: bool = True,
 ) -> Meeting:
-    """A meeting held on `day`: opened at 19:00, everyone present unless `statuses` says otherwise
-    (member pk → Attendance status; excused ones get a reason), closed at 21:00."""
+    """A meeting held on `day`: opened at 19:00 (chair and recorder: the first two members on the roll
+    unless named), everyone present unless `statuses` says otherwise (member pk → Attendance status;
+    excused ones get a reason), closed at 21:00."""
+    if chair is None or recorder is None:
+        roll = list(
+            Member.objects.filter(pk__in=member_ids_on_roll([org.pk], day).values("member_id")).order_by("pk")[:3]
+        )
+        if len(roll) < 2:  # a cell of one in the test world: a second member records
+            roll.append(MemberFactory(org=org, joined_on=date(2000, 3, 1), official_on=date(2001, 3, 1)))
+        chair = chair or roll[0]
+        recorder = recorder or next(m for m in roll if m.pk != chair.pk)
     meeting = meeting_services.meeting_open(
         actor=None, meeting=plan(org, day), chair=chair, recorder=recorder, started_at=at(day, 19)
     )

@@ -323,6 +323,16 @@ def test_the_daily_celery_task_sends_the_reminders(cell: Cell) -> None:
 # --- the minutes and the resolution -------------------------------------------------------------------------
 
 
+def test_a_task_shared_by_two_members_is_reviewed_once_in_the_minutes(cell: Cell) -> None:
+    april, may = hold(cell.org, date(2025, 4, 5)), hold(cell.org, date(2025, 5, 5))
+    task = _give(cell, april, cell.mobiliser, cell.plain, text="Dọn vệ sinh tuyến đường ấp")
+    for a in task.assignments.all():
+        _review(may, a)
+    lines = selectors.minutes_review_lines(may)
+    assert len(lines) == 2 and sum("Dọn vệ sinh tuyến đường ấp" in line for line in lines) == 1
+    assert lines[1].count("đã hoàn thành đúng hạn, được biểu dương.") == 2
+
+
 def test_the_minutes_print_the_review_and_the_resolution_its_tasks(cell: Cell) -> None:
     april, may = hold(cell.org, date(2025, 4, 5)), hold(cell.org, date(2025, 5, 5))
     good = _give(cell, april, cell.mobiliser, text="Vận động 10 hộ tham gia bảo hiểm y tế").assignments.get()
@@ -343,12 +353,13 @@ def test_the_minutes_print_the_review_and_the_resolution_its_tasks(cell: Cell) -
         "biểu dương 1, nhắc nhở 1."
     )
     assert lines[2] == (
-        "- Đồng chí Nguyễn Thị Thường: Lập danh sách hộ nghèo — không thực hiện; nhắc nhở. Nguyên nhân: Đi làm xa. "
-        "Biện pháp giúp đỡ: Tổ trưởng hỗ trợ. Nhắc nhở: Nộp trước 25/5. "
-        "Chuyển tiếp sang nghị quyết kỳ này, hạn 25/05/2025."
+        "- Nhiệm vụ “Lập danh sách hộ nghèo” (hạn 25/04/2025): Đồng chí Nguyễn Thị Thường không thực hiện, "
+        "bị nhắc nhở. Nguyên nhân: Đi làm xa. Biện pháp giúp đỡ: Tổ trưởng hỗ trợ. Nhắc nhở: Nộp trước 25/5. "
+        "Nhiệm vụ chuyển tiếp sang nghị quyết kỳ này, hạn 25/05/2025."
     )
     assert lines[1] == (
-        "- Đồng chí Lê Văn Vận: Vận động 10 hộ tham gia bảo hiểm y tế — hoàn thành đúng hạn; biểu dương. Vượt chỉ tiêu."
+        "- Nhiệm vụ “Vận động 10 hộ tham gia bảo hiểm y tế” (hạn 30/04/2025): Đồng chí Lê Văn Vận đã hoàn thành "
+        "đúng hạn, được biểu dương. Vượt chỉ tiêu."
     )
     assert selectors.resolution_task_lines(may) == [
         "Lập danh sách hộ nghèo (chuyển tiếp từ kỳ trước): đồng chí Nguyễn Thị Thường; hạn hoàn thành 25/05/2025."
