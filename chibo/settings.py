@@ -208,8 +208,11 @@ AXES_CLIENT_IP_CALLABLE = "chibo.accounts.security.client_ip"
 CHIBO_SIGNIN_ALERT_ADDRESSES = int(os.environ.get("CHIBO_SIGNIN_ALERT_ADDRESSES", "3"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Cookies only over HTTPS in production; `make demo` serves plain HTTP on 127.0.0.1 with DEBUG off.
+SESSION_COOKIE_SECURE = _env_bool("CHIBO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The CSRF failure page in the site's layout and in Vietnamese instead of Django's English one.
+CSRF_FAILURE_VIEW = "chibo.core.views.csrf_failure"
 # HTTPS behind nginx (docs/deployment.md): the proxy terminates TLS, redirects plain HTTP and sets
 # X-Forwarded-Proto, which Django may trust only because gunicorn listens on a local socket alone.
 if not DEBUG:
@@ -308,6 +311,9 @@ LOGGING = {
 }
 
 # --- Product settings -----------------------------------------------------------------------------
+# The demo's accounts share a published password: `load_demo` creates them only when this is on
+# (`make demo` sets it, with DEBUG off, so the demo shows what production shows). Never on in production.
+CHIBO_DEMO_ACCOUNTS = _env_bool("CHIBO_DEMO_ACCOUNTS", False)
 CHIBO_PAGE_SIZE = 50
 # SMS notices go through this sender (dotted path; empty: no SMS). The default only logs a masked number.
 CHIBO_SMS_SENDER = os.environ.get("CHIBO_SMS_SENDER", "chibo.notices.sms.LoggingSmsSender")

@@ -90,6 +90,16 @@ def is_officer(user: AnyUser) -> bool:
     return bool(getattr(user, "is_superuser", False)) or bool(roles_of(user) & OFFICER_ROLES)
 
 
+def highest_org_seen(user: AnyUser) -> Organization | None:
+    """The highest node at which the user holds a role today (the menu's way to its rule set); read from
+    the request's grants, no query once they are read."""
+    if _is_anonymous(user):
+        return None
+    assert isinstance(user, User)
+    grants = [g for g in _active_grants(user) if Perm.VIEW_ORG in ROLE_PERMS[g.role]]
+    return min((g.org for g in grants), key=lambda org: (org.depth, org.path), default=None)
+
+
 def holds_anywhere(user: AnyUser, perm: Perm) -> bool:
     """Whether the user holds `perm` at any node (no query once the request's grants are read)."""
     if getattr(user, "is_superuser", False):

@@ -30,11 +30,14 @@ class AuditConfig(AppConfig):
         from chibo.accounts.models import RoleGrant, User
         from chibo.audit.context import fill_actor
         from chibo.core.history import bulk_history_written
+        from chibo.directives.models import Directive, Dissemination
         from chibo.households.models import Area, Assignment, Household, LiaisonEvent
         from chibo.meetings.models import Meeting
         from chibo.members.models import Exemption, Member, Membership, Position
         from chibo.organizations.models import Organization, OrgVersion, RestructuringEvent
         from chibo.rules.models import RuleSetVersion
+        from chibo.supervision.models import Assignment as CadreAssignment
+        from chibo.supervision.models import RemarkFollowUp
 
         auditlog.register(Member, exclude_fields=_MEMBER_DERIVED)
         for plain in (Membership, Position, Exemption, OrgVersion, RestructuringEvent, RuleSetVersion):
@@ -46,6 +49,10 @@ class AuditConfig(AppConfig):
         auditlog.register(Household, exclude_fields=["dedup_key", "name_sort_key", "search_text", "updated_at"])
         for plain in (Area, Assignment, LiaisonEvent):
             auditlog.register(plain)
+        # Supervision and directives (C11, C12): who assigned a cadre, answered a remark, registered a
+        # directive or recorded its dissemination.
+        for followed in (CadreAssignment, RemarkFollowUp, Directive, Dissemination):
+            auditlog.register(followed)
         # Never the password hash; last_login changes at every sign-in and says nothing about who changed what.
         auditlog.register(User, exclude_fields=["password", "last_login"])
 

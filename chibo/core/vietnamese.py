@@ -1,8 +1,10 @@
 """Vietnamese text: name ordering and diacritic-free search.
 
-DOMAIN.md: names sort by given name (the last word), then middle names, then family name, in the
-Vietnamese alphabet (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y) with tones compared only
-after the letters. Search must match with and without diacritics.
+DOMAIN.md: names sort by given name (the last word), then by the rest of the name as written (family name,
+then middle names: "Hồ Văn Thành" before "Trần Quốc Thành"), in the Vietnamese alphabet (a ă â b c d đ e ê
+g h i k l m n o ô ơ p q r s t u ư v x y) with tones compared only after the letters of each part. That is
+what PostgreSQL's ICU Vietnamese collation gives ordering by (given, family, middle) columns, so both
+databases list names in the same order. Search must match with and without diacritics.
 """
 
 import unicodedata
@@ -52,17 +54,18 @@ def _word_key(word: str) -> tuple[str, str]:
 def name_sort_key(full_name: str) -> str:
     """An ASCII key whose byte order is the Vietnamese order of names.
 
-    Words are compared given name first, then middle names, then family name; tones only break ties
-    after all letters are equal, as in a dictionary.
+    Parts are compared given name first, then family name, then middle names (the rest as written); within
+    each part, letters first and tones only when all its letters are equal, as ICU's Vietnamese collation
+    compares a column (chibo.members.selectors.vietnamese_order on PostgreSQL).
     """
     family, middle, given = split_full_name(normalize_name(full_name))
-    words = [given, *middle.split(), family]
-    keys = [_word_key(w) for w in words if w]
-    # "!" sorts below every letter code, so a shorter word comes before a longer one it begins.
-    primary = "!".join(k[0] for k in keys)
-    tones = "".join(k[1] for k in keys)
-    # " " sorts below "!" and every letter: "An" < "An Bình" < "Anh".
-    return f"{primary} {tones}"
+    parts = []
+    for part in (given, family, middle):
+        keys = [_word_key(w) for w in part.split()]
+        # "!" (between words) sorts below every letter code, and " " below "!": "An" < "An Bình" < "Anh".
+        # Equal letters make equal-length tones, so the "/" after them only ever meets another "/".
+        parts.append("!".join(k[0] for k in keys) + " " + "".join(k[1] for k in keys))
+    return "/".join(parts)
 
 
 def normalize_name(name: str) -> str:

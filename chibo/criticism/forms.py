@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.forms import DateField, ServiceForm
 from chibo.criticism.models import CriticismRecord, FollowUp
 from chibo.meetings.models import Meeting, SpeakingTurn
+from chibo.members.forms import MemberChoiceField
 from chibo.members.models import Member
 
 
 class RecordForm(ServiceForm):
-    member = forms.ModelChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())
+    member = MemberChoiceField(label=_("Đảng viên"), queryset=Member.objects.none())
     kind = forms.ChoiceField(label=_("Hình thức"), choices=CriticismRecord.Kind.choices)
     turn = forms.ModelChoiceField(
         label=_("Lượt phát biểu"), queryset=SpeakingTurn.objects.none(), required=False,

@@ -40,9 +40,10 @@ def record_list(request: HttpRequest) -> HttpResponse:
                                                    "statuses": CriticismRecord.Status.choices})  # fmt: skip
 
 
-def _record_form(meeting: Meeting, data: object = None) -> RecordForm:
+def _record_form(meeting: Meeting, data: object = None, initial: dict[str, object] | None = None) -> RecordForm:
     return RecordForm(
         data,  # type: ignore[arg-type]
+        initial=initial,
         members=in_name_order(Member.objects.filter(org=meeting.org_id).current()),
         turns=SpeakingTurn.objects.filter(
             meeting=meeting, kind__in=[SpeakingTurn.Kind.CRITICISM, SpeakingTurn.Kind.SELF_CRITICISM]
@@ -50,10 +51,28 @@ def _record_form(meeting: Meeting, data: object = None) -> RecordForm:
     )
 
 
+def _from_turn(meeting: Meeting, turn_pk: str | None) -> dict[str, object] | None:
+    """The form filled from a criticism or self-criticism turn of the live meeting (the live page offers it in
+    one tap): the member, the kind, the turn and what was said; the commitment is left to write."""
+    if not (turn_pk or "").isdigit():
+        return None
+    turn = SpeakingTurn.objects.filter(
+        meeting=meeting, pk=turn_pk, kind__in=[SpeakingTurn.Kind.CRITICISM, SpeakingTurn.Kind.SELF_CRITICISM]
+    ).first()
+    if turn is None:
+        return None
+    kind = (
+        CriticismRecord.Kind.SELF_CRITICISM
+        if turn.kind == SpeakingTurn.Kind.SELF_CRITICISM
+        else CriticismRecord.Kind.CRITICISM
+    )
+    return {"member": turn.member_id, "kind": kind, "turn": turn.pk, "content": turn.summary}
+
+
 @login_required
 def record_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_to_record(request.user, pk)
-    form = _record_form(meeting, request.POST or None)
+    form = _record_form(meeting, request.POST or None, initial=_from_turn(meeting, request.GET.get("turn")))
     if request.method == "POST" and form.is_valid():
         try:
             record = services.criticism_record(actor=_actor(request), meeting=meeting, **form.cleaned_data)

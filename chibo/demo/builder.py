@@ -39,7 +39,7 @@ from chibo.organizations.reference import province_code, ward_code
 Kind = Organization.Kind
 Level = AdministrativeUnit.Level
 
-PASSWORD = "chibo-demo"  # noqa: S105 - the demo's published password; refused unless DEBUG
+PASSWORD = "chibo-demo"  # noqa: S105 - the demo's published password; refused unless CHIBO_DEMO_ACCOUNTS
 URL = "http://127.0.0.1:8000/"
 SEED = 20211203  # the article's date
 
@@ -545,8 +545,8 @@ def _plain_member(demo: Demo, cell_key: str) -> Member:
 def add_accounts(demo: Demo) -> None:
     """Eight accounts, one per persona. Grants at a node dissolved in 2025 stay open: they let the
     holder read that node's history; the grant at the node that took over gives today's scope."""
-    if not settings.DEBUG:
-        raise DemoRefused("Chỉ tạo tài khoản mẫu khi DEBUG=True: mật khẩu của chúng được công bố.")
+    if not settings.CHIBO_DEMO_ACCOUNTS:
+        raise DemoRefused("Chỉ tạo tài khoản mẫu khi CHIBO_DEMO_ACCOUNTS=1: mật khẩu của chúng được công bố.")
     admin = _user(demo, "admin", superuser=True)
     _grant(admin, Role.ADMIN, "can_tho", demo)
     _grant(admin, Role.ADMIN, "hau_giang", demo)
@@ -681,8 +681,8 @@ def demo_exists() -> bool:
 @transaction.atomic
 def build_demo(*, steps: list[Step] | None = None, seed: int = SEED) -> Demo:
     """Build the demo in one transaction: all of it, or nothing (a refused step undoes the others)."""
-    if not settings.DEBUG:
-        raise DemoRefused("Chỉ nạp dữ liệu mẫu khi DEBUG=True: các tài khoản mẫu có mật khẩu được công bố.")
+    if not settings.CHIBO_DEMO_ACCOUNTS:
+        raise DemoRefused("Chỉ nạp dữ liệu mẫu khi CHIBO_DEMO_ACCOUNTS=1: các tài khoản mẫu có mật khẩu được công bố.")
     if demo_exists():
         raise DemoRefused("Dữ liệu mẫu đã có.")
     demo = Demo(gen=NameGenerator(random.Random(seed)))  # noqa: S311 - reproducible data, not secrets

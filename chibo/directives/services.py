@@ -19,7 +19,7 @@ from chibo.meetings import files
 from chibo.meetings.models import Attendance, Meeting
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import subtree_on
+from chibo.organizations.selectors import subtree_rows_on
 
 
 def _fmt(day: date) -> str:
@@ -29,7 +29,11 @@ def _fmt(day: date) -> str:
 def cells_targeted(target: Organization, day: date) -> dict[int, int | None]:
     """The cells of the subtree under `target` as the tree stood on `day` (the directive's date), each with
     its parent committee on that day."""
-    return {v.org_id: v.parent_id for v in subtree_on(target, day) if v.kind == Organization.Kind.CELL}
+    return {
+        org_id: parent
+        for org_id, parent, kind in subtree_rows_on(target, day, "kind")
+        if kind in Organization.CELL_KINDS
+    }
 
 
 @records_actor
@@ -64,7 +68,7 @@ def directive_register(
             % {"deadline": _fmt(deadline), "day": _fmt(issued_on)},
             field="deadline",
         )
-    if target.kind == Organization.Kind.CELL:
+    if target.is_cell:
         raise ChiboError(_("Chọn đảng bộ, cấp ủy chỉ đạo quán triệt (không phải một chi bộ)."), field="target")
     if Directive.objects.filter(number__iexact=number, issued_on=issued_on, target=target).exists():
         raise ChiboError(

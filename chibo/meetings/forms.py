@@ -4,40 +4,14 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import DateField
 from chibo.meetings.models import Attachment, Attendance, SpeakingTurn
+from chibo.members.forms import MemberChoiceField, MembersChoiceField
 from chibo.members.models import Member
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def namesakes(members: QuerySet[Member] | list[Member]) -> set[str]:
-    """Full names borne by more than one of `members`: a picker adds their year of birth."""
-    names = [m.full_name for m in members]
-    return {n for n in names if names.count(n) > 1}
-
-
-def member_label(member: Member, same_names: set[str]) -> str:
-    if member.full_name in same_names and member.birth_date:
-        return f"{member.full_name} ({member.birth_date.year})"
-    return member.full_name
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    """A member picker that tells namesakes apart by their year of birth."""
-
-    def label_from_instance(self, obj: Member) -> str:  # type: ignore[override]
-        if not hasattr(self, "_same_names"):
-            self._same_names = namesakes(list(self.queryset.only("full_name")))  # type: ignore[union-attr]
-        return member_label(obj, self._same_names)
-
-
-class MembersChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Member) -> str:  # type: ignore[override]
-        return obj.full_name
 
 
 class PreparationForm(forms.Form):
-    held_on = forms.DateField(label=_("Ngày họp chi ủy"), widget=DATE_INPUT)
+    held_on = DateField(label=_("Ngày họp chi ủy"))
     attendees = MembersChoiceField(
         label=_("Thành phần dự"), queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -65,7 +39,7 @@ class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Nội dung"), max_length=255)
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     presenter = MemberChoiceField(label=_("Người trình bày"), queryset=Member.objects.none(), required=False)
-    approved_on = forms.DateField(label=_("Chi ủy duyệt ngày"), required=False, widget=DATE_INPUT)
+    approved_on = DateField(label=_("Chi ủy duyệt ngày"), required=False)
 
     def __init__(self, *args: object, members: QuerySet[Member], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -166,12 +166,20 @@ def agenda_from_template(*, actor: User | None, meeting: Meeting, replace: bool 
 def agenda_item_add(
     *, actor: User | None, meeting: Meeting, title: str, kind: str = AgendaItem.Kind.OTHER
 ) -> AgendaItem:
+    """A point added in preparation goes before the closing point (bế mạc stays last); move it from there."""
     meeting = _lock(meeting)
     _require_planned(meeting)
     if not title.strip():
         raise ChiboError(_("Nhập nội dung."), field="title")
-    last = meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0
-    return AgendaItem.objects.create(meeting=meeting, position=last + 1, kind=kind, title=title.strip())
+    last = meeting.agenda_items.order_by("-position").first()
+    if last is None:
+        return AgendaItem.objects.create(meeting=meeting, position=1, kind=kind, title=title.strip())
+    if last.kind != AgendaItem.Kind.CLOSING or kind == AgendaItem.Kind.CLOSING:
+        return AgendaItem.objects.create(meeting=meeting, position=last.position + 1, kind=kind, title=title.strip())
+    # The closing point moves down one place (through a free position: (meeting, position) is unique).
+    position = last.position
+    AgendaItem.objects.filter(pk=last.pk).update(position=position + 1)
+    return AgendaItem.objects.create(meeting=meeting, position=position, kind=kind, title=title.strip())
 
 
 @records_actor
@@ -423,6 +431,18 @@ def attendance_record_all(
             marked.append(row)
     Attendance.objects.bulk_update(marked, MARK_FIELDS)
     return len(marked)
+
+
+@records_actor
+@transaction.atomic
+def attendance_mark_rest_present(*, actor: User | None, meeting: Meeting) -> int:
+    """ "Mọi người có mặt": every member required to attend who is not marked yet is marked present in one
+    tap (then the secretary marks only the exceptions). Exempt members stay as they are. Returns how many."""
+    meeting = _lock(meeting)
+    _require_open(meeting)
+    return meeting.attendances.filter(is_exempt=False, status=Attendance.Status.UNMARKED).update(
+        status=Attendance.Status.PRESENT, reason="", arrived_at=None, recorded_by=actor, recorded_at=timezone.now()
+    )
 
 
 @records_actor

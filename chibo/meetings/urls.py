@@ -21,8 +21,10 @@ urlpatterns = [
     # The live meeting (C6)
     path("<int:pk>/live/", views.live, name="live"),
     path("<int:pk>/live/panel/", views.live_panel, name="live_panel"),
+    path("<int:pk>/live/speakers/", views.live_speakers, name="live_speakers"),
     path("<int:pk>/open/", views.meeting_open, name="open"),
     path("<int:pk>/officers/", views.officers, name="officers"),
+    path("<int:pk>/attendance/all-present/", views.attendance_all_present, name="attendance_all"),
     path("<int:pk>/attendance/<int:member_pk>/", views.attendance, name="attendance"),
     path("<int:pk>/guests/", views.guest_add, name="guest_add"),
     path("<int:pk>/guests/<int:guest_pk>/delete/", views.guest_remove, name="guest_remove"),

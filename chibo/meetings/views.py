@@ -7,6 +7,7 @@ then one service call. Under htmx an action answers the section it changed (plus
 out-of-band); without JavaScript it redirects back to the page, so every form also works as plain HTML.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -38,11 +39,10 @@ from chibo.meetings.forms import (
     SpeakerForm,
     TurnForm,
     VoteForm,
-    namesakes,
 )
 from chibo.meetings.models import AgendaItem, Attachment, Attendance, Guest, Meeting, SpeakingTurn
 from chibo.members.models import Member
-from chibo.members.selectors import in_name_order
+from chibo.members.selectors import in_name_order, shared_names
 from chibo.organizations.models import Organization
 
 RUN = Perm.RUN_MEETINGS
@@ -364,11 +364,21 @@ def _speakers_context(request: HttpRequest, meeting: Meeting, rows: list[Attenda
     waiting = mine is not None and any(
         t.member_id == mine.member_id and t.status == SpeakingTurn.Status.QUEUED for t in turns
     )
+    busy = {t.member_id for t in turns if t.status in (SpeakingTurn.Status.QUEUED, SpeakingTurn.Status.SPEAKING)}
+    present_rows = [r for r in rows if r.is_present]
     return {
         **viewer,
         "meeting": meeting,
         "turns": [t for t in turns if t.status != SpeakingTurn.Status.WITHDRAWN],
-        "present_rows": [r for r in rows if r.is_present],
+        "present_rows": present_rows,
+        # One tap on a name puts them on the list (not those already waiting or speaking).
+        "addable_rows": [r for r in present_rows if r.member_id not in busy],
+        "namesakes": shared_names([r.member for r in rows]),
+        # Changes when the list does: the secretary's page fetches the list and swaps it only then.
+        "turns_version": hashlib.sha1(  # noqa: S324 - a change marker, not security
+            ",".join(f"{t.pk}:{t.status}" for t in turns).encode()
+        ).hexdigest()[:12],
+        "criticism_kinds": (SpeakingTurn.Kind.CRITICISM, SpeakingTurn.Kind.SELF_CRITICISM),
         # The secretary puts themself on the list like anyone else; the button is for the members' phones.
         "can_request": meeting.is_open
         and mine is not None
@@ -379,6 +389,21 @@ def _speakers_context(request: HttpRequest, meeting: Meeting, rows: list[Attenda
         "kinds": SpeakingTurn.Kind.choices,
         # Once the minutes are signed and locked, turns are shown, not offered for editing.
         "turns_editable": viewer["can_run"] and services.record_is_editable(meeting),
+    }
+
+
+def _officers_initial(request: HttpRequest, meeting: Meeting) -> dict[str, int | None]:
+    """Who chairs and who records, offered before opening: the one opening the meeting (usually the
+    secretary) chairs; the recorder of the cell's previous meeting records again. Both can be changed."""
+    previous = (
+        Meeting.objects.filter(org_id=meeting.org_id, status=Meeting.Status.CLOSED, recorder__isnull=False)
+        .order_by("-scheduled_date")
+        .values_list("recorder_id", flat=True)
+        .first()
+    )
+    return {
+        "chair": meeting.chair_id or getattr(request.user, "member_id", None),
+        "recorder": meeting.recorder_id or previous,
     }
 
 
@@ -399,9 +424,11 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         my_remark=next((r for r in remarks if r.author_id == request.user.pk), None),
         statuses=Attendance.Status,
     )
+    agenda = ctx["agenda"]
+    ctx["current_item"] = next((i for i in agenda if i.is_current), None)
+    ctx["next_item"] = next((i for i in agenda if i.started_at is None), None)
     if meeting.status == Meeting.Status.PLANNED and ctx["can_run"]:
-        ctx["open_form"] = OpenForm(members=_cell_members(meeting))
-    ctx["namesakes"] = namesakes([r.member for r in rows])
+        ctx["open_form"] = OpenForm(members=_cell_members(meeting), initial=_officers_initial(request, meeting))
     ctx["checked_in"] = any(g.user_id == request.user.pk for g in ctx["guests"])
     return ctx
 
@@ -410,6 +437,14 @@ def _live_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 def live(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for_user(request.user, pk)
     return render(request, "meetings/live.html", _live_context(request, meeting))
+
+
+@login_required
+def live_speakers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list of speakers alone: what the secretary's page fetches (static/meetings/live.js) to show a
+    member's request made from their phone, without a reload."""
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/live/_speakers.html", _speakers_context(request, meeting))
 
 
 @login_required
@@ -440,6 +475,7 @@ def _live_action(
     if section == "speakers":
         ctx["totals"] = selectors.live_totals(meeting)
     ctx["error"] = error
+    ctx["oob_extras"] = True  # the answer also refreshes the sticky bar (and, for attendance, the totals)
     return render(request, f"meetings/live/_{section}.html", ctx)
 
 
@@ -495,13 +531,30 @@ def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         error = err
     if not request.htmx:  # type: ignore[attr-defined]
         return _back(request, meeting, error)
+    agenda = list(meeting.agenda_items.order_by("position"))
+    speakers = _speakers_context(request, meeting)
     return render(
         request,
         "meetings/live/_attendance_answer.html",
         {"meeting": meeting, "row": row, "error": error, "can_run": True, "statuses": Attendance.Status,
-         "totals": selectors.live_totals(meeting), "vote": meeting.votes.first(),
-         "speakers": _speakers_context(request, meeting)},
+         "totals": selectors.live_totals(meeting), "speakers": speakers, "namesakes": speakers["namesakes"],
+         "agenda": agenda, "vote": meeting.votes.first(),
+         "current_item": next((i for i in agenda if i.is_current), None),
+         "next_item": next((i for i in agenda if i.started_at is None), None)},
     )  # fmt: skip
+
+
+@login_required
+@require_POST
+def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap: everyone not yet marked is present; the attendance section comes back folded with its totals."""
+    return _live_action(
+        request,
+        pk,
+        RUN,
+        "attendance",
+        lambda m: services.attendance_mark_rest_present(actor=_actor(request), meeting=m),
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField, ServiceForm
 from chibo.members.models import Exemption, LifeEvent, Member, Membership, Position
+from chibo.members.selectors import member_label, shared_names
 from chibo.members.services import EDITABLE_FIELDS
 from chibo.organizations.forms import OrgChoiceField
 from chibo.organizations.models import Organization
@@ -168,4 +169,24 @@ class RemovalForm(DecisionForm):
 
 
 class OfficialForm(DecisionForm):
+    pass
+
+
+class _NamesakesApart:
+    """Choices labelled by name, with the year of birth for namesakes in the same list."""
+
+    queryset: QuerySet[Member]
+    _namesakes: tuple[int, set[str]] | None = None
+
+    def label_from_instance(self, obj: Member) -> str:
+        if self._namesakes is None or self._namesakes[0] != id(self.queryset):
+            self._namesakes = (id(self.queryset), shared_names(self.queryset))
+        return member_label(obj, self._namesakes[1])
+
+
+class MemberChoiceField(_NamesakesApart, forms.ModelChoiceField):
+    pass
+
+
+class MembersChoiceField(_NamesakesApart, forms.ModelMultipleChoiceField):
     pass

@@ -6,9 +6,10 @@ restructure (no EDIT_ORG on it) is 403.
 """
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +23,7 @@ from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
-from chibo.core.forms import DATE_INPUT_FORMATS
+from chibo.core.forms import day_filter
 from chibo.core.pagination import paginate
 from chibo.members.models import Member, Position
 from chibo.members.selectors import in_name_order
@@ -44,15 +45,11 @@ from chibo.organizations.models import Organization, RestructuringEvent
 from chibo.organizations.selectors import ancestors_on, children_on, version_on, versions_on
 
 
-def _as_of(request: HttpRequest) -> date:
-    """The date the tree is shown on: `as_of` as yyyy-mm-dd (the date picker) or dd/mm/yyyy; else today."""
-    raw = (request.GET.get("as_of") or "").strip()
-    for fmt in DATE_INPUT_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 (a calendar date, no time zone)
-        except ValueError:
-            continue
-    return today()
+def _as_of(request: HttpRequest) -> tuple[date, forms.Form]:
+    """The date the tree is shown on: `as_of` as dd/mm/yyyy or yyyy-mm-dd (the date picker); else today. A bad
+    date is shown beside the field (and today's tree below it), not ignored."""
+    form, as_of, _bad = day_filter(request, "as_of", _("Xem theo ngày"), today())
+    return as_of, form
 
 
 def _top_nodes(user: Any) -> QuerySet[Organization]:
@@ -78,7 +75,7 @@ def _actor(request: HttpRequest) -> User:
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
     """The user's top nodes and their children; each node's page drills down. `as_of` shows a past date."""
-    as_of = _as_of(request)
+    as_of, as_of_form = _as_of(request)
     tops = list(_top_nodes(request.user))
     top_ids = [t.pk for t in tops]
     top_versions = {v.org_id: v for v in versions_on(as_of).filter(org_id__in=top_ids)}
@@ -95,13 +92,13 @@ def tree(request: HttpRequest) -> HttpResponse:
         for org in tops
         if org.pk in top_versions
     ]
-    return render(request, "organizations/tree.html", {"rows": rows, "as_of": as_of})
+    return render(request, "organizations/tree.html", {"rows": rows, "as_of": as_of, "as_of_form": as_of_form})
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _get_org_for_user(request, pk)
-    as_of = _as_of(request)
+    as_of, as_of_form = _as_of(request)
     version = version_on(org, as_of)
     children = children_on(org, as_of) if version else []
     visible_ids = set(orgs_with(request.user).filter(pk__in=[c.org_id for c in children]).values_list("pk", flat=True))
@@ -125,6 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "version": version,
             "as_of": as_of,
+            "as_of_form": as_of_form,
             "children": [c for c in children if c.org_id in visible_ids],
             "ancestors": ancestors,
             "page": events,

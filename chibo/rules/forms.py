@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import DateField
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
 from chibo.rules.scoring import scheme_named
 
@@ -27,8 +28,8 @@ class RuleSetVersionForm(forms.ModelForm):
     class Meta:
         model = RuleSetVersion
         fields = ("effective_from", "note", *_with_scheme_picker(RULE_FIELDS))
+        field_classes = {"effective_from": DateField}
         widgets = {
-            "effective_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "default_start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "note": forms.Textarea(attrs={"rows": 3}),
             "scoring": forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),

@@ -1,18 +1,19 @@
-"""Officer pages for rule sets (C20): what is in force at a node and where each value comes from; a new
-version, pre-filled from the one in force. A node outside the user's scope is 404; one they see but may not
-edit (no EDIT_ORG) is 403."""
+"""Rule-set pages (C20): what is in force at a node and where each value comes from, readable by anyone
+who sees the node (a cell's secretary reads the rules the cell meets under); a new version, pre-filled from
+the one in force, for officers. A node outside the user's scope is 404; creating a version at a node one
+sees but may not edit (no EDIT_ORG) is 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.forms import day_filter
 from chibo.core.pagination import paginate
 from chibo.organizations.models import Organization
 from chibo.rules.forms import RuleSetVersionForm
@@ -31,8 +32,8 @@ def _get_org_for_officer(request: HttpRequest, pk: int) -> Organization:
 
 @login_required
 def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
-    org = _get_org_for_officer(request, org_pk)
-    on = parse_date(request.GET.get("on") or "") or today()
+    org = get_org_for_user(request.user, org_pk)
+    on_form, on, _bad = day_filter(request, "on", _("Đang áp dụng vào ngày"), today())
     own = RuleSetVersion.objects.filter(org=org).select_related("created_by").order_by("-version")
     inherited = (
         RuleSetVersion.objects.filter(org__path__in=ancestor_paths(org)[1:])
@@ -45,10 +46,12 @@ def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
         {
             "org": org,
             "on": on,
+            "on_form": on_form,
             "values": rule_values(org, on),
             "chain": ruleset_chain(org, on),
             "page": paginate(request, own, per_page=20),
             "inherited": inherited,
+            "can_edit": has_perm_on(request.user, org, Perm.EDIT_ORG),
         },
     )
 

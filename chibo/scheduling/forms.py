@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.forms import DateField
 from chibo.meetings.models import Meeting
 from chibo.organizations.models import Organization
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -13,7 +13,7 @@ class PlanForm(forms.Form):
 
     org = forms.ModelChoiceField(label=_("Chi bộ"), queryset=Organization.objects.none())
     kind = forms.ChoiceField(label=_("Loại"), choices=Meeting.Kind.choices, initial=Meeting.Kind.THEMATIC)
-    scheduled_date = forms.DateField(label=_("Ngày họp"), widget=DATE_WIDGET)
+    scheduled_date = DateField(label=_("Ngày họp"))
     scheduled_time = forms.TimeField(
         label=_("Giờ họp"), required=False, widget=TIME_WIDGET, help_text=_("Để trống: giờ mặc định của quy định.")
     )
@@ -34,7 +34,7 @@ class PlanForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    scheduled_date = forms.DateField(label=_("Ngày họp mới"), widget=DATE_WIDGET)
+    scheduled_date = DateField(label=_("Ngày họp mới"))
     scheduled_time = forms.TimeField(label=_("Giờ họp mới"), widget=TIME_WIDGET)
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
     reason = forms.CharField(label=_("Lý do dời lịch"), max_length=255)

@@ -12,7 +12,13 @@ from chibo.meetings.models import Meeting
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization, OrgVersion
 from chibo.rules.selectors import RulesetResolver
-from chibo.scheduling.calendar import month_start, next_month, quarter_of, regular_meeting_date
+from chibo.scheduling.calendar import (
+    holiday_shift_note,
+    month_start,
+    next_month,
+    quarter_of,
+    regular_meeting_date,
+)
 
 Kind = Meeting.Kind
 Status = Meeting.Status
@@ -99,10 +105,13 @@ def month_calendar(user: AnyUser, org: Organization, first: date) -> MonthCalend
     first = month_start(first)
     cells = cells_in_month(user, org, first)
     rows = {c.pk: CellMonth(cell=c, can_plan=has_perm_on(user, c, Perm.RUN_MEETINGS)) for c in cells}
-    meetings = Meeting.objects.filter(in_month(first), org_id__in=list(rows)).order_by(
-        "scheduled_date", "scheduled_time", "pk"
+    meetings = (
+        Meeting.objects.filter(in_month(first), org_id__in=list(rows))
+        .select_related("ruleset")
+        .order_by("scheduled_date", "scheduled_time", "pk")
     )
     for m in meetings:
+        m.shift_note = shift_note(m, rows[m.org_id].cell)  # type: ignore[attr-defined]
         rows[m.org_id].meetings.append(m)
     q_start, q_end = quarter_of(first)
     thematic = (
@@ -122,6 +131,18 @@ def month_calendar(user: AnyUser, org: Organization, first: date) -> MonthCalend
             if not row.has_regular:
                 row.expected_day = regular_meeting_date(row.cell, rules, first)
     return MonthCalendar(org=org, first=first, quarter=(first.month - 1) // 3 + 1, rows=list(rows.values()))
+
+
+def shift_note(meeting: Meeting, org: Organization) -> str:
+    """Why a regular meeting is off its fixed day because of a day off ("" otherwise); `org` is the meeting's
+    cell, passed in so that a list of meetings costs no query per meeting."""
+    return holiday_shift_note(
+        org=org,
+        rules=meeting.ruleset,
+        period=meeting.period,
+        scheduled=meeting.scheduled_date,
+        regular=meeting.kind == Meeting.Kind.REGULAR,
+    )
 
 
 def feed_meetings(member: Member, since: date) -> QuerySet[Meeting]:

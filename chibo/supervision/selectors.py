@@ -15,9 +15,11 @@ from chibo.core.dates import today as today_
 from chibo.core.vietnamese import name_sort_key, unaccent
 from chibo.meetings.models import Guest, Meeting, SupervisorRemark
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import subtree_on
+from chibo.organizations.selectors import subtree_rows_on
 from chibo.rules.selectors import ruleset_for
 from chibo.supervision.models import Assignment, RemarkFollowUp, RotaPlan, RotaVisit
+
+CELL_KINDS = Organization.CELL_KINDS  # chi bộ trực thuộc and chi bộ cơ sở both meet
 
 
 def text_key(text: str) -> tuple[str, str]:
@@ -201,26 +203,27 @@ def coverage(committee: Organization, start: date, end: date, *, today: date | N
     the number of cells: the province's page costs what a ward's does."""
     reference = min(end - timedelta(days=1), today or today_())
     gap_days = ruleset_for(committee, reference).supervision_gap_days
-    versions = [v for v in subtree_on(committee, reference) if v.kind == Organization.Kind.CELL]
-    cells = {v.org_id: CellCoverage(v.org_id, v.name) for v in versions}
-    founded = {v.org_id: v.org.established_on for v in versions}
+    # Value rows, not model instances: a province has 25,000 cells.
+    nodes = subtree_rows_on(committee, reference, "kind", "name", "org__established_on")
+    cells = {org_id: CellCoverage(org_id, name) for org_id, _p, kind, name, _f in nodes if kind in CELL_KINDS}
+    founded = {org_id: day for org_id, _p, kind, _n, day in nodes if kind in CELL_KINDS}
     cadres: dict[int, CadreCoverage] = {}
     assignments = (
         Assignment.objects.filter(cell_id__in=cells)
         .filter(in_force(start, end))
-        .select_related("cadre")
         .order_by("valid_from", "id")
+        .values_list("cadre_id", "cadre__first_name", "cadre__last_name", "cadre__username", "cell_id", "title")
     )
     followed: dict[int, set[int]] = {}
-    for a in assignments:
-        name = a.cadre.get_full_name() or a.cadre.username
-        cells[a.cell_id].cadres.append(name)
-        row = cadres.setdefault(a.cadre_id, CadreCoverage(a.cadre_id, name))
-        if a.title not in row.titles:
-            row.titles.append(a.title)
-        if a.cell_id not in followed.setdefault(a.cadre_id, set()):
-            followed[a.cadre_id].add(a.cell_id)
-            row.assigned.append(cells[a.cell_id].name)
+    for cadre_id, first, last, username, cell_id, title in assignments:
+        name = f"{first} {last}".strip() or username
+        cells[cell_id].cadres.append(name)
+        row = cadres.setdefault(cadre_id, CadreCoverage(cadre_id, name))
+        if title not in row.titles:
+            row.titles.append(title)
+        if cell_id not in followed.setdefault(cadre_id, set()):
+            followed[cadre_id].add(cell_id)
+            row.assigned.append(cells[cell_id].name)
     visits = (
         upper_guests()
         .filter(meeting__org_id__in=cells, meeting__scheduled_date__gte=start, meeting__scheduled_date__lt=end)
@@ -247,7 +250,8 @@ def coverage(committee: Organization, start: date, end: date, *, today: date | N
         cell_row.since = cell_row.last_visit or founded[cell_id]
         cell_row.days_without = max(0, (reference - cell_row.since).days)
         cell_row.overdue = cell_row.days_without > gap_days
-        cell_row.cadres.sort(key=name_sort_key)
+        if len(cell_row.cadres) > 1:
+            cell_row.cadres.sort(key=name_sort_key)
     for user_id, row in cadres.items():
         seen = attended.get(user_id, set())
         row.missed = sorted((cells[c].name for c in followed.get(user_id, set()) - seen), key=text_key)
@@ -300,10 +304,13 @@ def guidance_lines(meeting: Meeting) -> list[str]:
 # --- the rota's inputs ----------------------------------------------------------------------------------
 
 
-def falling_cells(cell_ids: list[int], before: date, *, months: int = 6) -> dict[int, int]:
+def falling_cells(
+    cell_ids: set[int] | list[int], before: date, *, months: int = 6, within: Organization | None = None
+) -> dict[int, int]:
     """Cells whose attendance is falling, before `before`: the last meeting's attendance rate below the average
     of the earlier ones of the window by 5 points or more, or below the rule's threshold. Cell → 1 (one
-    sign). One query. (The meeting score of C14 adds its own sign once it is recorded.)"""
+    sign). One query. (The meeting score of C14 adds its own sign once it is recorded.) `within` reads the
+    meetings of today's subtree instead of a list of ids (a province's 25,000), keeping those of `cell_ids`."""
     from django.db.models import Count
 
     from chibo.meetings.models import Attendance
@@ -311,7 +318,7 @@ def falling_cells(cell_ids: list[int], before: date, *, months: int = 6) -> dict
     start = date(before.year - (1 if before.month <= months else 0), (before.month - months - 1) % 12 + 1, 1)
     rows = (
         Attendance.objects.filter(
-            meeting__org_id__in=cell_ids,
+            Q(meeting__org__path__startswith=within.path) if within is not None else Q(meeting__org_id__in=cell_ids),
             meeting__status=Meeting.Status.CLOSED,
             meeting__scheduled_date__gte=start,
             meeting__scheduled_date__lt=before,
@@ -327,8 +334,9 @@ def falling_cells(cell_ids: list[int], before: date, *, months: int = 6) -> dict
         .order_by("meeting__org_id", "meeting__scheduled_date", "meeting_id")
     )
     rates: dict[int, list[tuple[float, int]]] = {}
+    wanted = set(cell_ids)
     for cell_id, _meeting, _day, threshold, required, present in rows:
-        if required:
+        if required and cell_id in wanted:
             rates.setdefault(cell_id, []).append((present * 100 / required, threshold))
     falling = {}
     for cell_id, series in rates.items():
@@ -349,7 +357,7 @@ def get_committee_for_user(user: object, pk: object, perm: object = None) -> Org
     from chibo.accounts.scope import Perm, get_org_for_user
 
     org = get_org_for_user(user, pk, perm or Perm.VIEW_ORG)  # type: ignore[arg-type]
-    if org.kind == Organization.Kind.CELL:
+    if org.is_cell:
         raise Http404
     return org
 
@@ -358,7 +366,7 @@ def committees_of(user: object) -> QuerySet[Organization]:
     """The committees a user may open supervision pages for: the topmost nodes they see, and the level below."""
     from chibo.accounts.scope import Perm, orgs_with
 
-    visible = orgs_with(user, Perm.VIEW_ORG).exclude(kind=Organization.Kind.CELL)  # type: ignore[arg-type]
+    visible = orgs_with(user, Perm.VIEW_ORG).exclude(kind__in=Organization.CELL_KINDS)  # type: ignore[arg-type]
     top = visible.order_by("depth").values_list("depth", flat=True).first()
     if top is None:
         return visible.none()
@@ -400,7 +408,8 @@ def rota_warnings(plan: RotaPlan) -> list[str]:
         for (c, m), n in sorted(per_month.items(), key=lambda kv: (kv[0][1], names[kv[0][0]]))
         if n > plan.max_per_month
     ]
-    cells = {v.org_id: v.name for v in subtree_on(plan.committee, plan.starts_on) if v.kind == Organization.Kind.CELL}
+    nodes = subtree_rows_on(plan.committee, plan.starts_on, "kind", "name")
+    cells = {org_id: name for org_id, _p, kind, name in nodes if kind in CELL_KINDS}
     visited = {cell for cell, _m in per_meeting}
     missing = sorted((name for pk, name in cells.items() if pk not in visited), key=text_key)
     if missing:

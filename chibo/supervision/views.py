@@ -22,7 +22,7 @@ from chibo.meetings.models import SupervisorRemark
 from chibo.meetings.selectors import get_meeting_for_user, get_meeting_to_run
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
-from chibo.organizations.selectors import subtree_on
+from chibo.organizations.selectors import subtree_rows_on
 from chibo.supervision import selectors, services
 from chibo.supervision.forms import (
     AssignmentForm,
@@ -59,7 +59,9 @@ def _require(request: HttpRequest, org: Organization, perm: Perm) -> None:
 
 
 def _cells(committee: Organization, day: date) -> list[Organization]:
-    ids = [v.org_id for v in subtree_on(committee, day) if v.kind == Organization.Kind.CELL]
+    ids = [
+        org_id for org_id, _parent, kind in subtree_rows_on(committee, day, "kind") if kind in Organization.CELL_KINDS
+    ]
     return Organization.objects.filter(pk__in=ids).order_by("name")  # type: ignore[return-value]
 
 

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField, ServiceForm
+from chibo.members.forms import MembersChoiceField
 from chibo.members.models import Member
 from chibo.tasks.models import TaskAssignment, TaskReview
 
@@ -17,7 +18,7 @@ class TaskForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Việc cụ thể, đo được; hệ thống gợi ý người có sở trường phù hợp."),
     )
-    assignees = forms.ModelMultipleChoiceField(
+    assignees = MembersChoiceField(
         label=_("Đảng viên thực hiện"), queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     due_on = DateField(label=_("Hạn hoàn thành"))

@@ -20,7 +20,8 @@ INDEXES = [
         "CREATE INDEX IF NOT EXISTS member_current_org ON members_member (org_id) WHERE left_on IS NULL",
     ),
     # Serves the member list in Vietnamese name order (chibo.members.selectors.vietnamese_order):
-    # ORDER BY given, middle, family name under the ICU Vietnamese collation, id; current members only.
+    # ORDER BY given, middle, family name under the ICU Vietnamese collation, id; current members only
+    # (0002 reorders it to given, family, middle).
     # With LIMIT, a wide scope (a province, the country) reads the first page from the index.
     (
         "member_vi_name_order",

@@ -29,9 +29,16 @@ def test_tones_only_break_ties_after_the_letters():
     assert sorted(["Lê Anh", "Lê Án", "Lê An"], key=name_sort_key) == ["Lê An", "Lê Án", "Lê Anh"]
 
 
-def test_middle_names_then_family_name_break_ties_on_the_given_name():
+def test_the_rest_of_the_name_as_written_breaks_ties_on_the_given_name():
+    # DOMAIN.md: family name, then middle names, as written: "Hồ Văn Thành" before "Trần Quốc Thành".
+    assert sorted(["Trần Quốc Thành", "Hồ Văn Thành"], key=name_sort_key) == ["Hồ Văn Thành", "Trần Quốc Thành"]
     names = ["Trần Văn Nam", "Nguyễn Văn Nam", "Lê Thị Nam", "Nguyễn Nam"]
-    assert sorted(names, key=name_sort_key) == ["Nguyễn Nam", "Lê Thị Nam", "Nguyễn Văn Nam", "Trần Văn Nam"]
+    assert sorted(names, key=name_sort_key) == ["Lê Thị Nam", "Nguyễn Nam", "Nguyễn Văn Nam", "Trần Văn Nam"]
+
+
+def test_tones_of_the_given_name_come_before_the_family_name_as_in_a_collated_column():
+    # ICU compares the given-name column whole (letters, then tones) before the family name.
+    assert sorted(["An Văn Án", "Bùi Văn An"], key=name_sort_key) == ["Bùi Văn An", "An Văn Án"]
 
 
 def test_split_full_name():

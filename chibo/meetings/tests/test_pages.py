@@ -107,7 +107,7 @@ def test_one_tap_marks_a_member_and_answers_the_row_and_the_totals(cell: Cell) -
     html = r.content.decode()
     assert r.status_code == 200 and f'id="att-{m.pk}"' in html and 'id="totals"' in html and "hx-swap-oob" in html
     assert Attendance.objects.get(meeting=cell.meeting, member=m).status == Attendance.Status.PRESENT
-    assert f'<option value="{m.pk}">' in html  # now offered in the list of speakers
+    assert f'name="member" value="{m.pk}" class="chip"' in html  # now offered in the list of speakers (one tap)
 
 
 def test_the_vote_box_follows_every_tap_of_attendance(cell: Cell) -> None:

@@ -88,6 +88,28 @@ def test_agenda_points_move_and_keep_positions_unique(meeting: Meeting) -> None:
     assert meeting.agenda_items.get(position=1).kind == AgendaItem.Kind.OPENING
 
 
+def test_points_added_in_preparation_go_before_the_closing_and_the_minutes_follow_the_order(meeting: Meeting) -> None:
+    from chibo.documents.compose import read_record
+
+    services.agenda_from_template(actor=None, meeting=meeting)
+    before = meeting.agenda_items.count()
+    added = services.agenda_item_add(actor=None, meeting=meeting, title="Vận động quỹ khuyến học")
+    second = services.agenda_item_add(actor=None, meeting=meeting, title="Chuẩn bị Tết cho hộ nghèo")
+    order = list(meeting.agenda_items.order_by("position").values_list("title", "kind"))
+    assert len(order) == before + 2
+    assert order[-1][1] == AgendaItem.Kind.CLOSING  # bế mạc stays last
+    assert [t for t, _k in order[-3:-1]] == ["Vận động quỹ khuyến học", "Chuẩn bị Tết cho hộ nghèo"]
+    # Moved up, the point stays moved; the minutes list the points in this order.
+    services.agenda_item_move(actor=None, item=second, up=True)
+    services.agenda_item_move(actor=None, item=second, up=True)
+    titles = [i.title for i in meeting.agenda_items.order_by("position")]
+    assert titles.index("Chuẩn bị Tết cho hộ nghèo") == titles.index("Vận động quỹ khuyến học") - 2
+    assert [i.title for i in read_record(meeting).agenda] == titles
+    positions = list(meeting.agenda_items.values_list("position", flat=True))
+    assert sorted(positions) == list(range(1, before + 3))
+    assert added.pk
+
+
 def test_the_intro_paper_records_author_and_approval(world: World) -> None:
     m = plan_meeting(world.anhoa, kind=Meeting.Kind.THEMATIC, thematic_topic="An ninh trật tự")
     services.agenda_from_template(actor=None, meeting=m)

@@ -55,6 +55,18 @@ def test_members_list_in_vietnamese_order_on_this_database(world):
     assert names == ["Lê Văn An", "Lê Văn Ân", "Ngô Văn Dũng", "Phạm Thị Đào", "Trần Văn Út Nhỏ"]
 
 
+def test_namesakes_of_the_given_name_sort_by_the_rest_as_written_on_this_database(world):
+    # DOMAIN.md: "Hồ Văn Thành" before "Trần Quốc Thành" (family name first, then middle names); the same
+    # order on SQLite (the precomputed key) and PostgreSQL (ICU columns given, family, middle).
+    names = ["Trần Quốc Thành", "Hồ Văn Thành", "Bùi Văn An", "An Văn Án", "Nguyễn Thành", "Nguyễn Văn Thành"]
+    for name in names:
+        MemberFactory(org=world.other_cell, full_name=name)
+    listed = [m.full_name for m in in_name_order(Member.objects.filter(org=world.other_cell))]
+    expected = ["Bùi Văn An", "An Văn Án", "Hồ Văn Thành", "Nguyễn Thành", "Nguyễn Văn Thành", "Trần Quốc Thành"]
+    assert listed == expected
+    assert [m.full_name for m in Member.objects.filter(org=world.other_cell).order_by("name_sort_key")] == expected
+
+
 def test_working_far_exemption_lasts_under_twelve_months(world):
     with pytest.raises(ChiboError, match="dưới 12 tháng"):
         services.member_exempt(
@@ -70,3 +82,27 @@ def test_working_far_exemption_lasts_under_twelve_months(world):
     assert list(Member.objects.exempt_on(date(2025, 5, 1))) == [world.member_of_anhoa]
     assert not Member.objects.exempt_on(date(2025, 10, 1)).exists()
     assert exemption.covers(date(2025, 9, 30))
+
+
+def test_namesakes_are_told_apart_by_year_of_birth_wherever_a_member_is_picked(world):
+    from chibo.criticism.forms import RecordForm
+    from chibo.meetings.forms import AgendaItemForm
+    from chibo.meetings.models import SpeakingTurn
+    from chibo.members.selectors import member_label, shared_names
+    from chibo.tasks.forms import TaskForm
+
+    older = MemberFactory(org=world.other_cell, full_name="Nguyễn Văn An", birth_date=date(1958, 3, 1))
+    younger = MemberFactory(org=world.other_cell, full_name="Nguyễn Văn An", birth_date=date(1975, 7, 9))
+    alone = MemberFactory(org=world.other_cell, full_name="Lê Thị Bé")
+    members = in_name_order(Member.objects.filter(org=world.other_cell))
+    assert shared_names(members) == {"Nguyễn Văn An"} == shared_names(list(members))
+    assert [member_label(m, {"Nguyễn Văn An"}) for m in (older, younger, alone)] == [
+        "Nguyễn Văn An (1958)", "Nguyễn Văn An (1975)", "Lê Thị Bé"
+    ]  # fmt: skip
+    for html in (
+        str(AgendaItemForm(members=members)["presenter"]),
+        str(RecordForm(members=members, turns=SpeakingTurn.objects.none())["member"]),
+        str(TaskForm(members=members)["assignees"]),
+    ):
+        assert "Nguyễn Văn An (1958)" in html and "Nguyễn Văn An (1975)" in html
+        assert "Lê Thị Bé (" not in html

@@ -175,7 +175,8 @@ def test_bad_dates_are_refused_in_vietnamese_and_nothing_is_saved(client, world)
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert errors["birth_date"] == errors["joined_on"] == ["Nhập ngày theo dạng dd/mm/yyyy, ví dụ 05/04/2021."]
+    assert errors["birth_date"] == ["Ngày 31/02/1970 không tồn tại: tháng 2 năm 1970 chỉ có 28 ngày."]
+    assert errors["joined_on"] == ["Nhập ngày theo dạng dd/mm/yyyy, ví dụ 05/04/2021."]
     assert "Nhập ngày theo dạng dd/mm/yyyy" in response.content.decode()
     assert not Member.objects.filter(card_number="99887766").exists()
 

@@ -217,11 +217,20 @@ def test_a_duplicate_code_is_shown_beside_the_field_and_nothing_is_created(clien
 def test_a_date_not_in_dd_mm_yyyy_is_refused_in_vietnamese(client, world):
     response = _as(client, world.ward_officer).post(
         _url("create_child", world.ward),
-        {"kind": Organization.Kind.CELL, "name": "Chi bộ sai ngày", "code": "X1", "established_on": "31/02/2024"},
+        {"kind": Organization.Kind.CELL, "name": "Chi bộ sai ngày", "code": "X1", "established_on": "02/2024"},
     )
     assert response.status_code == 400
     assert "dd/mm/yyyy" in response.context["form"].errors["established_on"][0]
     assert "Nhập ngày theo dạng dd/mm/yyyy" in response.content.decode()
+    assert not Organization.objects.filter(code="X1").exists()
+    # A day that is not on the calendar says so.
+    response = _as(client, world.ward_officer).post(
+        _url("create_child", world.ward),
+        {"kind": Organization.Kind.CELL, "name": "Chi bộ sai ngày", "code": "X1", "established_on": "31/02/2024"},
+    )
+    assert response.context["form"].errors["established_on"] == [
+        "Ngày 31/02/2024 không tồn tại: tháng 2 năm 2024 chỉ có 29 ngày."
+    ]
     assert not Organization.objects.filter(code="X1").exists()
 
 

@@ -12,8 +12,9 @@ _ANHOA = {
 }
 
 CASES = [
-    ScopeCase("rules:org", **_WARD),
-    ScopeCase("rules:org", **_ANHOA),
+    # Anyone who sees a node reads its rules (read-only for those who may not edit them).
+    ScopeCase("rules:org", allowed=WARD_VISIBLE, args=lambda w: {"org_pk": w.ward.pk}),
+    ScopeCase("rules:org", allowed=ANHOA_VISIBLE, args=lambda w: {"org_pk": w.anhoa.pk}, label="An Hòa"),
     ScopeCase("rules:create", **_WARD),
     ScopeCase("rules:create", **_ANHOA),
     ScopeCase("rules:create", method="POST", **(_WARD | {"label": "POST"})),

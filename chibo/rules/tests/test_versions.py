@@ -184,12 +184,24 @@ def test_the_page_rerenders_with_the_services_message(client, world):
     assert not RuleSetVersion.objects.filter(org=world.ward).exists()
 
 
-def test_rule_pages_are_for_officers_of_the_node(client, world):
+def test_new_versions_are_for_officers_of_the_node(client, world):
     for user, status in ((world.viewer, 403), (world.anhoa_secretary, 404), (world.outsider, 404)):
         client.force_login(user)
-        assert client.get(f"/rules/{world.ward.pk}/").status_code == status
         assert client.post(f"/rules/{world.ward.pk}/new/", {}).status_code == status
     assert not RuleSetVersion.objects.filter(org=world.ward).exists()
+
+
+def test_a_cell_secretary_reads_the_cells_rules_without_the_button_to_change_them(client, world):
+    client.force_login(world.anhoa_secretary)
+    response = client.get(f"/rules/{world.anhoa.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Quy định đang áp dụng ngày" in page and "Chỉ xem" in page
+    assert f"/rules/{world.anhoa.pk}/new/" not in page
+    assert client.get(f"/rules/{world.anhoa.pk}/new/").status_code == 403
+    assert client.get(f"/rules/{world.ward.pk}/").status_code == 404  # the ward is outside their scope
+    client.force_login(world.ward_officer)
+    assert f"/rules/{world.anhoa.pk}/new/" in client.get(f"/rules/{world.anhoa.pk}/").content.decode()
 
 
 def test_classification_settings_are_checked_like_every_other_setting(world):

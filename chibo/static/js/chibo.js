@@ -1,7 +1,7 @@
 /* Chi bộ số — small page behaviours, declared in the markup with data- attributes. The Content-Security-
  * Policy allows scripts from this site only: no inline handlers (onclick=…), no eval, no inline styles.
  *
- *   form[data-confirm="…"]        asks before submitting
+ *   (form[data-confirm="…"] asks before submitting: static/core/confirm.js)
  *   [data-select-on-click]        selects its text when clicked (a URL to copy)
  *   select[data-assign-all="sel"] copies its choice into every select matching `sel`
  *   [data-submit-on-change]       submits its form when changed (a checkbox that saves at once)
@@ -11,11 +11,6 @@
  */
 (function () {
   "use strict";
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) event.preventDefault();
-  }, true);
   document.addEventListener("click", function (event) {
     var el = event.target;
     if (el.closest && el.closest("[data-print]")) window.print();

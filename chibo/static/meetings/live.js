@@ -118,3 +118,37 @@
   setInterval(tick, 1000);
   setInterval(elapsed, 15000);
 })();
+
+/* 3. The secretary's list of speakers follows the members' phones: every few seconds the list is fetched
+ *    (#speakers[data-poll-url]) and swapped in only when it changed (data-version) and nobody is typing in it,
+ *    so a member who asks for the floor appears without a reload and a summary being typed is never lost. */
+(function () {
+  "use strict";
+  var EVERY = 5000;
+  function typingIn(el) {
+    var a = document.activeElement;
+    return a && el.contains(a) && (a.tagName === "TEXTAREA" || a.tagName === "INPUT" || a.tagName === "SELECT");
+  }
+  function poll() {
+    var box = document.getElementById("speakers");
+    var url = box && box.getAttribute("data-poll-url");
+    if (!url || document.visibilityState === "hidden" || !navigator.onLine || typingIn(box)) return;
+    var asked = box.getAttribute("data-version");
+    fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var current = document.getElementById("speakers");
+        // Changed meanwhile by the secretary's own action: that answer is newer than this one.
+        if (!current || typingIn(current) || current.getAttribute("data-version") !== asked) return;
+        var tpl = document.createElement("template");
+        tpl.innerHTML = html.trim();
+        var fresh = tpl.content.querySelector("#speakers");
+        if (!fresh || fresh.getAttribute("data-version") === current.getAttribute("data-version")) return;
+        current.replaceWith(fresh);
+        if (window.htmx) window.htmx.process(fresh);
+      })
+      .catch(function () { /* offline: the next round tries again */ });
+  }
+  setInterval(poll, EVERY);
+})();

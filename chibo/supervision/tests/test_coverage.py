@@ -89,7 +89,7 @@ def test_the_coverage_of_many_cells_costs_the_queries_of_a_few(
     _follow(world, committee_member, world.anhoa)
     held(world.anhoa, date(2021, 4, 5), from_above=[committee_member])
     coverage(world.ward, *Q2_2021, today=date(2021, 12, 1))  # warm the rule set's cache, if any
-    with django_assert_num_queries(8) as small:
+    with django_assert_num_queries(7) as small:
         coverage(world.ward, *Q2_2021, today=date(2021, 12, 1))
     for i in range(12):
         cell = make_org(f"Chi bộ số {i}", Organization.Kind.CELL, world.ward)

@@ -5,8 +5,9 @@ cells around April 2021 (the An Hòa meeting of 05/04/2021 complete, minutes sig
 Hòa's meetings of this month and the next (chibo.demo.meetings). It sends no SMS or e-mail while loading.
 
 Idempotent: when the demo is already in the database it changes nothing and prints the logins again,
-so `make demo` can be run any number of times. Refused (exit status 1) unless DEBUG is on, because
-the demo accounts share a published password.
+so `make demo` can be run any number of times. Refused (exit status 1) unless the CHIBO_DEMO_ACCOUNTS
+setting is on (an explicit setting, not DEBUG: the demo runs with DEBUG off), because the demo accounts
+share a published password.
 """
 
 import time
@@ -30,10 +31,10 @@ class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu: Đảng bộ phường Bình Thạnh (11 chi bộ) năm 2021 và sắp xếp ngày 01/7/2025."
 
     def handle(self, *args: object, **options: object) -> None:
-        if not settings.DEBUG:
+        if not settings.CHIBO_DEMO_ACCOUNTS:
             raise CommandError(
-                "Không nạp dữ liệu mẫu khi DEBUG tắt: các tài khoản mẫu dùng chung một mật khẩu công khai. "
-                "Chạy với DEBUG=1 trên máy phát triển."
+                "Không nạp dữ liệu mẫu khi CHIBO_DEMO_ACCOUNTS tắt: các tài khoản mẫu dùng chung một mật khẩu "
+                "công khai. Chạy với CHIBO_DEMO_ACCOUNTS=1 trên máy phát triển (make demo)."
             )
         if demo_exists():
             self.stdout.write("Dữ liệu mẫu đã có trong cơ sở dữ liệu; không nạp lại.")
