@@ -48,9 +48,13 @@ def test_a_change_made_on_a_page_names_the_signed_in_user(client, world):
 def test_a_change_made_with_an_api_token_names_the_tokens_user(world):
     """Ninja authenticates the bearer token after auditlog's middleware ran: the service names the actor."""
     meeting = plan_meeting(world.anhoa)
+    chair, recorder = Member.objects.filter(org=world.anhoa)[:2]
     token = token_issue(user=world.anhoa_secretary)[1]
     response = Client().post(
-        f"/api/v1/meetings/{meeting.pk}/open", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+        f"/api/v1/meetings/{meeting.pk}/open",
+        {"chair_id": chair.pk, "recorder_id": recorder.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 200
     entry = _entries(meeting, LogEntry.Action.UPDATE).latest("timestamp")
