@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from chibo.accounts.models import User
-from chibo.meetings.models import Guest, Meeting
+from chibo.meetings.models import Meeting
 from chibo.organizations.models import Organization
 from chibo.quality.models import LEVEL_ORDER, Level, MeetingScore, ScoreItem
 
@@ -28,11 +28,11 @@ def level_for(total: int, full_by_key: dict[str, bool], scheme: dict[str, Any]) 
 
 
 def upper_level_attendees(meeting: Meeting) -> list[User]:
-    """Who attended the meeting from above and may confirm its score: today, the cadre recorded at the
-    meeting as attending from above (Guest.is_supervisor with an account). The one place that answers it,
-    so a source such as supervision assignments can feed it later."""
-    guests = Guest.objects.filter(meeting=meeting, is_supervisor=True, user__isnull=False).select_related("user")
-    return [g.user for g in guests if g.user is not None]
+    """Who attended the meeting from above and may confirm its score: the accounts among those recorded as
+    attending from above — the one rule, chibo.supervision.selectors.attended_from_above."""
+    from chibo.supervision.selectors import attended_from_above
+
+    return [g.user for g in attended_from_above(meeting) if g.user is not None]
 
 
 def score_of(meeting: Meeting) -> MeetingScore | None:
