@@ -47,8 +47,8 @@ class AuditConfig(AppConfig):
         auditlog.register(RoleGrant, exclude_fields=["created_at"])
         # Residents' data (C13): who changed a household, its member in charge or a liaison entry.
         auditlog.register(Household, exclude_fields=["dedup_key", "name_sort_key", "search_text", "updated_at"])
-        for plain in (Area, Assignment, LiaisonEvent):
-            auditlog.register(plain)
+        for resident_data in (Area, Assignment, LiaisonEvent):
+            auditlog.register(resident_data)
         # Supervision and directives (C11, C12): who assigned a cadre, answered a remark, registered a
         # directive or recorded its dissemination.
         for followed in (CadreAssignment, RemarkFollowUp, Directive, Dissemination):
@@ -71,7 +71,7 @@ def _link_member_change(sender: type, instance: Any, log_entry: Any = None, **kw
         MemberChange.objects.create(log_entry=log_entry, member_id=member_id)
 
 
-def _link_bulk_member_changes(sender: type, entries: list[tuple[Any, Any]], **kwargs: Any) -> None:
+def _link_bulk_member_changes(sender: Any, entries: list[tuple[Any, Any]], **kwargs: Any) -> None:
     """History rows written in bulk by a service reach the member's history page like the others."""
     from chibo.audit.models import MemberChange
     from chibo.members.models import Member, Membership, Position

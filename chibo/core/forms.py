@@ -95,7 +95,8 @@ def label_empty_choices(form: forms.BaseForm) -> forms.BaseForm:
             if field.empty_label is not None:
                 field.empty_label = label
         elif isinstance(field, forms.ChoiceField):
-            choices = list(field.choices)
+            # A ChoiceField's choices are normalised to a list of pairs by the time a form is built.
+            choices = list(field.choices)  # type: ignore[arg-type]
             if any(value == "" and text == "---------" for value, text in choices):
                 field.choices = [(v, label if (v == "" and t == "---------") else t) for v, t in choices]
     return form

@@ -57,7 +57,7 @@ def _from_turn(meeting: Meeting, turn_pk: str | None) -> dict[str, object] | Non
     if not (turn_pk or "").isdigit():
         return None
     turn = SpeakingTurn.objects.filter(
-        meeting=meeting, pk=turn_pk, kind__in=[SpeakingTurn.Kind.CRITICISM, SpeakingTurn.Kind.SELF_CRITICISM]
+        meeting=meeting, pk=int(turn_pk or 0), kind__in=[SpeakingTurn.Kind.CRITICISM, SpeakingTurn.Kind.SELF_CRITICISM]
     ).first()
     if turn is None:
         return None

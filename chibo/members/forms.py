@@ -175,7 +175,7 @@ class OfficialForm(DecisionForm):
 class _NamesakesApart:
     """Choices labelled by name, with the year of birth for namesakes in the same list."""
 
-    queryset: QuerySet[Member]
+    queryset: Any
     _namesakes: tuple[int, set[str]] | None = None
 
     def label_from_instance(self, obj: Member) -> str:

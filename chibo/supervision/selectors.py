@@ -237,7 +237,7 @@ def coverage(committee: Organization, start: date, end: date, *, today: date | N
         if user_id in cadres:
             cadres[user_id].attended.append((cells[cell_id].name, day))
             attended.setdefault(user_id, set()).add(cell_id)
-    last = dict(
+    last_visit = dict(
         upper_guests()
         .filter(meeting__org_id__in=cells, meeting__scheduled_date__lte=reference)
         .values_list("meeting__org_id")
@@ -246,7 +246,7 @@ def coverage(committee: Organization, start: date, end: date, *, today: date | N
     )
     for cell_id, cell_row in cells.items():
         cell_row.visits = len(met.get(cell_id, ()))
-        cell_row.last_visit = last.get(cell_id)
+        cell_row.last_visit = last_visit.get(cell_id)
         cell_row.since = cell_row.last_visit or founded[cell_id]
         cell_row.days_without = max(0, (reference - cell_row.since).days)
         cell_row.overdue = cell_row.days_without > gap_days
