@@ -34,6 +34,8 @@ class Printable:
     amendments: list = field(default_factory=list)
     is_draft: bool = False
     is_resolution: bool = False
+    before_clauses: list[Block] = field(default_factory=list)
+    sign_off: str = ""
 
 
 def _header(cell_review: CellReview, day: date) -> tuple[str, str, str]:
