@@ -56,7 +56,13 @@ def test_a_meeting_opened_after_its_planned_day_is_not_on_the_day(world):
     from chibo.tasks.tests.builders import at, plan
 
     meeting = plan(world.anhoa, date(2026, 5, 5))
-    meeting = meeting_services.meeting_open(actor=None, meeting=meeting, started_at=at(date(2026, 5, 7), 19))
+    meeting = meeting_services.meeting_open(
+        actor=None,
+        meeting=meeting,
+        chair=world.anhoa_secretary.member,
+        recorder=world.member_of_anhoa,
+        started_at=at(date(2026, 5, 7), 19),
+    )
     for row in meeting.attendances.select_related("member"):
         meeting_services.attendance_record(actor=None, meeting=meeting, member=row.member, status="present")
     meeting_services.meeting_close(actor=None, meeting=meeting, ended_at=at(date(2026, 5, 7), 21))

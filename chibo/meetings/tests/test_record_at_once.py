@@ -19,7 +19,13 @@ DAY = date(2026, 3, 5)
 @pytest.fixture
 def opened(world):  # type: ignore[no-untyped-def]
     MemberFactory(org=world.anhoa, full_name="Lê Văn Ba")
-    return services.meeting_open(actor=None, meeting=plan(world.anhoa, DAY), started_at=at(DAY, 19))
+    return services.meeting_open(
+        actor=None,
+        meeting=plan(world.anhoa, DAY),
+        chair=world.anhoa_secretary.member,
+        recorder=world.member_of_anhoa,
+        started_at=at(DAY, 19),
+    )
 
 
 def test_everyone_not_named_absent_is_marked_present(world, opened):
