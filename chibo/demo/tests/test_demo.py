@@ -337,12 +337,12 @@ def test_minutes_are_signed_and_locked_but_two_drafts(demo: Demo, db):
         (demo.cells[key].pk, period) for key, period in DRAFTS
     }
     assert not drafts.exclude(status=MeetingDocument.Status.DRAFT).exists()
-    # Every regular meeting voted its resolution, but Bình Thạnh C in September (too few present).
+    # Every regular meeting voted its resolution: attendance below the threshold (Bình Thạnh C in September)
+    # loses points and warns, but never stops the vote (DOMAIN.md).
     regular = held.filter(kind=Meeting.Kind.REGULAR)
-    unvoted = regular.filter(votes__isnull=True)
-    assert [(m.org_id, m.period) for m in unvoted] == [(demo.cells["bt_c"].pk, date(2021, 9, 1))]
+    assert not regular.filter(votes__isnull=True).exists()
     resolutions = MeetingDocument.objects.filter(meeting__in=regular, kind=MeetingDocument.Kind.RESOLUTION)
-    assert resolutions.count() == regular.count() - 1
+    assert resolutions.count() == regular.count()
 
 
 def test_attendance_at_binh_thanh_c_falls_three_months_running(demo: Demo, db):

@@ -68,7 +68,13 @@ def test_the_live_page_works_on_a_phone_and_keeps_text_typed_offline(phone, cell
     assert turn.summary == "Đề nghị sửa đường hẻm 3"
     ctx.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function(f"localStorage.getItem('chibo:unsent:m{meeting.pk}-turn{turn.pk}') === null")
+    # Polled from Python: wait_for_function evaluates a string in the page, which the CSP (no eval) refuses.
+    unsent = f"localStorage.getItem('chibo:unsent:m{meeting.pk}-turn{turn.pk}') === null"
+    for _ in range(100):
+        if page.evaluate(unsent):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(unsent)
     turn.refresh_from_db()
     assert turn.summary == "Đề nghị sửa đường hẻm 3, và lắp thêm đèn."
     # A reload shows the server's text.
