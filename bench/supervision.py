@@ -36,6 +36,7 @@ def main() -> int:
     path = Path(os.environ.setdefault("SQLITE_PATH", str(ROOT / "bench" / "results" / "supervision.sqlite3")))
     if not os.environ.get("DATABASE_URL") and not args.keep and path.exists():
         path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     import django
@@ -151,7 +152,7 @@ def main() -> int:
         return "OK" if ok else "MISSED"
 
     def row(label: str, value: str, goal: str = "", ok: bool | None = None) -> None:
-        print(f"{label:<44}{value:>16}  {goal:<16}{'' if ok is None else verdict(ok)}")
+        print(f"{label:<44}{value:>16}  {goal:<18}{'' if ok is None else verdict(ok)}")
 
     fast, exact = rota_seconds <= 10, plan.cost == plan.bound
     # One query per level of the tree (subtree_on), the rest fixed: the province has one level more.
