@@ -33,9 +33,10 @@ messages: setup
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
 # The demo runs as production does (DEBUG off: Vietnamese error pages, static files collected and served by
-# whitenoise); only what plain HTTP on 127.0.0.1 needs differs: cookies without Secure, a secret key kept
-# in .demo-secret-key, the demo accounts switched on explicitly and officers not forced to enrol 2FA.
-DEMO_ENV = DEBUG=0 CHIBO_DEMO_ACCOUNTS=1 CHIBO_SECURE_COOKIES=0 CHIBO_REQUIRE_OFFICER_2FA=0 \
+# whitenoise); only what plain HTTP on 127.0.0.1 needs differs: cookies without Secure, no redirect to HTTPS,
+# a secret key kept in .demo-secret-key, the demo accounts switched on explicitly and officers not forced to
+# enrol 2FA. chibo/demo/tests/test_demo_server.py serves a page with exactly these settings.
+DEMO_ENV = DEBUG=0 CHIBO_DEMO_ACCOUNTS=1 CHIBO_SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 CHIBO_REQUIRE_OFFICER_2FA=0 \
 	SECRET_KEY="$$(cat .demo-secret-key)"
 demo: setup messages .demo-secret-key
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input -v 0
