@@ -16,6 +16,7 @@ from chibo.core.vietnamese import name_sort_key, unaccent
 from chibo.meetings.models import Guest, Meeting, SupervisorRemark
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import subtree_rows_on
+from chibo.quality.models import Level
 from chibo.rules.selectors import ruleset_for
 from chibo.supervision.models import Assignment, RemarkFollowUp, RotaPlan, RotaVisit
 
@@ -307,23 +308,23 @@ def guidance_lines(meeting: Meeting) -> list[str]:
 def falling_cells(
     cell_ids: set[int] | list[int], before: date, *, months: int = 6, within: Organization | None = None
 ) -> dict[int, int]:
-    """Cells whose attendance is falling, before `before`: the last meeting's attendance rate below the average
-    of the earlier ones of the window by 5 points or more, or below the rule's threshold. Cell → 1 (one
-    sign). One query. (The meeting score of C14 adds its own sign once it is recorded.) `within` reads the
-    meetings of today's subtree instead of a list of ids (a province's 25,000), keeping those of `cell_ids`."""
+    """Cells whose meetings are slipping, before `before`, scored 0..2 (the rota visits the higher first):
+    one sign when attendance falls (the last meeting's rate below the rule's threshold, or 5 points or more
+    below the average of the earlier meetings of the window), one when the meeting score falls (the last
+    score "Trung bình" or "Kém", or 5 points of 100 or more below the earlier scores' average). Two
+    queries. `within` reads the meetings of today's subtree instead of a list of ids (a province's 25,000),
+    keeping those of `cell_ids`."""
     from django.db.models import Count
 
     from chibo.meetings.models import Attendance
 
     start = date(before.year - (1 if before.month <= months else 0), (before.month - months - 1) % 12 + 1, 1)
+    held = Q(
+        meeting__status=Meeting.Status.CLOSED, meeting__scheduled_date__gte=start, meeting__scheduled_date__lt=before
+    )
+    where = Q(meeting__org__path__startswith=within.path) if within is not None else Q(meeting__org_id__in=cell_ids)
     rows = (
-        Attendance.objects.filter(
-            Q(meeting__org__path__startswith=within.path) if within is not None else Q(meeting__org_id__in=cell_ids),
-            meeting__status=Meeting.Status.CLOSED,
-            meeting__scheduled_date__gte=start,
-            meeting__scheduled_date__lt=before,
-            is_exempt=False,
-        )
+        Attendance.objects.filter(where, held, is_exempt=False)
         .values_list(
             "meeting__org_id", "meeting_id", "meeting__scheduled_date", "meeting__ruleset__attendance_threshold_pct"
         )
@@ -333,18 +334,46 @@ def falling_cells(
         )
         .order_by("meeting__org_id", "meeting__scheduled_date", "meeting_id")
     )
-    rates: dict[int, list[tuple[float, int]]] = {}
     wanted = set(cell_ids)
+    rates: dict[int, list[tuple[float, int]]] = {}
     for cell_id, _meeting, _day, threshold, required, present in rows:
         if required and cell_id in wanted:
             rates.setdefault(cell_id, []).append((present * 100 / required, threshold))
-    falling = {}
+    falling: dict[int, int] = {}
     for cell_id, series in rates.items():
         last, threshold = series[-1]
-        earlier = [r for r, _t in series[:-1]]
-        if last < threshold or (earlier and last <= sum(earlier) / len(earlier) - 5):
+        if last < threshold or _fell([rate for rate, _t in series]):
             falling[cell_id] = 1
+
+    scored = (
+        Meeting.objects.filter(
+            Q(org__path__startswith=within.path) if within is not None else Q(org_id__in=cell_ids),
+            status=Meeting.Status.CLOSED,
+            scheduled_date__gte=start,
+            scheduled_date__lt=before,
+            score__max_total__gt=0,
+        )
+        .values_list("org_id", "score__total", "score__max_total", "score__level")
+        .order_by("org_id", "scheduled_date", "pk")
+    )
+    scores: dict[int, list[tuple[float, str]]] = {}
+    for cell_id, total, max_total, level in scored:
+        if cell_id in wanted:
+            scores.setdefault(cell_id, []).append((total * 100 / max_total, level))
+    for cell_id, series in scores.items():
+        if series[-1][1] in SLIPPING_LEVELS or _fell([points for points, _level in series]):
+            falling[cell_id] = falling.get(cell_id, 0) + 1
     return falling
+
+
+# A meeting scored at these levels is a sign by itself.
+SLIPPING_LEVELS = frozenset({Level.AVERAGE, Level.POOR})
+
+
+def _fell(series: list[float]) -> bool:
+    """The last value of a series 5 points or more below the average of the earlier ones."""
+    earlier = series[:-1]
+    return bool(earlier) and series[-1] <= sum(earlier) / len(earlier) - 5
 
 
 # --- scope of the pages --------------------------------------------------------------------------------

@@ -99,3 +99,43 @@ def test_the_coverage_of_many_cells_costs_the_queries_of_a_few(
     with django_assert_num_queries(len(small.captured_queries)):
         report = coverage(world.ward, *Q2_2021, today=date(2021, 12, 1))
     assert len(report.cells) == 14 and report.visited_cells == 7
+
+
+def _scored(org: Organization, day: date, total: int) -> None:
+    """A held meeting (nobody absent) whose score is `total` of 100, with the level it reads."""
+    from django.utils import timezone
+
+    from chibo.quality.models import Level, MeetingScore
+
+    meeting = held(org, day)
+    level = Level.GOOD if total >= 80 else Level.FAIR if total >= 65 else Level.AVERAGE
+    MeetingScore.objects.create(
+        meeting=meeting,
+        ruleset=meeting.ruleset,
+        scheme={},
+        total=total,
+        max_total=100,
+        level=level,
+        proposed_at=timezone.now(),
+    )
+
+
+def test_a_cell_whose_meeting_score_falls_is_a_priority_of_the_rota_and_one_that_holds_is_not(world: World) -> None:
+    from chibo.supervision.selectors import falling_cells
+
+    # An Hòa: 86, 84, then 78 — still "Khá", but 7 points under the earlier average of 85.
+    for day, total in ((date(2021, 1, 5), 86), (date(2021, 2, 5), 84), (date(2021, 3, 5), 78)):
+        _scored(world.anhoa, day, total)
+    # Bình Hòa: 80, 77, 76 — under the average of 78.5 by 2.5 points only, and no level below "Khá".
+    for day, total in ((date(2021, 1, 6), 80), (date(2021, 2, 6), 77), (date(2021, 3, 6), 76)):
+        _scored(world.other_cell, day, total)
+    cells = {world.anhoa.pk, world.other_cell.pk}
+    assert falling_cells(cells, date(2021, 4, 1)) == {world.anhoa.pk: 1}
+    assert falling_cells(cells, date(2021, 4, 1), within=world.ward) == {world.anhoa.pk: 1}
+
+
+def test_a_last_meeting_scored_average_is_a_sign_by_itself(world: World) -> None:
+    from chibo.supervision.selectors import falling_cells
+
+    _scored(world.anhoa, date(2021, 3, 5), 60)  # "Trung bình", the only meeting of the window
+    assert falling_cells({world.anhoa.pk}, date(2021, 4, 1)) == {world.anhoa.pk: 1}
