@@ -39,7 +39,7 @@ def _demo_env() -> dict[str, str]:
 def _serve(extra: dict[str, str]) -> dict[str, object]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(DJANGO_SETTINGS_MODULE="chibo.settings", SECRET_KEY="x" * 50, **extra)
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - our own interpreter and our own probe
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
