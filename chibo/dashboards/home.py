@@ -13,7 +13,6 @@ shown for it rather than a made-up figure.
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 
 from chibo.accounts.scope import Perm, has_perm_on, orgs_with
@@ -21,10 +20,9 @@ from chibo.core.dates import today
 from chibo.core.home import Section
 from chibo.dashboards.warnings import warnings_for
 from chibo.directives.selectors import pending_for
-from chibo.documents.models import MeetingDocument, Signature
+from chibo.documents.selectors import awaiting_signature
 from chibo.households.selectors import due_follow_ups
 from chibo.meetings.models import Meeting
-from chibo.members.models import Position
 from chibo.notices.selectors import notices_of
 from chibo.organizations.models import Organization
 from chibo.tasks.selectors import my_open_and_recent
@@ -56,28 +54,6 @@ def next_meeting(user: Any) -> tuple[Meeting | None, str]:
     return meeting, reverse("meetings:detail", args=[meeting.pk])
 
 
-def documents_to_sign(user: Any) -> list[MeetingDocument]:
-    """Minutes they chaired or recorded, and resolutions of the cell whose secretary they are, not yet
-    signed in that role."""
-    member = user.member
-    if member is None:
-        return []
-    R, K = Signature.Role, MeetingDocument.Kind
-    secretary_of = Position.objects.filter(member=member, title=Position.Title.SECRETARY, ended_on__isnull=True)
-    waiting = (
-        (Q(kind=K.MINUTES, meeting__chair=member) & ~Q(signatures__role=R.CHAIR))
-        | (Q(kind=K.MINUTES, meeting__recorder=member) & ~Q(signatures__role=R.RECORDER))
-        | (Q(kind=K.RESOLUTION, org__in=secretary_of.values("org")) & ~Q(signatures__role=R.SECRETARY))
-    )
-    return list(
-        MeetingDocument.objects.exclude(status=MeetingDocument.Status.LOCKED)
-        .filter(waiting)
-        .select_related("meeting")
-        .distinct()
-        .order_by("issued_on", "pk")[:HOME_ITEMS]
-    )
-
-
 def watched_node(user: Any) -> Organization | None:
     """The highest node whose roll the user reads (a committee officer's subtree), if any."""
     return orgs_with(user, Perm.LIST_MEMBERS).filter(dissolved_on__isnull=True).order_by("depth", "path").first()
@@ -106,11 +82,12 @@ def sections(user: Any) -> list[Section]:
                 {
                     "meeting": meeting,
                     "meeting_link": link,
-                    "documents": documents_to_sign(user),
+                    "documents": list(awaiting_signature(user.member_id)[:HOME_ITEMS]),
                     "tasks": list(open_tasks[:HOME_ITEMS]),
                     "follow_ups": list(due_follow_ups(user.member_id, today())[:HOME_ITEMS]),
                     "directives": pending_for(user.member.org, today())[:HOME_ITEMS] if user.member.org_id else [],
                     "today": today(),
+                    "member_id": user.member_id,
                 },
             ),
         )

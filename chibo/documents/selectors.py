@@ -276,15 +276,24 @@ def book_pages(org: Organization, year: int) -> QuerySet[MeetingDocument]:
 
 
 def awaiting_signature(member_id: int | None) -> QuerySet[MeetingDocument]:
-    """Minutes the member must still sign, as the meeting's chair or recorder (thư ký), oldest first: they
-    wait on the member's home page until signed (the recorder is told there to sign)."""
+    """What the member must still sign, oldest first: minutes of meetings they chaired or recorded (thư ký),
+    not yet signed in that role, and resolutions of the cell whose secretary they are now, not yet signed
+    "T/M Chi bộ". Locked documents are done. They wait on the member's home page until signed."""
     if member_id is None:
         return MeetingDocument.objects.none()
-    named = Q(meeting__recorder_id=member_id) | Q(meeting__chair_id=member_id)
+    R, K = Signature.Role, Kind
+    secretary_of = Position.objects.filter(
+        member_id=member_id, title=Position.Title.SECRETARY, ended_on__isnull=True
+    ).values("org")
+    waiting = (
+        (Q(kind=K.MINUTES, meeting__chair_id=member_id) & ~Q(signatures__role=R.CHAIR))
+        | (Q(kind=K.MINUTES, meeting__recorder_id=member_id) & ~Q(signatures__role=R.RECORDER))
+        | (Q(kind=K.RESOLUTION, meeting__org__in=secretary_of) & ~Q(signatures__role=R.SECRETARY))
+    )
     return (
-        MeetingDocument.objects.filter(named, kind=Kind.MINUTES)
+        MeetingDocument.objects.filter(waiting)
         .exclude(status=MeetingDocument.Status.LOCKED)
-        .exclude(signatures__member_id=member_id)
         .select_related("meeting", "meeting__org")
+        .distinct()
         .order_by("meeting__scheduled_date", "pk")
     )

@@ -219,3 +219,17 @@ def test_the_minutes_wait_on_the_recorders_home_page_until_signed(held: Held, mi
     # The chair has not signed yet: it waits on theirs.
     client.force_login(w.anhoa_secretary)
     assert "(chủ trì)" in client.get("/").content.decode()
+
+
+def test_the_secretary_sees_the_minutes_and_the_resolution_to_sign_once_each_in_one_list(
+    held: Held, minutes: MeetingDocument, client
+):
+    w = held.world
+    resolution = services.document_compose(actor=None, meeting=held.meeting, kind=MeetingDocument.Kind.RESOLUTION)
+    client.force_login(w.anhoa_secretary)  # chairs the meeting and is the cell's secretary
+    page = client.get("/").content.decode()
+    assert page.count('id="to-sign"') == 1
+    assert page.count(minutes.get_absolute_url()) == 1 and "(chủ trì)" in page
+    assert page.count(resolution.get_absolute_url()) == 1 and "(T/M Chi bộ)" in page
+    services.document_sign(actor=w.anhoa_secretary, document=resolution, role=SECRETARY)
+    assert resolution.get_absolute_url() not in client.get("/").content.decode()
