@@ -360,8 +360,8 @@ def falling_cells(
     for cell_id, total, max_total, level in scored:
         if cell_id in wanted:
             scores.setdefault(cell_id, []).append((total * 100 / max_total, level))
-    for cell_id, series in scores.items():
-        if series[-1][1] in SLIPPING_LEVELS or _fell([points for points, _level in series]):
+    for cell_id, scored_series in scores.items():
+        if scored_series[-1][1] in SLIPPING_LEVELS or _fell([points for points, _level in scored_series]):
             falling[cell_id] = falling.get(cell_id, 0) + 1
     return falling
 
