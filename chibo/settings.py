@@ -106,7 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "chibo.core.context_processors.nav",
+                "chibo.accounts.context_processors.nav",
             ],
         },
     },

@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chibo.accounts.views import home
 from chibo.api import api
+from chibo.core.views import healthz
+
+# Namespace "core": the site's own pages. The home page's view lives in accounts (it reads the person's
+# roles; core draws the apps' sections and imports no app).
+core_urls = ([path("", home, name="home"), path("healthz", healthz, name="healthz")], "core")
 
 urlpatterns = [
-    path("", include("chibo.core.urls")),
+    path("", include(core_urls)),
     path("accounts/", include("chibo.accounts.urls")),
     path("orgs/", include("chibo.organizations.urls")),
     path("members/", include("chibo.members.urls")),

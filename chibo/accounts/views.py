@@ -20,10 +20,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.accounts import selectors, services
 from chibo.accounts.forms import GrantForm, LoginForm, RevokeForm, SetPasswordForm, TwoFactorForm, UserCreateForm
-from chibo.accounts.models import User
-from chibo.accounts.scope import Perm, has_perm_on, members_with
+from chibo.accounts.models import RoleGrant, User
+from chibo.accounts.scope import Perm, has_perm_on, members_with, orgs_with, roles_of
 from chibo.audit.selectors import changes_for_display
 from chibo.core.errors import ChiboError
+from chibo.core.home import sections_for
 from chibo.core.pagination import paginate
 
 # --- Signing in ---------------------------------------------------------------------------------------
@@ -303,3 +304,19 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:user_detail", user.pk)
     context = _user_detail_context(request, user, password_form=form)
     return render(request, "accounts/user_detail.html", context, status=400)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The starting page (core:home): what needs the person now (the apps' sections), then their roles."""
+    grants = RoleGrant.objects.filter(user_id=request.user.pk or 0).select_related("org").order_by("org__path")
+    return render(
+        request,
+        "core/home.html",
+        {
+            "sections": sections_for(request.user),
+            "grants": grants,
+            "roles": roles_of(request.user),
+            "can_list_members": orgs_with(request.user, Perm.LIST_MEMBERS).exists(),
+        },
+    )

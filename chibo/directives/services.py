@@ -5,7 +5,6 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -120,11 +119,7 @@ def _attach(directive: Directive, upload: UploadedFile) -> None:
 
 
 def _locked(meeting: Meeting) -> bool:
-    if meeting.status != Meeting.Status.CLOSED or not apps.is_installed("chibo.documents"):
-        return False
-    from chibo.documents.selectors import minutes_locked
-
-    return bool(minutes_locked(meeting))
+    return meeting.status == Meeting.Status.CLOSED and meeting.minutes_locked
 
 
 @records_actor

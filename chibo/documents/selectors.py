@@ -86,13 +86,6 @@ def signers(document: MeetingDocument) -> list[Signer]:
     return [Signer(Role.SECRETARY, member, ("T/M CHI BỘ", title))]
 
 
-def minutes_locked(meeting: Meeting) -> bool:
-    """Whether the meeting's minutes are signed by all and locked: its record must not change any more."""
-    return MeetingDocument.objects.filter(
-        meeting=meeting, kind=Kind.MINUTES, status=MeetingDocument.Status.LOCKED
-    ).exists()
-
-
 # --- the document as it prints -----------------------------------------------------------------------
 
 

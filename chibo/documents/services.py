@@ -254,6 +254,10 @@ def document_sign(*, actor: User, document: MeetingDocument, role: str, at: date
     else:
         document.status = Status.SIGNED
     document.save(update_fields=["status", "locked_at", "updated_at"])
+    if document.is_locked and document.is_minutes:
+        # The fact the meetings app reads to stop its record changing (it does not import documents).
+        Meeting.objects.filter(pk=document.meeting_id).update(minutes_locked_at=document.locked_at)
+        document.meeting.minutes_locked_at = document.locked_at
     if document.is_locked and document.is_minutes and apps.is_installed("chibo.quality"):
         # The meeting's score locks with its minutes (C14); the quality app is built on this one.
         from chibo.quality.services import score_lock_with_minutes

@@ -76,6 +76,10 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the minutes were signed by all and locked: a fact set by the documents app's signing service
+    # (chibo.documents.services.sign), read here so that the meeting's record stops changing without this
+    # app importing documents (C7).
+    minutes_locked_at = models.DateTimeField(_("biên bản khóa lúc"), null=True, blank=True, editable=False)
     # Dự thảo nghị quyết: prepared before the meeting (HD 42), voted at its close.
     draft_resolution = models.TextField(_("dự thảo nghị quyết"), blank=True)
     draft_resolution_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -119,6 +123,10 @@ class Meeting(models.Model):
     @property
     def is_thematic(self) -> bool:
         return self.kind == self.Kind.THEMATIC or self.with_thematic
+
+    @property
+    def minutes_locked(self) -> bool:
+        return self.minutes_locked_at is not None
 
     @property
     def is_open(self) -> bool:

@@ -65,12 +65,8 @@ def _require_record_editable(meeting: Meeting) -> None:
     locked (C7); later corrections are the documents app's amendments."""
     if meeting.status not in (Meeting.Status.OPEN, Meeting.Status.CLOSED):
         raise ChiboError(_("Buổi sinh hoạt chưa khai mạc hoặc đã hủy."))
-    if meeting.status == Meeting.Status.CLOSED and apps.is_installed("chibo.documents"):
-        # Imported here: the documents app is built on this one and imports it.
-        from chibo.documents.selectors import minutes_locked
-
-        if minutes_locked(meeting):
-            raise ChiboError(_("Biên bản đã ký và khóa, không sửa được; hãy lập đính chính."))
+    if meeting.status == Meeting.Status.CLOSED and meeting.minutes_locked:
+        raise ChiboError(_("Biên bản đã ký và khóa, không sửa được; hãy lập đính chính."))
 
 
 def record_is_editable(meeting: Meeting) -> bool:

@@ -9,7 +9,6 @@ from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
 from chibo.core.history import records_actor
 from chibo.documents.models import MeetingDocument
-from chibo.documents.selectors import minutes_locked
 from chibo.meetings.models import Meeting
 from chibo.meetings.selectors import live_totals
 from chibo.quality.checks import measure
@@ -23,7 +22,7 @@ def _lock(score: MeetingScore) -> MeetingScore:
 
 
 def _require_open_for_change(score: MeetingScore) -> None:
-    if score.is_locked or minutes_locked(score.meeting):
+    if score.is_locked or score.meeting.minutes_locked:
         raise ChiboError(_("Kết quả chấm điểm đã khóa cùng biên bản; muốn sửa hãy lập đính chính."), field="points")
     if score.is_confirmed:
         raise ChiboError(_("Kết quả chấm điểm đã được cấp trên xác nhận, không sửa được nữa."), field="points")
@@ -202,7 +201,7 @@ def score_lock_with_minutes(*, meeting: Meeting) -> MeetingScore | None:
 def score_amend(*, actor: User, score: MeetingScore, key: str, points: int, reason: str) -> ScoreAmendment:
     """A change after the score locked: an amendment with its reason, before and after, never silent."""
     score = _lock(score)
-    if not (score.is_locked or minutes_locked(score.meeting)):
+    if not (score.is_locked or score.meeting.minutes_locked):
         raise ChiboError(_("Kết quả chưa khóa: hãy điều chỉnh điểm trực tiếp."), field="points")
     item = score.items.filter(key=key).first()
     if item is None:

@@ -68,10 +68,7 @@ def held_on(meeting: Meeting) -> date:
 
 def record_locked(meeting: Meeting) -> bool:
     """The meeting's record may no longer change: its minutes are signed by all and locked (C7)."""
-    # Imported here: chibo.documents may read this module's lines for the minutes (minutes_review_lines).
-    from chibo.documents.selectors import minutes_locked
-
-    return minutes_locked(meeting)
+    return meeting.minutes_locked
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:

@@ -8,7 +8,6 @@ from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
 from chibo.documents import services
 from chibo.documents.models import Amendment, MeetingDocument, Signature
-from chibo.documents.selectors import minutes_locked
 from chibo.documents.tests.conftest import Held, hold
 from chibo.meetings.models import Vote
 from chibo.testing.factories import MemberFactory
@@ -52,11 +51,13 @@ def test_the_minutes_lock_when_both_the_chair_and_the_recorder_have_signed(held:
         w.anhoa_secretary,
         False,
     )
-    assert not minutes_locked(held.meeting)
+    held.meeting.refresh_from_db()
+    assert held.meeting.minutes_locked_at is None
     services.document_sign(actor=w.anhoa_member, document=minutes, role=RECORDER)
     minutes.refresh_from_db()
     assert minutes.status == MeetingDocument.Status.LOCKED and minutes.locked_at is not None
-    assert minutes_locked(held.meeting)
+    held.meeting.refresh_from_db()
+    assert held.meeting.minutes_locked_at == minutes.locked_at
 
 
 def test_only_the_member_named_chair_signs_as_chair(held: Held, minutes: MeetingDocument):
