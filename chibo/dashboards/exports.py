@@ -30,7 +30,23 @@ def _figure_row(f: Figures) -> list[Any]:
         f.tasks_due,
         f.tasks_done,
         f.tasks_overdue,
+        f.scored,
+        f.score_good,
+        f.score_fair,
+        f.score_average,
+        f.score_poor,
+        f.score_confirmed,
+        f.supervised,
+        f.directives_due,
+        f.directives_on_time,
+        f.directives_late,
+        f.directives_overdue,
     ]
+
+
+def _node_row(f: Figures) -> list[Any]:
+    """What a child (or the whole node) adds to a month: its cells, those visited, the classification."""
+    return [f.cells, f.cells_visited, f.reviewed, f.review_not_rated, *(n for _l, _s, n, _p in f.review_levels)]
 
 
 def _figure_headings() -> list[str]:
@@ -47,6 +63,30 @@ def _figure_headings() -> list[str]:
         _("Phần việc đến hạn"),
         _("Đã hoàn thành"),
         _("Quá hạn"),
+        _("Buổi đã chấm điểm"),
+        _("Tốt"),
+        _("Khá"),
+        _("Trung bình"),
+        _("Kém"),
+        _("Được cấp trên xác nhận"),
+        _("Buổi có cấp trên dự"),
+        _("Văn bản đến hạn quán triệt"),
+        _("Quán triệt đúng hạn"),
+        _("Quán triệt trễ hạn"),
+        _("Quá hạn chưa quán triệt"),
+    ]
+
+
+def _node_headings() -> list[str]:
+    return [
+        _("Chi bộ"),
+        _("Chi bộ được cấp trên dự"),
+        _("Đảng viên kiểm điểm"),
+        _("Không xếp loại"),
+        "HTXSNV",
+        "HTTNV",
+        "HTNV",
+        "KHTNV",
     ]
 
 
@@ -77,10 +117,14 @@ def dashboard_workbook(dash: Dashboard, warnings: list[Warning]) -> bytes:
             _append(ws, [m.scheduled_date, m.get_kind_display(), m.get_status_display(), str(m)])
     else:
         ws = wb.create_sheet(_("Đơn vị trực thuộc"))
-        _append(ws, [_("Đơn vị"), *_figure_headings()])
+        _append(ws, [_("Đơn vị"), *_figure_headings(), *_node_headings()])
         for child in dash.children:
-            _append(ws, [child.name, *_figure_row(child.figures)])
+            _append(ws, [child.name, *_figure_row(child.figures), *_node_row(child.figures)])
         _percent_format(ws, [7, 9])
+    ws = wb.create_sheet(_("Cả kỳ"))
+    _append(ws, [_("Đơn vị"), *_figure_headings(), *_node_headings(), _("Năm xếp loại")])
+    _append(ws, [dash.version.name, *_figure_row(dash.totals), *_node_row(dash.totals), dash.review_year])
+    _percent_format(ws, [7, 9])
     ws = wb.create_sheet(_("Cảnh báo"))
     _append(ws, [_("Chi bộ"), _("Loại cảnh báo"), _("Nội dung"), _("Căn cứ"), _("Ngưỡng"), _("Đã ghi nhận")])
     for w in warnings:

@@ -1,7 +1,8 @@
 """Dashboards and early warnings (C16).
 
 CellMonth is the summary the dashboards read: one row per cell and month, recomputed from the record
-(meetings, attendance, speaking turns, tasks) by `summary_refresh` in the background, never scanned
+(meetings, attendance, speaking turns, tasks, quality scores, attendance from above, directives, the
+year-end classification) by `summary_refresh` in the background, never scanned
 from years of attendance on a request. SummaryRefresh logs each run, so a page shows how old its
 figures are. A row belongs to the cell, not to the ward it sat under: a dashboard sums the cells of
 the tree as it stood on the chosen day, so a ward formed in 2025 shows its cells' 2021 history too.
@@ -37,6 +38,29 @@ class CellMonth(models.Model):
     tasks_due = models.PositiveIntegerField(default=0)
     tasks_done = models.PositiveIntegerField(default=0)
     tasks_overdue = models.PositiveIntegerField(default=0)
+    # The meeting quality scores of the meetings held (chibo.quality), by level, and those confirmed by
+    # the cadre who attended from above.
+    score_good = models.PositiveIntegerField(default=0)
+    score_fair = models.PositiveIntegerField(default=0)
+    score_average = models.PositiveIntegerField(default=0)
+    score_poor = models.PositiveIntegerField(default=0)
+    score_confirmed = models.PositiveIntegerField(default=0)
+    # Meetings held that someone attended from above (chibo.supervision's one rule).
+    supervised = models.PositiveIntegerField(default=0)
+    # Directives whose dissemination deadline falls in the month (chibo.directives): done on time, late,
+    # not done past the deadline on refresh (the rest are still pending).
+    directives_due = models.PositiveIntegerField(default=0)
+    directives_on_time = models.PositiveIntegerField(default=0)
+    directives_late = models.PositiveIntegerField(default=0)
+    directives_overdue = models.PositiveIntegerField(default=0)
+    # The year-end classification of members (chibo.reviews), on the December row of the review's year:
+    # members reviewed, not rated, and per level as it stands.
+    reviewed = models.PositiveIntegerField(default=0)
+    review_not_rated = models.PositiveIntegerField(default=0)
+    review_excellent = models.PositiveIntegerField(default=0)
+    review_good = models.PositiveIntegerField(default=0)
+    review_fair = models.PositiveIntegerField(default=0)
+    review_poor = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField()
 
     class Meta:

@@ -14,11 +14,23 @@ from chibo.dashboards.models import CellMonth, SummaryRefresh
 from chibo.meetings.models import Meeting
 from chibo.organizations.models import Organization, OrgVersion
 from chibo.organizations.selectors import children_on, version_on
+from chibo.quality.models import LEVEL_ORDER as QUALITY_LEVELS
+from chibo.reviews.models import LEVEL_ORDER as REVIEW_LEVELS
+from chibo.reviews.models import SHORT
+from chibo.reviews.models import Level as ReviewLevel
 from chibo.rules.selectors import ruleset_for
 from chibo.scheduling.calendar import month_start, next_month
 
 SUMMED = ("planned", "held", "held_on_day", "regular_held", "thematic_held", "required", "present",
-          "present_total", "speakers", "tasks_due", "tasks_done", "tasks_overdue")  # fmt: skip
+          "present_total", "speakers", "tasks_due", "tasks_done", "tasks_overdue",
+          "score_good", "score_fair", "score_average", "score_poor", "score_confirmed", "supervised",
+          "directives_due", "directives_on_time", "directives_late", "directives_overdue",
+          "reviewed", "review_not_rated", "review_excellent", "review_good", "review_fair", "review_poor")  # fmt: skip
+
+
+REVIEWS = frozenset(("reviewed", "review_not_rated", "review_excellent", "review_good", "review_fair", "review_poor"))
+REVIEW_FIELDS = {ReviewLevel.EXCELLENT: "review_excellent", ReviewLevel.GOOD: "review_good",
+                 ReviewLevel.FAIR: "review_fair", ReviewLevel.POOR: "review_poor"}  # fmt: skip
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -41,10 +53,32 @@ class Figures:
     tasks_due: int = 0
     tasks_done: int = 0
     tasks_overdue: int = 0
+    score_good: int = 0
+    score_fair: int = 0
+    score_average: int = 0
+    score_poor: int = 0
+    score_confirmed: int = 0
+    supervised: int = 0
+    directives_due: int = 0
+    directives_on_time: int = 0
+    directives_late: int = 0
+    directives_overdue: int = 0
+    reviewed: int = 0
+    review_not_rated: int = 0
+    review_excellent: int = 0
+    review_good: int = 0
+    review_fair: int = 0
+    review_poor: int = 0
+    # Not from the months: the cells of the node on the day, and those someone attended from above in the period.
+    cells: int = 0
+    cells_visited: int = 0
 
-    def add(self, other: "Figures") -> None:
+    def add(self, other: "Figures", *, reviews: bool = True) -> None:
         for name in SUMMED:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            if reviews or name not in REVIEWS:
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.cells += other.cells
+        self.cells_visited += other.cells_visited
 
     @property
     def held_pct(self) -> float | None:
@@ -65,6 +99,53 @@ class Figures:
     @property
     def tasks_done_pct(self) -> float | None:
         return _pct(self.tasks_done, self.tasks_due)
+
+    # Meeting quality (chibo.quality): the meetings scored, by level.
+    @property
+    def scored(self) -> int:
+        return self.score_good + self.score_fair + self.score_average + self.score_poor
+
+    @property
+    def score_levels(self) -> list[tuple[str, str, int, float | None]]:
+        """(level, label, meetings, share of those scored), best first."""
+        found = []
+        for level in QUALITY_LEVELS:
+            n = getattr(self, f"score_{level.value}")
+            found.append((level.value, str(level.label), n, _pct(n, self.scored)))
+        return found
+
+    @property
+    def good_pct(self) -> float | None:
+        return _pct(self.score_good, self.scored)
+
+    # Supervision: meetings held with someone from above; cells visited in the period.
+    @property
+    def supervised_pct(self) -> float | None:
+        return _pct(self.supervised, self.held)
+
+    @property
+    def cells_visited_pct(self) -> float | None:
+        return _pct(self.cells_visited, self.cells)
+
+    # Directives whose deadline fell in the period.
+    @property
+    def directives_pending(self) -> int:
+        return self.directives_due - self.directives_on_time - self.directives_late - self.directives_overdue
+
+    @property
+    def directives_on_time_pct(self) -> float | None:
+        return _pct(self.directives_on_time, self.directives_due)
+
+    # The year-end classification (chibo.reviews) of the dashboard's review year.
+    @property
+    def review_levels(self) -> list[tuple[str, str, int, float | None]]:
+        """(level, short name, members, share of those rated), best first."""
+        rated = self.reviewed - self.review_not_rated
+        found = []
+        for level in REVIEW_LEVELS:
+            n = getattr(self, REVIEW_FIELDS[level])
+            found.append((level.value, SHORT[level], n, _pct(n, rated)))
+        return found
 
 
 @dataclass
@@ -110,6 +191,7 @@ class Dashboard:
     totals: Figures
     meetings: list[Meeting]
     refreshed_at: object  # datetime | None
+    review_year: int | None = None  # the year whose classification the figures show
 
     @property
     def is_cell(self) -> bool:
@@ -194,9 +276,42 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+# The cells under each child of a node on a day, and those someone attended from above in the period
+# (a month of the summary with a supervised meeting): the coverage per child, one statement.
+COVERAGE_SQL = """
+WITH RECURSIVE tree(org_id, top_id, kind) AS (
+    SELECT v.org_id, v.org_id, v.kind FROM organizations_orgversion v
+     WHERE v.parent_id = %s AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+    UNION ALL
+    SELECT v.org_id, t.top_id, v.kind FROM organizations_orgversion v JOIN tree t ON v.parent_id = t.org_id
+     WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+)
+SELECT t.top_id, COUNT(*),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM dashboards_cellmonth s WHERE s.org_id = t.org_id
+                               AND s.month >= %s AND s.month < %s AND s.supervised > 0) THEN 1 ELSE 0 END)
+  FROM tree t
+ WHERE t.kind IN (%s, %s)
+ GROUP BY t.top_id
+"""
+
+
+def coverage_by_child(root_id: int, day: date, first: date, end: date) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(COVERAGE_SQL, [root_id, day, day, day, day, first, end, *Organization.CELL_KINDS])
+        return cursor.fetchall()
+
+
+def _review_month(months: list[tuple[date, Figures]]) -> date | None:
+    """The December whose classification a dashboard shows: the latest in the period with members reviewed."""
+    found = [m for m, f in months if m.month == 12 and f.reviewed]
+    return max(found, default=None)
+
+
 def dashboard(org: Organization, period: Period) -> Dashboard:
     """Figures of `org` over `period`: by child (the tree on `period.as_of`) and by month; for a cell,
-    its months and its meetings."""
+    its months and its meetings. Meetings, attendance, speakers, tasks, quality levels, attendance from
+    above and directives are summed over the period; the classification is that of the latest year
+    reviewed in the period (a December); coverage counts the cells visited from above in the period."""
     version = version_on(org, period.as_of)
     assert version is not None  # period_for() checked the node existed that day
     monthly = {m: Figures() for m in period.months}
@@ -210,20 +325,32 @@ def dashboard(org: Organization, period: Period) -> Dashboard:
             .select_related("ruleset")
             .order_by("scheduled_date", "scheduled_time")
         )
+        review_month = _review_month(sorted(monthly.items()))
+        totals = Figures(cells=1, cells_visited=int(any(f.supervised for f in monthly.values())))
     else:
         children = [
             ChildRow(v.org_id, v.name, v.kind, v.kind in Organization.CELL_KINDS)
             for v in children_on(org, period.as_of)
         ]
         by_child = {c.org_id: c for c in children}
-        for top_id, month, *sums in rollup(org.pk, period.as_of, period.first, period.end):
-            figures = Figures(*(int(s or 0) for s in sums))
-            monthly[_as_date(month)].add(figures)
+        rows = [
+            (top_id, _as_date(month), Figures(*(int(s or 0) for s in sums)))
+            for top_id, month, *sums in rollup(org.pk, period.as_of, period.first, period.end)
+        ]
+        for _top, month, figures in rows:
+            monthly[month].add(figures)
+        review_month = _review_month(sorted(monthly.items()))
+        for top_id, month, figures in rows:
             if top_id in by_child:
-                by_child[top_id].figures.add(figures)
-    totals = Figures()
-    for figures in monthly.values():
-        totals.add(figures)
+                by_child[top_id].figures.add(figures, reviews=month == review_month)
+        totals = Figures()
+        for top_id, cells, visited in coverage_by_child(org.pk, period.as_of, period.first, period.end):
+            if top_id in by_child:
+                by_child[top_id].figures.cells, by_child[top_id].figures.cells_visited = int(cells), int(visited or 0)
+            totals.cells += int(cells)
+            totals.cells_visited += int(visited or 0)
+    for month, figures in monthly.items():
+        totals.add(figures, reviews=month == review_month)
     refreshed = SummaryRefresh.objects.order_by("-finished_at").values_list("finished_at", flat=True).first()
     return Dashboard(
         org=org,
@@ -234,4 +361,5 @@ def dashboard(org: Organization, period: Period) -> Dashboard:
         totals=totals,
         meetings=meetings,
         refreshed_at=refreshed,
+        review_year=review_month.year if review_month else None,
     )

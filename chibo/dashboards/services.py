@@ -16,14 +16,24 @@ from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.history import records_actor
 from chibo.dashboards.models import CellMonth, SummaryRefresh, WarningAck
+from chibo.dashboards.selectors import REVIEW_FIELDS, SUMMED
+from chibo.directives.models import DirectiveTarget
+from chibo.directives.selectors import LATE, ON_TIME, OVERDUE, target_status, targets_due
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.organizations.models import Organization
+from chibo.quality.models import Level
+from chibo.quality.selectors import levels_of
+from chibo.reviews.models import MemberReview
+from chibo.reviews.selectors import level_counts
 from chibo.scheduling.calendar import month_start, next_month
+from chibo.supervision.selectors import meetings_attended_from_above
 from chibo.tasks.models import Task, TaskAssignment
 
 S = Meeting.Status
-COUNTED = ("planned", "held", "held_on_day", "regular_held", "thematic_held", "required", "present",
-           "present_total", "speakers", "tasks_due", "tasks_done", "tasks_overdue")  # fmt: skip
+COUNTED = SUMMED
+SCORE_FIELD: dict[str, str] = {Level.GOOD: "score_good", Level.FAIR: "score_fair", Level.AVERAGE: "score_average",
+               Level.POOR: "score_poor"}  # fmt: skip
+DIRECTIVE_FIELD = {ON_TIME: "directives_on_time", LATE: "directives_late", OVERDUE: "directives_overdue"}
 
 
 def _meetings_in(first: date, end: date, org_ids: Collection[int] | None) -> QuerySet[Meeting]:
@@ -89,7 +99,43 @@ def _month_rows(first: date, end: date, org_ids: Collection[int] | None, day: da
         row["tasks_due"] += item["due"]
         row["tasks_done"] += item["done"]
         row["tasks_overdue"] += item["overdue"]
+    _quality_and_supervision(rows, closed, month_of)
+    _directives(rows, first, end, org_ids, day)
+    _reviews(rows, first, end, org_ids)
     return rows
+
+
+def _quality_and_supervision(rows: dict, closed: QuerySet, month_of: dict[int, tuple[int, date]]) -> None:
+    """The held meetings' quality levels (chibo.quality) and those attended from above (chibo.supervision)."""
+    for meeting_id, level, confirmed in levels_of(closed):
+        row = rows[month_of[meeting_id]]
+        row[SCORE_FIELD[level]] += 1
+        row["score_confirmed"] += confirmed
+    for meeting_id in meetings_attended_from_above(closed):
+        rows[month_of[meeting_id]]["supervised"] += 1
+
+
+def _directives(rows: dict, first: date, end: date, org_ids: Collection[int] | None, day: date) -> None:
+    """Directives by the month of their deadline, each target's standing as chibo.directives reads it."""
+    for cell_id, deadline, held_on in targets_due(first, end, org_ids):
+        row = rows[(cell_id, deadline.replace(day=1))]
+        row["directives_due"] += 1
+        status = target_status(deadline, held_on, day)
+        if status in DIRECTIVE_FIELD:
+            row[DIRECTIVE_FIELD[status]] += 1
+
+
+def _reviews(rows: dict, first: date, end: date, org_ids: Collection[int] | None) -> None:
+    """The year-end classification of the years whose December lies in the range, on the December row."""
+    years = [y for y in range(first.year, end.year + 1) if first <= date(y, 12, 1) < end]
+    if not years:
+        return
+    for (cell_id, year), counts in level_counts(years, org_ids).items():
+        row = rows[(cell_id, date(year, 12, 1))]
+        row["reviewed"] += counts["total"]
+        row["review_not_rated"] += counts["not_rated"]
+        for level, name in REVIEW_FIELDS.items():
+            row[name] += counts[level]
 
 
 @transaction.atomic
@@ -134,8 +180,18 @@ def summary_refresh_all(*, by: str) -> int:
         if d is not None
     ]
     first = min(bounds, default=today())
-    latest = Meeting.objects.order_by("-scheduled_date").values_list("scheduled_date", flat=True).first()
-    last = max(today(), latest or today())
+    latest = [
+        d
+        for d in (
+            Meeting.objects.order_by("-scheduled_date").values_list("scheduled_date", flat=True).first(),
+            DirectiveTarget.objects.order_by("-directive__deadline")
+            .values_list("directive__deadline", flat=True)
+            .first(),
+            date(today().year, 12, 1),  # this year's review, once it is held
+        )
+        if d is not None
+    ]
+    last = max(today(), *latest)
     return summary_refresh(by=by, first=first, last=last, full=True)
 
 
@@ -156,6 +212,8 @@ def summary_refresh_changed(*, by: str) -> int:
         | Q(turns__updated_at__gte=since)
         | Q(tasks__assignments__reported_at__gte=since)
         | Q(tasks__created_at__gte=since)
+        | Q(score__updated_at__gte=since)
+        | Q(guests__created_at__gte=since)
     ).distinct()
     for org_id, period, scheduled in changed.values_list("org_id", "period", "scheduled_date"):
         touched[org_id].add(period or scheduled.replace(day=1))
@@ -163,8 +221,16 @@ def summary_refresh_changed(*, by: str) -> int:
         Q(created_at__gte=since) | Q(assignments__reported_at__gte=since)
     ).values_list("org_id", "due_on"):
         touched[org_id].add(due.replace(day=1))
+    for org_id, deadline in DirectiveTarget.objects.filter(
+        Q(dissemination__recorded_at__gte=since) | Q(directive__created_at__gte=since)
+    ).values_list("cell_id", "directive__deadline"):
+        touched[org_id].add(deadline.replace(day=1))
+    for org_id, year in (
+        MemberReview.objects.filter(updated_at__gte=since).values_list("cell_review__org_id", "cell_review__year")
+    ).distinct():
+        touched[org_id].add(date(year, 12, 1))
     for org_id, months in touched.items():
-        old = [m for m in months if m < previous]
+        old = [m for m in months if m not in (previous, this_month)]  # those two are refreshed already
         if old:
             count += summary_refresh(by=by, first=min(old), last=max(old), org_ids=[org_id])
     return count

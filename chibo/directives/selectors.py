@@ -2,6 +2,7 @@
 and compliance — per directive and per committee — which dashboards read too (`compliance`,
 `committee_compliance`)."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -88,7 +89,8 @@ class DirectiveCompliance:
     by_committee: list[tuple[str, Counts]] = field(default_factory=list)
 
 
-def _status(target_deadline: date, held_on: date | None, day: date) -> str:
+def target_status(target_deadline: date, held_on: date | None, day: date) -> str:
+    """A targeted cell's standing on a directive on `day`: on time, late, pending or overdue."""
     if held_on is not None:
         return ON_TIME if held_on <= target_deadline else LATE
     return OVERDUE if day > target_deadline else PENDING
@@ -110,7 +112,7 @@ def compliance(
     groups: dict[str, Counts] = {}
     for t in rows:
         done = getattr(t, "dissemination", None) if hasattr(t, "dissemination") else None
-        status = _status(directive.deadline, done.held_on if done else None, day)
+        status = target_status(directive.deadline, done.held_on if done else None, day)
         parent = t.parent.name if t.parent else ""
         cells.append(
             CellCompliance(
@@ -129,6 +131,15 @@ def compliance(
     cells.sort(key=lambda c: (unaccent(c.parent_name), unaccent(c.cell_name)))
     by_committee = sorted(groups.items(), key=lambda g: unaccent(g[0]))
     return DirectiveCompliance(directive, day, cells, totals, by_committee)
+
+
+def targets_due(first: date, end: date, cell_ids: Collection[int] | None = None) -> list[tuple[int, date, date | None]]:
+    """(cell id, deadline, day disseminated or None) of the targets whose deadline falls in [first, end): the
+    dashboards' monthly summary counts them with `target_status` (one query)."""
+    rows = DirectiveTarget.objects.filter(directive__deadline__gte=first, directive__deadline__lt=end)
+    if cell_ids is not None:
+        rows = rows.filter(cell_id__in=cell_ids)
+    return list(rows.values_list("cell_id", "directive__deadline", "dissemination__held_on"))
 
 
 @dataclass(frozen=True)
@@ -153,7 +164,7 @@ def committee_compliance(
     counts = {d.pk: Counts() for d in listed}
     deadline = {d.pk: d.deadline for d in listed}
     for directive_id, held_on in rows:
-        counts[directive_id].add(_status(deadline[directive_id], held_on, day))
+        counts[directive_id].add(target_status(deadline[directive_id], held_on, day))
     return [DirectiveSummary(d, counts[d.pk]) for d in listed]
 
 

@@ -71,6 +71,17 @@ def score_summary(meeting: Meeting) -> ScoreSummary | None:
     )
 
 
+def levels_of(meetings: QuerySet[Meeting]) -> list[tuple[int, str, bool]]:
+    """(meeting id, level, confirmed from above) of the scores of these meetings: the dashboards' monthly
+    summary counts them (one query)."""
+    return [
+        (meeting_id, level, confirmed_at is not None)
+        for meeting_id, level, confirmed_at in MeetingScore.objects.filter(meeting__in=meetings).values_list(
+            "meeting_id", "level", "confirmed_at"
+        )
+    ]
+
+
 def scores_in(org: Organization, start: date, end: date) -> QuerySet[MeetingScore]:
     """The scores of the cell's regular meetings held in [start, end), by date (one query)."""
     return (

@@ -1,6 +1,7 @@
 """Reads of the year-end review: scope (through chibo.accounts.scope), the summary sent up, the
 organization's record of years and its consecutive years at the top level."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -68,6 +69,37 @@ class LevelCounts:
         return [(lvl, SHORT[lvl], self.counts[lvl], self.share(lvl)) for lvl in LEVEL_ORDER]
 
 
+def standing_level(decided: str, cell: str, proposed: str) -> str:
+    """A member's level as it stands: decided above, else the cell's, else the proposal ("" if none)."""
+    return decided or cell or proposed
+
+
+def level_counts(
+    years: Collection[int], cell_ids: Collection[int] | None = None
+) -> dict[tuple[int, int], dict[str, int]]:
+    """(cell id, year) → members reviewed ("total"), not rated ("not_rated"), and per level as it stands:
+    the classification figures the dashboards' summary keeps (one query)."""
+    reviews = MemberReview.objects.filter(cell_review__year__in=list(years))
+    if cell_ids is not None:
+        reviews = reviews.filter(cell_review__org_id__in=cell_ids)
+    rows = (
+        reviews.values_list("cell_review__org_id", "cell_review__year", "not_rated", "decided_level", "cell_level",
+                            "proposed_level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # fmt: skip
+    found: dict[tuple[int, int], dict[str, int]] = {}
+    for org_id, year, not_rated, decided, cell, proposed, n in rows:
+        counts = found.setdefault((org_id, year), {"total": 0, "not_rated": 0, **{lvl: 0 for lvl in LEVEL_ORDER}})
+        counts["total"] += n
+        level = standing_level(decided, cell, proposed)
+        if not_rated:
+            counts["not_rated"] += n
+        elif level:
+            counts[level] += n
+    return found
+
+
 def summary(org: Organization, year: int) -> tuple[list[LevelCounts], LevelCounts]:
     """Counts and shares per level for each cell under `org` (or `org` itself) and in all: the report a
     cell or a ward sends up. Levels as they stand (decided, else the cell's, else the proposal). The cells are
@@ -93,7 +125,7 @@ def summary(org: Organization, year: int) -> tuple[list[LevelCounts], LevelCount
             if r["not_rated"]:
                 target.not_rated += r["n"]
                 continue
-            level = r["decided_level"] or r["cell_level"] or r["proposed_level"]
+            level = standing_level(r["decided_level"], r["cell_level"], r["proposed_level"])
             if level:
                 target.counts[level] += r["n"]
     return sorted(by_cell.values(), key=lambda c: c.label), total

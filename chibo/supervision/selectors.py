@@ -53,6 +53,11 @@ def attended_from_above(meeting: Meeting) -> list[Guest]:
     return list(upper_guests().filter(meeting=meeting).select_related("user").order_by("created_at", "id"))
 
 
+def meetings_attended_from_above(meetings: QuerySet[Meeting]) -> set[int]:
+    """Which of these meetings someone attended from above (one query): the dashboards' coverage."""
+    return set(upper_guests().filter(meeting__in=meetings).values_list("meeting_id", flat=True).distinct())
+
+
 @dataclass(frozen=True)
 class UpperAttendee:
     """One line of the meeting's "attending from above": an assigned cadre (expected) and/or a checked-in guest."""

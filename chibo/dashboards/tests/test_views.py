@@ -34,6 +34,9 @@ def test_the_ward_officer_sees_the_wards_cells_a_chart_and_a_table(client, world
     assert "Chi bộ khu vực An Hòa" in html and reverse("dashboards:org", args=[world.anhoa.pk]) in html
     assert html.count("<svg") == 2 and "<table" in html
     assert "1/1" in html  # held / planned
+    # quality levels, attendance from above and coverage, directives, classification: each shown
+    assert "Mức chất lượng" in html and "Chi bộ được cấp trên dự trong kỳ" in html
+    assert "Quán triệt đúng hạn" in html and "Xếp loại đảng viên" in html
 
 
 def test_the_cell_dashboard_lists_its_meetings_with_links(client, world, last_month):
@@ -63,12 +66,15 @@ def test_the_export_has_the_months_the_cells_and_the_warnings(client, world, las
     )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(BytesIO(response.content))
-    assert wb.sheetnames == ["Theo tháng", "Đơn vị trực thuộc", "Cảnh báo"]
+    assert wb.sheetnames == ["Theo tháng", "Đơn vị trực thuộc", "Cả kỳ", "Cảnh báo"]
     months = list(wb["Theo tháng"].values)
     assert months[1][0] == f"{last_month:%m/%Y}" and months[1][1:3] == (1, 1)
     cells = {row[0]: row for row in wb["Đơn vị trực thuộc"].values}
     assert cells["Chi bộ khu vực An Hòa"][2] == 1 and cells["Chi bộ khu vực Bình Hòa"][2] == 0
     assert any(row[0] == "Chi bộ khu vực Bình Hòa" for row in wb["Cảnh báo"].values)
+    head, whole = list(wb["Cả kỳ"].values)
+    figures = dict(zip(head, whole, strict=True))
+    assert (figures["Buổi đã họp"], figures["Chi bộ"], figures["Chi bộ được cấp trên dự"]) == (1, 2, 0)
 
 
 def test_a_unit_name_that_looks_like_a_formula_is_exported_as_data(client, world, last_month):
