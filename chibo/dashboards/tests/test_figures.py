@@ -43,7 +43,9 @@ def test_quality_levels_and_attendance_from_above_are_summed_from_the_cell_to_th
     MeetingScore.objects.filter(meeting=feb).update(level="poor")
     MeetingScore.objects.filter(meeting=other).update(level="good")
     # recorded as attending from above (the meeting's own record, read through chibo.supervision)
-    Guest.objects.create(meeting=feb, name="Lê Cấp Trên", role="Đảng ủy viên", is_supervisor=True, user=world.supervisor)
+    Guest.objects.create(
+        meeting=feb, name="Lê Cấp Trên", role="Đảng ủy viên", is_supervisor=True, user=world.supervisor
+    )
     refresh(date(2026, 1, 1), date(2026, 2, 1))
 
     ward = _dash(world.ward, "2026-01", "2026-02")
