@@ -43,7 +43,7 @@ class AuditConfig(AppConfig):
         for plain in (Membership, Position, Exemption, OrgVersion, RestructuringEvent, RuleSetVersion):
             auditlog.register(plain)
         auditlog.register(Organization, exclude_fields=["numchild"])
-        auditlog.register(Meeting, exclude_fields=["created_at", "updated_at"])
+        auditlog.register(Meeting, exclude_fields=["created_at", "updated_at", "live_version"])
         auditlog.register(RoleGrant, exclude_fields=["created_at"])
         # Residents' data (C13): who changed a household, its member in charge or a liaison entry.
         auditlog.register(Household, exclude_fields=["dedup_key", "name_sort_key", "search_text", "updated_at"])

@@ -89,6 +89,10 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The live page's change marker: every write to the meeting's live record takes the meeting's row lock
+    # through services._lock, which adds one here in the same statement (and is rolled back with the write).
+    # Members' phones poll with it (ETag, 304) instead of rebuilding the panel. Never set it by hand.
+    live_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("buổi sinh hoạt")
@@ -373,6 +377,7 @@ class SpeakingTurn(models.Model):
 
     # Turns that count as "the member spoke" for the speakers rule.
     SPOKEN_STATUSES = (Status.SPEAKING, Status.DONE)
+    BUSY_STATUSES = (Status.QUEUED, Status.SPEAKING)  # on the list: not offered to be added again
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="turns")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="speaking_turns")

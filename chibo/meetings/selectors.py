@@ -25,11 +25,17 @@ def meetings_with(user: AnyUser, perm: Perm = Perm.ATTEND_MEETINGS) -> QuerySet[
 
 
 def get_meeting_for_user(user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_MEETINGS) -> Meeting:
-    """The meeting with its cell and rule set, or 404 when it is outside the user's scope for `perm`."""
+    """The meeting with its cell and rule set, or 404 when it is outside the user's scope for `perm`.
+
+    One query for the meeting; scope is then a prefix test of the cell's path against the request's grants
+    (chibo.accounts.scope.has_perm_on), with no subquery."""
     try:
-        return meetings_with(user, perm).select_related("org", "ruleset", "chair", "recorder").get(pk=pk)
+        meeting = Meeting.objects.select_related("org", "ruleset", "chair", "recorder").get(pk=pk)
     except (Meeting.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if not has_perm_on(user, meeting.org, perm):
+        raise Http404
+    return meeting
 
 
 def get_meeting_to_run(user: AnyUser, pk: int | str) -> Meeting:
@@ -217,6 +223,15 @@ def absentees(meeting: Meeting) -> QuerySet[Attendance]:
 
 def turns(meeting: Meeting) -> QuerySet[SpeakingTurn]:
     return SpeakingTurn.objects.filter(meeting=meeting).select_related("member").order_by("position")
+
+
+def turns_named(meeting: Meeting) -> QuerySet[SpeakingTurn]:
+    """The list of speakers, each turn marked `namesake` when another member on the meeting's roll bears the
+    same full name (then the page adds the year of birth): the list and its names in one query."""
+    same_name = Attendance.objects.filter(
+        meeting=OuterRef("meeting"), member__full_name=OuterRef("member__full_name")
+    ).exclude(member=OuterRef("member"))
+    return turns(meeting).annotate(namesake=Exists(same_name))
 
 
 # --- readiness (C5) ------------------------------------------------------------------------------------

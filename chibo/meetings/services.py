@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from django.apps import apps
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import ForeignKey, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,9 +41,25 @@ from chibo.organizations.selectors import member_ids_on_roll
 # --- guards ------------------------------------------------------------------------------------------
 
 
+_LOCK_SQL = f'UPDATE "{Meeting._meta.db_table}" SET "live_version" = "live_version" + 1 WHERE "id" = %s RETURNING *'  # noqa: S608
+
+
 def _lock(meeting: Meeting) -> Meeting:
-    """The meeting re-read under a row lock: its status is then the one every other writer sees."""
-    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+    """The meeting re-read under a row lock: its status is then the one every other writer sees.
+
+    Taking the lock is also the change mark every write to a meeting makes: one statement adds one to
+    `live_version` (the version members' phones poll, see chibo.meetings.live) and returns the row, locked
+    until the transaction ends; a write that is refused rolls the mark back with it. Relations the caller
+    had read (cell, rule set, officers) are kept when they are still the meeting's, so they cost no query."""
+    locked = next(iter(Meeting.objects.raw(_LOCK_SQL, [meeting.pk])), None)
+    if locked is None:
+        raise Meeting.DoesNotExist
+    for name in ("org", "ruleset", "chair", "recorder"):
+        field = Meeting._meta.get_field(name)
+        assert isinstance(field, ForeignKey)
+        if field.is_cached(meeting) and getattr(meeting, field.attname) == getattr(locked, field.attname):
+            field.set_cached_value(locked, field.get_cached_value(meeting))
+    return locked
 
 
 def _require_planned(meeting: Meeting) -> None:
@@ -648,7 +664,7 @@ def turn_update(
     *, actor: User | None, turn: SpeakingTurn, kind: str | None = None, summary: str | None = None
 ) -> SpeakingTurn:
     """Autosave of the kind and summary, during the turn or afterwards (until the minutes are signed)."""
-    _require_record_editable(turn.meeting)
+    _require_record_editable(_lock(turn.meeting))  # the members' phones show the summary
     turn = SpeakingTurn.objects.select_for_update().get(pk=turn.pk)
     _apply_text(turn, kind, summary)
     turn.save(update_fields=["kind", "summary", "updated_at"])

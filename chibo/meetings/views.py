@@ -24,7 +24,7 @@ from chibo.accounts.models import User
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
-from chibo.meetings import selectors, services
+from chibo.meetings import polling, selectors, services
 from chibo.meetings.forms import (
     AgendaAddForm,
     AgendaItemForm,
@@ -345,51 +345,57 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 # --- the live meeting (C6) -------------------------------------------------------------------------------
 
 
-def _viewer(request: HttpRequest, meeting: Meeting, rows: list[Attendance]) -> dict[str, Any]:
-    """Who is looking: the runner, a member of the cell present, or someone attending from above."""
+def _my_row(request: HttpRequest, meeting: Meeting) -> Attendance | None:
+    """The viewer's own row on the meeting's roll, if they are on it."""
     member_id = getattr(request.user, "member_id", None)
-    mine = next((r for r in rows if r.member_id == member_id), None) if member_id else None
-    return {
-        "can_run": has_perm_on(request.user, meeting.org, RUN),
-        "my_row": mine,
-        "from_above": mine is None and meeting.status != Meeting.Status.PLANNED,
-    }
+    if not member_id or meeting.status == Meeting.Status.PLANNED:
+        return None
+    return Attendance.objects.filter(meeting=meeting, member_id=member_id).first()
 
 
-def _speakers_context(request: HttpRequest, meeting: Meeting, rows: list[Attendance] | None = None) -> dict[str, Any]:
-    rows = rows if rows is not None else list(selectors.attendance_rows(meeting))
-    turns = list(selectors.turns(meeting))
-    viewer = _viewer(request, meeting, rows)
-    mine = viewer["my_row"]
+def _turns_context(request: HttpRequest, meeting: Meeting, mine: Attendance | None) -> dict[str, Any]:
+    """The list of speakers as the viewer sees it: one query (the turns, their names, namesakes marked)."""
+    turns = list(selectors.turns_named(meeting))
+    can_run = has_perm_on(request.user, meeting.org, RUN)
     waiting = mine is not None and any(
         t.member_id == mine.member_id and t.status == SpeakingTurn.Status.QUEUED for t in turns
     )
-    busy = {t.member_id for t in turns if t.status in (SpeakingTurn.Status.QUEUED, SpeakingTurn.Status.SPEAKING)}
-    present_rows = [r for r in rows if r.is_present]
     return {
-        **viewer,
+        "can_run": can_run,
+        "my_row": mine,
+        "from_above": mine is None and meeting.status != Meeting.Status.PLANNED,
         "meeting": meeting,
         "turns": [t for t in turns if t.status != SpeakingTurn.Status.WITHDRAWN],
-        "present_rows": present_rows,
-        # One tap on a name puts them on the list (not those already waiting or speaking).
-        "addable_rows": [r for r in present_rows if r.member_id not in busy],
-        "namesakes": shared_names([r.member for r in rows]),
+        "busy": {t.member_id for t in turns if t.status in SpeakingTurn.BUSY_STATUSES},
+        "namesakes": {t.member.full_name for t in turns if t.namesake},  # type: ignore[attr-defined]
         # Changes when the list does: the secretary's page fetches the list and swaps it only then.
         "turns_version": hashlib.sha1(  # noqa: S324 - a change marker, not security
             ",".join(f"{t.pk}:{t.status}" for t in turns).encode()
         ).hexdigest()[:12],
         "criticism_kinds": (SpeakingTurn.Kind.CRITICISM, SpeakingTurn.Kind.SELF_CRITICISM),
         # The secretary puts themself on the list like anyone else; the button is for the members' phones.
-        "can_request": meeting.is_open
-        and mine is not None
-        and mine.is_present
-        and not waiting
-        and not viewer["can_run"],
+        "can_request": meeting.is_open and mine is not None and mine.is_present and not waiting and not can_run,
         "waiting": waiting,
         "kinds": SpeakingTurn.Kind.choices,
         # Once the minutes are signed and locked, turns are shown, not offered for editing.
-        "turns_editable": viewer["can_run"] and services.record_is_editable(meeting),
+        "turns_editable": can_run and services.record_is_editable(meeting),
     }
+
+
+def _speakers_context(request: HttpRequest, meeting: Meeting, rows: list[Attendance] | None = None) -> dict[str, Any]:
+    """The list of speakers with, for whoever runs the meeting, the names present to add to it."""
+    rows = rows if rows is not None else list(selectors.attendance_rows(meeting))
+    member_id = getattr(request.user, "member_id", None)
+    mine = next((r for r in rows if r.member_id == member_id), None) if member_id else None
+    ctx = _turns_context(request, meeting, mine)
+    present_rows = [r for r in rows if r.is_present]
+    ctx.update(
+        present_rows=present_rows,
+        # One tap on a name puts them on the list (not those already waiting or speaking).
+        addable_rows=[r for r in present_rows if r.member_id not in ctx["busy"]],
+        namesakes=shared_names([r.member for r in rows]),
+    )
+    return ctx
 
 
 def _officers_initial(request: HttpRequest, meeting: Meeting) -> dict[str, int | None]:
@@ -442,16 +448,27 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def live_speakers(request: HttpRequest, pk: int) -> HttpResponse:
     """The list of speakers alone: what the secretary's page fetches (static/meetings/live.js) to show a
-    member's request made from their phone, without a reload."""
+    member's request made from their phone, without a reload. Sent with an ETag (chibo.meetings.polling):
+    while the meeting does not change, the next fetch is answered 304 before any of this runs."""
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    return render(request, "meetings/live/_speakers.html", _speakers_context(request, meeting))
+    tag = polling.etag_for(request, "speakers", meeting)
+    return polling.mark(render(request, "meetings/live/_speakers.html", _speakers_context(request, meeting)), tag)
 
 
 @login_required
 def live_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    """What a member's or supervisor's phone polls: the totals, the agenda and the list of speakers."""
+    """What a member's or supervisor's phone polls every 15 s: the totals, the agenda and the list of
+    speakers, and nothing else. Sent with an ETag (chibo.meetings.polling): while the meeting does not
+    change, the next poll is answered 304 from its version, before any of this runs."""
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    return render(request, "meetings/live/_panel.html", _live_context(request, meeting))
+    tag = polling.etag_for(request, "panel", meeting)
+    ctx = _turns_context(request, meeting, _my_row(request, meeting))
+    agenda = list(meeting.agenda_items.order_by("position")) if meeting.status != Meeting.Status.PLANNED else []
+    ctx.update(
+        totals=selectors.live_totals(meeting) if meeting.status != Meeting.Status.PLANNED else None,
+        agenda=agenda,
+    )
+    return polling.mark(render(request, "meetings/live/_panel.html", ctx), tag)
 
 
 def _live_action(

@@ -285,6 +285,7 @@ def test_the_pass_rule_is_the_meetings_rule_set(cell: Cell) -> None:
     RuleSetVersion.objects.filter(pk=cell.meeting.ruleset_id).update(
         vote_pass_rule=RuleSetVersion.VotePassRule.TWO_THIRDS_OF_PRESENT
     )
+    cell.meeting.refresh_from_db()  # read as a page reads it (a version's rules never change once in use)
     _open(cell)
     _mark(cell, present=16)
     assert not services.vote_record(
