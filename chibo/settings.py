@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chibo.core.overload.RequestCpuLogMiddleware",  # off unless CHIBO_REQUEST_CPU_LOG (the load test)
+    "chibo.core.overload.OverloadGuardMiddleware",  # 503 + Retry-After to reads beyond capacity
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "chibo.core.middleware.PermissionsPolicyMiddleware",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A live meeting's poll that nothing changed since is answered 304 here, before authentication.
+    "chibo.meetings.polling.LivePollMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -340,3 +344,12 @@ CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", str(BASE_DIR / "backu
 # Lists paginated with `estimate=True` show PostgreSQL's row estimate ("khoảng N") above this many rows
 # instead of counting them exactly on every page (chibo.core.pagination).
 CHIBO_COUNT_ESTIMATE_THRESHOLD = int(os.environ.get("CHIBO_COUNT_ESTIMATE_THRESHOLD", "50000"))
+
+# Overload (issue 13, docs/deployment.md §1.8): reads beyond CHIBO_MAX_IN_FLIGHT requests served at once in
+# one process, or that waited more than CHIBO_MAX_QUEUE_MS since nginx received them (X-Request-Start), get
+# 503 with Retry-After at once; writes are never refused here. 0 turns the in-flight limit off.
+CHIBO_MAX_IN_FLIGHT = int(os.environ.get("CHIBO_MAX_IN_FLIGHT", "6"))
+CHIBO_MAX_QUEUE_MS = int(os.environ.get("CHIBO_MAX_QUEUE_MS", "2000"))
+CHIBO_RETRY_AFTER_SECONDS = int(os.environ.get("CHIBO_RETRY_AFTER_SECONDS", "5"))
+# A file that receives one line per request (view, method, status, CPU ms, wall ms): the live-hour load test.
+CHIBO_REQUEST_CPU_LOG = os.environ.get("CHIBO_REQUEST_CPU_LOG", "")
