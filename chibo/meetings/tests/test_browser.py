@@ -92,3 +92,34 @@ def test_the_live_page_works_on_a_phone_and_keeps_text_typed_offline(phone, cell
     assert page_width(member) <= 375
     member.screenshot(path=SHOTS / "meetings-member-375.png", full_page=True)
     assert SpeakingTurn.objects.filter(meeting=meeting, requested_by_member=True).count() == 1
+
+
+@pytest.mark.browser
+def test_a_tap_refused_by_a_busy_server_is_kept_and_sent_again(phone, cell: Cell) -> None:  # type: ignore[no-untyped-def]
+    """503 with Retry-After (the overload guard, nginx's limits): the tap is kept on the phone and resent."""
+    from playwright.sync_api import expect
+
+    services.agenda_from_template(actor=None, meeting=cell.meeting)
+    meeting = services.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
+    late = cell.required[3]
+    page = phone(cell.world.anhoa_secretary)
+    refused: list[str] = []
+
+    def busy_once(route):  # type: ignore[no-untyped-def]
+        if not refused:
+            refused.append(route.request.method)
+            route.fulfill(status=503, headers={"Retry-After": "1"}, body="busy")
+        else:
+            route.continue_()
+
+    page.route(f"**{reverse('meetings:attendance', args=[meeting.pk, late.pk])}", busy_once)
+    page.goto(reverse("meetings:live", args=[meeting.pk]))
+    page.locator(f"#att-{late.pk}").get_by_role("button", name="Muộn").click()
+    expect(page.locator("#netstatus")).to_contain_text("sẽ tự gửi lại", timeout=5000)
+    assert refused == ["POST"]
+    outbox = f"localStorage.getItem('chibo:outbox:{reverse('meetings:live', args=[meeting.pk])}') === null"
+    assert not page.evaluate(outbox)  # kept on the phone meanwhile
+    # Sent again after Retry-After (1 s, up to 1.25 with jitter): the row shows it and the queue is empty.
+    expect(page.locator(f"#att-{late.pk} .att-status")).to_contain_text("Đến muộn", timeout=8000)
+    assert page.evaluate(outbox)
+    assert Attendance.objects.get(meeting=meeting, member=late).status == Attendance.Status.LATE

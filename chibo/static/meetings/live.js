@@ -133,9 +133,14 @@
     var box = document.getElementById("speakers");
     var url = box && box.getAttribute("data-poll-url");
     if (!url || document.visibilityState === "hidden" || !navigator.onLine || typingIn(box)) return;
+    if (window.chiboLive && window.chiboLive.paused()) return;
     var asked = box.getAttribute("data-version");
+    // The browser revalidates with the ETag it was given: an unchanged list costs the server a 304.
     fetch(url, { credentials: "same-origin", headers: { "HX-Request": "true" } })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) {
+        if (r.status === 503 && window.chiboLive) window.chiboLive.pause(r.headers.get("Retry-After"));
+        return r.ok ? r.text() : null;
+      })
       .then(function (html) {
         if (!html) return;
         var current = document.getElementById("speakers");
@@ -151,4 +156,105 @@
       .catch(function () { /* offline: the next round tries again */ });
   }
   setInterval(poll, EVERY);
+})();
+
+/* 4. A busy server (503 with Retry-After), a timeout or no network: polls pause, longer after each refusal
+ *    (Retry-After × 2^n, at most 2 minutes, with some jitter so that a thousand phones do not come back
+ *    together), and a secretary's action (a tap, a speaker, a vote) is never lost: it is kept in
+ *    localStorage and sent again, in order, once the pause is over, even after a reload. Actions made while
+ *    some are waiting join the end of the queue, so they reach the server in the order they were made. */
+(function () {
+  "use strict";
+  var KEY = "chibo:outbox:" + location.pathname;
+  var failures = 0, pausedUntil = 0, timer = null;
+
+  function seconds(header) {
+    var s = parseInt(header || "", 10);
+    return isNaN(s) || s < 1 ? 5 : s;
+  }
+  function pause(header) {
+    failures += 1;
+    var wait = Math.min(120, seconds(header) * Math.pow(2, failures - 1)) * (1 + Math.random() * 0.25);
+    pausedUntil = Date.now() + wait * 1000;
+    return wait;
+  }
+  window.chiboLive = { paused: function () { return Date.now() < pausedUntil; }, pause: pause };
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function store(items) {
+    if (items.length) localStorage.setItem(KEY, JSON.stringify(items)); else localStorage.removeItem(KEY);
+  }
+  function net(text) {
+    var p = document.getElementById("netstatus");
+    if (!p) return;
+    p.hidden = !text;
+    p.textContent = text || "";
+  }
+  function isAction(cfg) {
+    return cfg && cfg.verb === "post" && cfg.elt && !(cfg.elt.hasAttribute && cfg.elt.hasAttribute("data-autosave"));
+  }
+  function keep(cfg) {
+    var target = cfg.target && cfg.target.id ? "#" + cfg.target.id : null;
+    var swapper = cfg.elt.closest ? cfg.elt.closest("[hx-swap]") : null;
+    var items = load();
+    items.push({
+      path: cfg.path,
+      body: new URLSearchParams(cfg.formData).toString(),
+      target: target,
+      swap: (swapper && swapper.getAttribute("hx-swap")) || "innerHTML"
+    });
+    store(items);
+    net("Máy chủ đang bận: thao tác được giữ trên máy và sẽ tự gửi lại.");
+  }
+  function later(wait) {
+    clearTimeout(timer);
+    timer = setTimeout(flush, Math.max(wait, 0.05) * 1000);
+  }
+  function flush() {
+    var items = load();
+    if (!items.length) { net(""); return; }
+    if (!navigator.onLine) { later(5); return; }
+    if (Date.now() < pausedUntil) { later((pausedUntil - Date.now()) / 1000); return; }
+    var item = items[0];
+    fetch(item.path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" },
+      body: item.body
+    }).then(function (r) {
+      if (r.status === 0 || r.status >= 500) { later(pause(r.headers.get("Retry-After"))); return null; }
+      // Taken, or refused for good with the page's own message: either way it leaves the queue.
+      failures = 0;
+      var rest = load();
+      rest.shift();
+      store(rest);
+      return r.text().then(function (html) {
+        var target = item.target && document.querySelector(item.target);
+        if (r.ok && target && window.htmx) window.htmx.swap(target, html, { swapStyle: item.swap });
+        if (!r.ok) net("Một thao tác không được máy chủ nhận (" + r.status + "): hãy tải lại trang và làm lại.");
+        flush();
+      });
+    }).catch(function () { later(pause("5")); });
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var cfg = e.detail.requestConfig;
+    if (cfg && cfg.verb === "get" && Date.now() < pausedUntil) { e.preventDefault(); return; }
+    if (isAction(cfg) && load().length) {  // behind the actions still waiting, in order
+      e.preventDefault();
+      keep(cfg);
+      later(0);
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var cfg = e.detail.requestConfig, xhr = e.detail.xhr;
+    var status = xhr ? xhr.status : 0;
+    if (status !== 0 && status < 500) { if (e.detail.successful && !load().length) failures = 0; return; }
+    var wait = pause(xhr && xhr.getResponseHeader ? xhr.getResponseHeader("Retry-After") : null);
+    if (isAction(cfg)) { keep(cfg); later(wait); }
+  });
+  window.addEventListener("online", function () { later(0); });
+  if (load().length) later(1);
 })();
