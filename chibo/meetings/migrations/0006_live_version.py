@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_closing_shortfalls'),
+        ('meetings', '0005_minutes_locked_at'),
     ]
 
     operations = [
