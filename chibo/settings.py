@@ -333,10 +333,14 @@ CHIBO_IMPORT_THREAD_WITHOUT_BROKER = _env_bool("CHIBO_IMPORT_THREAD_WITHOUT_BROK
 CHIBO_IMPORT_MAX_CELL_CHARS = int(os.environ.get("CHIBO_IMPORT_MAX_CELL_CHARS", "1000"))
 # Hostile workbooks (chibo.core.workbooks, docs/security.md): checked on the zip before any parsing.
 CHIBO_XLSX_MAX_PARTS = int(os.environ.get("CHIBO_XLSX_MAX_PARTS", "1000"))
-CHIBO_XLSX_MAX_PART_MB = int(os.environ.get("CHIBO_XLSX_MAX_PART_MB", "256"))
-CHIBO_XLSX_MAX_TOTAL_MB = int(os.environ.get("CHIBO_XLSX_MAX_TOTAL_MB", "512"))
+# A 300,000-row member sheet as Excel writes it (text in the shared-strings table) is ~145 MB of XML; a
+# part is streamed once through the archive check (~1 s per 100 MB), so these bound a bomb's time too.
+CHIBO_XLSX_MAX_PART_MB = int(os.environ.get("CHIBO_XLSX_MAX_PART_MB", "160"))
+CHIBO_XLSX_MAX_TOTAL_MB = int(os.environ.get("CHIBO_XLSX_MAX_TOTAL_MB", "320"))
 CHIBO_XLSX_MAX_STRINGS_MB = int(os.environ.get("CHIBO_XLSX_MAX_STRINGS_MB", "128"))
 CHIBO_XLSX_MAX_TOKEN_KB = int(os.environ.get("CHIBO_XLSX_MAX_TOKEN_KB", "256"))
+# Rows of one worksheet, counted while the archive is checked: 300,000 members and some title rows.
+CHIBO_XLSX_MAX_ROWS = int(os.environ.get("CHIBO_XLSX_MAX_ROWS", "320000"))
 # Uploaded import files older than this are deleted by `manage.py purge_import_files`; the job records stay.
 CHIBO_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("CHIBO_IMPORT_FILE_RETENTION_DAYS", "30"))
 # `manage.py backup` writes here unless given --output (keep it off MEDIA_ROOT, ideally on another disk).

@@ -11,7 +11,12 @@ the archive's directory and streams each XML part once, in chunks, before openpy
   - a document type declaration or entity (<!DOCTYPE, <!ENTITY: entity expansion, XXE) and CDATA, which
     Excel never writes;
   - any token (text or tag) longer than CHIBO_XLSX_MAX_TOKEN_KB between two '<': Excel's own limit is
-    32,767 characters a cell, so nothing legitimate comes near it.
+    32,767 characters a cell, so nothing legitimate comes near it;
+  - a worksheet of more than CHIBO_XLSX_MAX_ROWS rows (its `<row` elements, counted in the same pass): a
+    zip bomb of millions of tiny rows fits under the size limits but would take minutes to parse.
+Opening a read-only sheet, openpyxl looks for its <dimension> record by parsing up to the end of the
+sheet's data when the record is missing (a whole 100 MB bomb, 70 s and 180 MB of empty elements, before
+we read a single row); `_parse_dimensions` below stops at the start of the data instead.
 A password-protected workbook is not a zip but an OLE2 container with an "EncryptionInfo" stream: it gets
 its own message. openpyxl parses with defusedxml when it is installed (it is), a second line of defence.
 
@@ -36,6 +41,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, WorkSheetParser
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.functions import iterparse
 
 from chibo.core.errors import ChiboError
 
@@ -44,6 +52,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 _CHUNK = 1024 * 1024
 _FORBIDDEN_MARKUP = (b"<!DOCTYPE", b"<!ENTITY", b"<![CDATA[")
 _LT = ord("<")
+_ROW_MARKS = (b"<row ", b"<row>", b":row ", b":row>")  # <row …> and a prefixed <x:row …>
 
 
 class HostileWorkbook(ChiboError):
@@ -65,6 +74,7 @@ def check_xlsx_archive(source: str | Path | IO[bytes]) -> None:
     max_total = settings.CHIBO_XLSX_MAX_TOTAL_MB * 1024 * 1024
     max_token = settings.CHIBO_XLSX_MAX_TOKEN_KB * 1024
     max_strings = settings.CHIBO_XLSX_MAX_STRINGS_MB * 1024 * 1024
+    max_rows = settings.CHIBO_XLSX_MAX_ROWS
     position = source.tell() if hasattr(source, "tell") else None
     try:
         with zipfile.ZipFile(source) as archive:
@@ -93,7 +103,12 @@ def check_xlsx_archive(source: str | Path | IO[bytes]) -> None:
                     raise HostileWorkbook(_("Tệp có mật khẩu bảo vệ: hãy mở bằng Excel, bỏ mật khẩu rồi lưu lại."))
                 if part.filename.endswith((".xml", ".rels", ".vml")):
                     with archive.open(part) as stream:
-                        _scan_part(stream, max_token)
+                        rows = _scan_part(stream, max_token)
+                    if rows > max_rows and "worksheets/" in part.filename:
+                        raise HostileWorkbook(
+                            _("Trang tính có hơn %(limit)s dòng (%(rows)s dòng); hãy chia thành nhiều tệp.")
+                            % {"limit": f"{max_rows:,}".replace(",", "."), "rows": f"{rows:,}".replace(",", ".")}
+                        )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
         raise HostileWorkbook(
             _("Không đọc được tệp: tệp không phải bảng tính Excel .xlsx hợp lệ hoặc bị hỏng.")
@@ -103,13 +118,16 @@ def check_xlsx_archive(source: str | Path | IO[bytes]) -> None:
             source.seek(position)
 
 
-def _scan_part(stream: IO[bytes], max_token: int) -> None:
+def _scan_part(stream: IO[bytes], max_token: int) -> int:
     """One pass over a part in 1 MB chunks: no forbidden markup, no run of more than `max_token` bytes
-    between two '<' (numpy finds the '<' of a chunk at memory speed)."""
+    between two '<' (numpy finds the '<' of a chunk at memory speed). Returns the `<row` elements seen."""
     run = 0  # bytes since the last '<', carried over chunk boundaries
+    rows = 0
     tail = b""
     while chunk := stream.read(_CHUNK):
         window = tail + chunk
+        # A mark across the boundary is counted in `window`; one wholly inside `tail` was counted before.
+        rows += sum(window.count(mark) - tail.count(mark) for mark in _ROW_MARKS)
         if any(marker in window for marker in _FORBIDDEN_MARKUP):
             raise HostileWorkbook(
                 _("Tệp chứa khai báo XML không được phép (DOCTYPE, ENTITY hoặc CDATA): không phải tệp do Excel tạo.")
@@ -129,6 +147,25 @@ def _scan_part(stream: IO[bytes], max_token: int) -> None:
                 _("Tệp có một ô hoặc thành phần dài bất thường (trên %(limit)s KB); Excel không tạo ô dài như vậy.")
                 % {"limit": settings.CHIBO_XLSX_MAX_TOKEN_KB}
             )
+    return rows
+
+
+def _parse_dimensions(self: WorkSheetParser) -> tuple[int, int, int, int] | None:
+    """openpyxl's WorkSheetParser.parse_dimensions, stopping where the sheet's data starts.
+
+    openpyxl listens for "end" events only, and <sheetData> ends after the last row: a sheet without a
+    <dimension> record (Excel always writes one; generated and hostile files may not) was parsed whole,
+    keeping an empty element per row, every time a read-only workbook was opened."""
+    for _event, element in iterparse(self.source, events=("start",)):
+        if element.tag == DIMENSION_TAG:
+            boundaries: tuple[int, int, int, int] = SheetDimension(ref=element.get("ref")).boundaries
+            return boundaries
+        if element.tag == DATA_TAG:
+            break
+    return None
+
+
+WorkSheetParser.parse_dimensions = _parse_dimensions  # type: ignore[method-assign]
 
 
 # What a broken or hostile part makes the parsers raise (XML syntax errors are SyntaxErrors, defusedxml's

@@ -1,7 +1,11 @@
 """Import members from a spreadsheet (C2): every row checked, errors reported by row and column, all or nothing.
 
 An upload becomes an `ImportJob` (the file kept under MEDIA_ROOT). The job is checked and, unless it is a
-dry run, imported in one transaction with bulk inserts. Files with more rows than
+dry run, imported in one transaction with bulk inserts. Memory stays flat whatever the file's length: rows
+are read as openpyxl streams them and checked in batches of CHECK_BATCH (what is carried from batch to
+batch is one small entry per card number, per card-less person and per cell); the members of a file
+without errors wait in a temporary file (a spool on disk) and go in, batch after batch, inside the one
+transaction. Files with more rows than
 settings.CHIBO_IMPORT_BACKGROUND_ROWS are handled by a Celery task (inline when there is no broker) while
 the page polls the job. `import_members()` is the core that pages, the task, commands and tests share.
 
@@ -9,12 +13,15 @@ The file format (columns, header variants) lives in chibo.members.excel and docs
 """
 
 import logging
+import pickle
 import re
+import tempfile
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -49,6 +56,7 @@ QUOTE_CHARS = 40  # an error quotes at most this much of the cell it is about
 MAX_IGNORED_COLUMNS = 30  # the unused columns named in the report
 HEADER_SCAN_ROWS = 20  # exports from the national database put titles above the header row
 BATCH_SIZE = 500  # rows per INSERT and per IN (…) lookup, well below SQLite's variable limit
+CHECK_BATCH = 2000  # rows read and checked against the database together, then spooled and let go
 PROGRESS_EVERY = 250
 # Excel date serials below this (1/1/1910) are not dates of anyone on a roll: most likely a bare year.
 MIN_DATE_SERIAL = 3654
@@ -398,7 +406,18 @@ class _Checker:
         self.layout = layout
         self.default_org = default_org
         self.report = report
-        self.rows: list[_Row] = []
+        self.rows: list[_Row] = []  # the batch being checked
+        # Carried from batch to batch: cells by code (None: no such code), whether the actor may import
+        # into a cell, the first row of each card number and card-less person, the card-less members of
+        # the cells met so far.
+        self._cells_by_code: dict[str, Organization | None] = {}
+        self._cells_by_name: dict[str, list[Organization]] | None = None
+        self._allowed: dict[int, bool] = {}
+        self._first_row_of_card: dict[str, int] = {}
+        self._first_row_of_person: dict[tuple[int, str, date], int] = {}
+        self._people_in_db: set[tuple[int, str, date]] = set()
+        self._orgs_read: set[int] = set()
+        self.orgs: dict[int, Organization] = {}  # the cells members were built for, by pk
 
     def fail(self, row: int | None, name: str, message: str) -> None:
         header, letter = self.layout.column(name)
@@ -455,21 +474,30 @@ class _Checker:
                 too_long.add(name)
         return too_long
 
-    # Pass 2: the rows together, against the database.
+    # Pass 2: the batch's rows together, against the database and the rows of the batches before.
     def build(self) -> list[Member]:
-        cells_by_code = self._cells_by_code({r.cell_code for r in self.rows if r.cell_code})
-        cells_by_name = self._cells_by_name() if any(r.cell_name and not r.cell_code for r in self.rows) else {}
+        """The members of the batch's rows that passed every check; the batch is then let go."""
+        rows, self.rows = self.rows, []
+        new_codes = {r.cell_code for r in rows if r.cell_code} - self._cells_by_code.keys()
+        if new_codes:
+            found = self._find_cells_by_code(new_codes)
+            self._cells_by_code.update({code: found.get(code) for code in new_codes})
+        if self._cells_by_name is None and any(r.cell_name and not r.cell_code for r in rows):
+            self._cells_by_name = self._find_cells_by_name()
         orgs: dict[int, Organization] = {}
-        for row in self.rows:
-            org = self._resolve_cell(row, cells_by_code, cells_by_name)
+        for row in rows:
+            org = self._resolve_cell(row)
             if org is not None:
                 orgs[row.number] = org
-        cards_in_db = self._cards_in_db({r.fields["card_number"] for r in self.rows if r.fields["card_number"]})
-        people_in_db = self._cardless_in_db({o.pk for o in orgs.values()})
-        first_row_of_card: dict[str, int] = {}
-        first_row_of_person: dict[tuple[int, str, date], int] = {}
+        cards_in_db = self._cards_in_db({r.fields["card_number"] for r in rows if r.fields["card_number"]})
+        new_orgs = {o.pk for o in orgs.values()} - self._orgs_read
+        self._people_in_db |= self._cardless_in_db(new_orgs)
+        self._orgs_read |= new_orgs
+        first_row_of_card = self._first_row_of_card
+        first_row_of_person = self._first_row_of_person
+        people_in_db = self._people_in_db
         members = []
-        for row in self.rows:
+        for row in rows:
             org = orgs.get(row.number)
             card = row.fields["card_number"]
             ok = row.readable and org is not None
@@ -522,16 +550,20 @@ class _Checker:
             member = build_member(full_name=row.full_name, org=org, **row.fields)
             if self._fits_columns(row.number, member):
                 members.append(member)
+                self.orgs[org.pk] = org
         return members
 
-    def _resolve_cell(
-        self, row: _Row, by_code: dict[str, Organization], by_name: dict[str, list[Organization]]
-    ) -> Organization | None:
+    def _may_import_into(self, org: Organization) -> bool:
+        if org.pk not in self._allowed:
+            self._allowed[org.pk] = has_perm_on(self.actor, org, Perm.EDIT_MEMBERS)
+        return self._allowed[org.pk]
+
+    def _resolve_cell(self, row: _Row) -> Organization | None:
         if row.too_long & {"cell_code", "cell_name"}:
             return None  # reported already
         if row.cell_code:
-            org = by_code.get(row.cell_code)
-            if org is None or not has_perm_on(self.actor, org, Perm.EDIT_MEMBERS):
+            org = self._cells_by_code.get(row.cell_code)
+            if org is None or not self._may_import_into(org):
                 # One message for "no such code" and "not yours": a code outside scope reveals nothing.
                 self.fail(
                     row.number,
@@ -557,7 +589,7 @@ class _Checker:
                 return None
             return org
         if row.cell_name:
-            found = by_name.get(_name_key(row.cell_name), [])
+            found = (self._cells_by_name or {}).get(_name_key(row.cell_name), [])
             if len(found) == 1:
                 return found[0]
             if not found:
@@ -598,14 +630,14 @@ class _Checker:
         return fits
 
     @staticmethod
-    def _cells_by_code(codes: set[str]) -> dict[str, Organization]:
+    def _find_cells_by_code(codes: set[str]) -> dict[str, Organization]:
         found: dict[str, Organization] = {}
         ordered = sorted(codes)
         for i in range(0, len(ordered), BATCH_SIZE):
             found.update((o.code, o) for o in Organization.objects.filter(code__in=ordered[i : i + BATCH_SIZE]))
         return found
 
-    def _cells_by_name(self) -> dict[str, list[Organization]]:
+    def _find_cells_by_name(self) -> dict[str, list[Organization]]:
         cells = orgs_with(self.actor, Perm.EDIT_MEMBERS).filter(
             kind__in=Organization.CELL_KINDS, dissolved_on__isnull=True
         )
@@ -659,51 +691,101 @@ def import_members(
         _check_default_org(actor, default_org)
     report = ImportReport()
     wb = open_workbook(source)
-    try:
-        with reading():
-            layout = find_layout(wb, has_default_org=default_org is not None)
-            report.ignored_columns = layout.ignored
-            checker = _Checker(actor=actor, layout=layout, default_org=default_org, report=report)
-            for number, raw in _data_rows(wb, layout):
-                report.rows += 1
-                checker.read(number, raw)
-                if progress is not None and report.rows % PROGRESS_EVERY == 0:
-                    progress(report.rows)
-    finally:
-        wb.close()
-    if report.rows == 0:
-        report.add(None, "", "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    with _Spool() as spool:
+        try:
+            with reading():
+                layout = find_layout(wb, has_default_org=default_org is not None)
+                report.ignored_columns = layout.ignored
+                checker = _Checker(actor=actor, layout=layout, default_org=default_org, report=report)
+
+                def check_batch() -> None:
+                    members = checker.build()
+                    report.valid += len(members)
+                    if not dry_run and report.ok:  # once a row is wrong nothing will be inserted
+                        spool.add(members)
+
+                for number, raw in _data_rows(wb, layout):
+                    report.rows += 1
+                    checker.read(number, raw)
+                    if len(checker.rows) >= CHECK_BATCH:
+                        check_batch()
+                    if progress is not None and report.rows % PROGRESS_EVERY == 0:
+                        progress(report.rows)
+                check_batch()
+        finally:
+            wb.close()
+        if report.rows == 0:
+            report.add(None, "", "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+            return report.finish()
+        if dry_run or not report.ok:
+            return report.finish()
+        if on_writing is not None:
+            on_writing()
+        try:
+            report.imported = _insert(spool, checker.orgs)
+        except IntegrityError:
+            # Someone else saved one of these card numbers between the check and the insert.
+            report.add(
+                None,
+                COLUMN_BY_FIELD["card_number"].header,
+                "",
+                _("Một số thẻ đảng viên vừa được nhập ở nơi khác; hãy kiểm tra lại tệp."),
+            )
         return report.finish()
-    members = checker.build()
-    report.valid = len(members)
-    if dry_run or not report.ok:
-        return report.finish()
-    if on_writing is not None:
-        on_writing()
-    try:
-        report.imported = _insert(members)
-    except IntegrityError:
-        # Someone else saved one of these card numbers between the check and the insert.
-        report.add(
-            None,
-            COLUMN_BY_FIELD["card_number"].header,
-            "",
-            _("Một số thẻ đảng viên vừa được nhập ở nơi khác; hãy kiểm tra lại tệp."),
-        )
-    return report.finish()
+
+
+_SPOOLED_FIELDS = [f.attname for f in Member._meta.concrete_fields if not f.primary_key]
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+class _Spool:
+    """Checked members waiting on disk for the insert, a pickled batch at a time: the file's rows are
+    never all in memory at once."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by __exit__
+        self.batches = 0
+
+    def __enter__(self) -> "_Spool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def add(self, members: list[Member]) -> None:
+        if members:
+            # Plain values: a choice's enum class is not importable by the name pickle would look for.
+            rows = [tuple(_plain(getattr(m, name)) for name in _SPOOLED_FIELDS) for m in members]
+            pickle.dump(rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batches += 1
+
+    def __iter__(self) -> Iterator[list[tuple[Any, ...]]]:
+        self.file.seek(0)
+        for _batch in range(self.batches):
+            yield pickle.load(self.file)  # noqa: S301 - our own temporary file, written just above
 
 
 @transaction.atomic
-def _insert(members: list[Member]) -> int:
-    created = Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
-    # The roll starts the day they joined, as member_create() does when no other date is given.
-    rolls = Membership.objects.bulk_create(
-        [Membership(member=m, org_id=m.org_id, started_on=m.joined_on) for m in created], batch_size=BATCH_SIZE
-    )
-    # auditlog does not see bulk inserts: the history rows are written here, by the importer (the actor).
-    created_history(Member, created, HISTORY_FIELDS)
-    created_history(Membership, rolls, ["org_id", "started_on"])
-    return len(created)
+def _insert(spool: _Spool, orgs: dict[int, Organization]) -> int:
+    """Every spooled member, their roll and the history of both, batch after batch in one transaction."""
+    total = 0
+    for rows in spool:
+        members = [Member(**dict(zip(_SPOOLED_FIELDS, row, strict=True))) for row in rows]
+        created = Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
+        # The roll starts the day they joined, as member_create() does when no other date is given. The
+        # cell object itself (not only its id) names the roll in its history row without a query.
+        rolls = Membership.objects.bulk_create(
+            [Membership(member=m, org=orgs[m.org_id], started_on=m.joined_on) for m in created],
+            batch_size=BATCH_SIZE,
+        )
+        # auditlog does not see bulk inserts: the history rows are written here, by the importer (the actor).
+        created_history(Member, created, HISTORY_FIELDS)
+        created_history(Membership, rolls, ["org_id", "started_on"])
+        total += len(created)
+    return total
 
 
 def _check_default_org(actor: User, org: Organization) -> None:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chibo.core.errors import ChiboError
+from chibo.core.workbooks import open_workbook, reading
 from chibo.members.imports import MAX_REPORTED_ERRORS, QUOTE_CHARS, import_job_create, import_job_start
 from chibo.members.models import ImportJob, Member
 from chibo.members.tests.hostile import CORPUS, Case
@@ -30,6 +31,7 @@ def limits(settings):  # type: ignore[no-untyped-def]
     settings.CHIBO_XLSX_MAX_STRINGS_MB = 1
     settings.CHIBO_XLSX_MAX_TOKEN_KB = 256
     settings.CHIBO_XLSX_MAX_PARTS = 1000
+    settings.CHIBO_XLSX_MAX_ROWS = 10_000
     settings.CHIBO_IMPORT_BACKGROUND_MB = 100  # these run in the request, so the test sees the outcome
 
 
@@ -98,6 +100,24 @@ def test_only_what_the_visible_member_sheet_holds_is_imported(world, attempt, ca
     assert Member.objects.filter(full_name__startswith="Nguyễn Văn Thử").count() == case.imported
     assert len(job.ignored_columns) <= 31 and all(len(c) <= QUOTE_CHARS for c in job.ignored_columns)
     assert peak_mb < PEAK_MB
+
+
+def test_a_sheet_of_millions_of_tiny_rows_is_refused_for_its_rows_before_any_parsing(world, attempt):
+    refused, job, _peak = attempt("zip_bomb_of_rows")
+    assert refused is not None and job is None
+    assert refused.message.startswith("Trang tính có hơn 10.000 dòng (")
+
+
+def test_opening_a_workbook_reads_its_sheets_no_further_than_where_their_rows_start(tmp_path):
+    """openpyxl parsed a sheet without a <dimension> record to its end on opening (a 100 MB zip bomb:
+    70 s before the first row was read); a broken row far down is now met only when the rows are read."""
+    path = next(c for c in CORPUS if c.name == "broken_xml").write(tmp_path / "broken.xlsx", "CB1", 0)
+    wb = open_workbook(path)
+    ws = wb.worksheets[0]
+    assert ws.max_row is None  # no dimension record: nothing read past the start of the data
+    with pytest.raises(ChiboError), reading():
+        list(ws.iter_rows(values_only=True))
+    wb.close()
 
 
 def test_a_cell_longer_than_its_column_is_an_error_at_its_row_and_column_quoting_its_start(world, attempt):

@@ -355,3 +355,60 @@ def test_a_file_full_of_errors_keeps_the_first_ones_and_the_total(world, monkeyp
     report = run(world.ward_officer, data)
     assert report.error_count == 3
     assert [e["row"] for e in report.errors] == [2, 3]
+
+
+# --- Long files: checked in batches, inserted in one transaction -----------------------------------
+
+
+@pytest.fixture
+def small_batches(monkeypatch):  # type: ignore[no-untyped-def]
+    """Batches of 3 rows, so that a short file crosses several (the mechanism of a 300,000-row file)."""
+    monkeypatch.setattr("chibo.members.imports.CHECK_BATCH", 3)
+
+
+def test_a_card_or_person_seen_in_an_earlier_batch_is_still_a_duplicate(world, small_batches):
+    code = world.anhoa.code
+    rows = [row(f"Đỗ Văn Lô {i}", f"6{i:07d}", code) for i in range(7)]
+    rows.append(row("Đỗ Văn Trùng", "60000001", code))  # row 9: the card of row 3, two batches earlier
+    rows += [row("Hà Thị Dự Bị", None, code, official=None), row("Hồ Văn Kế", "61111111", code)]
+    rows.append(row("Hà Thị Dự Bị", None, code, official=None))  # row 12: the person of row 10
+    report = run(world.ward_officer, xlsx(HEADERS, rows))
+    assert [(r, m) for r, _c, m in errors_of(report)] == [
+        (9, "Số thẻ đảng viên 60000001 trùng với dòng 3."),
+        (12, "Trùng với dòng 10 (cùng họ tên, ngày sinh, chi bộ)."),
+    ]
+    assert report.imported == 0 and not Member.objects.filter(full_name__startswith="Đỗ Văn").exists()
+
+
+def test_an_error_in_the_last_batch_leaves_the_batches_before_it_unsaved(world, small_batches):
+    code = world.anhoa.code
+    rows = [row(f"Đỗ Văn Lô {i}", f"6{i:07d}", code) for i in range(10)]
+    rows.append(row("Đỗ Văn Sai", "69999999", "KHONG-CO"))
+    report = run(world.ward_officer, xlsx(HEADERS, rows))
+    assert report.error_count == 1 and report.valid == 10 and report.imported == 0
+    assert not Member.objects.filter(full_name__startswith="Đỗ Văn").exists()
+
+
+def test_a_file_of_several_batches_is_imported_whole_with_its_rolls(world, small_batches):
+    code = world.anhoa.code
+    report = run(world.ward_officer, xlsx(HEADERS, [row(f"Đỗ Văn Lô {i}", f"6{i:07d}", code) for i in range(10)]))
+    assert report.ok and report.imported == report.valid == 10
+    members = Member.objects.filter(full_name__startswith="Đỗ Văn Lô", org=world.anhoa)
+    assert members.count() == 10
+    assert Membership.objects.filter(member__in=members, org=world.anhoa, ended_on__isnull=True).count() == 10
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(world):
+    """One batch of 5 rows and one of 40 cost the same queries (the roll's history once named its member
+    and cell with two queries a row); a first import of 2 rows fills the process's caches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    code = world.anhoa.code
+    counts = []
+    for start, n in ((200, 2), (0, 5), (100, 40)):
+        data = xlsx(HEADERS, [row(f"Đỗ Văn Lô {i}", f"6{i:07d}", code) for i in range(start, start + n)])
+        with CaptureQueriesContext(connection) as queries:
+            assert run(world.ward_officer, data).imported == n
+        counts.append(len(queries))
+    assert counts[1] == counts[2]
