@@ -32,10 +32,10 @@ SEED_SQL = [
     """
     INSERT INTO meetings_meeting (org_id, kind, period, with_thematic, thematic_topic, title, scheduled_date,
         scheduled_time, place, status, ruleset_id, started_at, ended_at, cancelled_reason, draft_resolution,
-        created_at, updated_at)
+        closing_shortfalls, created_at, updated_at)
     SELECT o.id, 'regular', make_date(%(year)s, m, 1), false, '', '', make_date(%(year)s, m, 5), '19:00', '',
         'closed', %(ruleset)s, make_timestamptz(%(year)s, m, 5, 12, 0, 0), make_timestamptz(%(year)s, m, 5, 14, 0, 0),
-        '', 'Nghị quyết', now(), now()
+        '', 'Nghị quyết', '[]'::jsonb, now(), now()
     FROM organizations_organization o CROSS JOIN generate_series(1, 12) m
     WHERE o.kind IN ('cell', 'grassroots_cell')
     """,

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from chibo.rules.models import classification_qd124, classification_qd132, classification_qd366
+
 NATIONAL, LOCAL, UNCONFIRMED = "national", "local", "unconfirmed"
 BASIS_KINDS = {  # labels translated where shown (gettext_noop marks them)
     NATIONAL: gettext_noop("Quy định toàn quốc"),
@@ -54,7 +56,6 @@ _LOCAL_BASIS: dict[str, dict[str, str]] = {
     "supervision_gap_days": basis(LOCAL, "Cấp trên dự sinh hoạt chi bộ: cấp ủy địa phương quy định; cài đặt"),
     "rota_max_visits_per_month": basis(LOCAL, "Lịch dự sinh hoạt của cán bộ: cài đặt"),
     "directive_reminder_days": basis(LOCAL, "Nhắc quán triệt văn bản: cài đặt"),
-    "classification": basis(UNCONFIRMED, "Xếp loại cuối năm theo QĐ 132/124/366 (xem ghi chú của phiên bản); cài đặt"),
     "dashboard_max_months": basis(LOCAL, "Bảng theo dõi: cài đặt"),
     "warn_attendance_fall_months": basis(LOCAL, "Cảnh báo sớm: cài đặt"),
     "warn_absent_run": basis(LOCAL, "Cảnh báo sớm (VD: Đồng Nai 2019: vắng quá 3 lần liên tiếp); cài đặt"),
@@ -86,6 +87,32 @@ def _hd42_basis() -> dict[str, dict[str, str]]:
     }
 
 
+_QD132 = "QĐ 132-QĐ/TW (08/3/2018), HD 21-HD/BTCTW (18/10/2019)"
+_QD124 = "QĐ 124-QĐ/TW (04/10/2023), HD 25-HD/BTCTW (10/11/2023)"
+_QD366 = "QĐ 366-QĐ/TW (30/8/2025), HD 43-HD/BTCTW (31/10/2025)"
+
+
+def _classification_basis(text: str, detail: str) -> dict[str, dict[str, str]]:
+    """The year-end classification (C15) a version carries: the four levels and their conditions are the
+    text's; the 100-point weights that turn the evidence into points are ours (a local practice)."""
+    return {"classification": basis(UNCONFIRMED, f"{text}: {detail}; trọng số điểm theo chứng cứ: cài đặt")}
+
+
+_QD132_BASIS = _classification_basis(
+    _QD132,
+    "HTXSNV cần nhiệm vụ chính trị xuất sắc (đo bằng 100% nhiệm vụ đúng hạn), bị kỷ luật trong năm là KHTNV; "
+    "điều kiện HTTNV, HTNV chưa xác nhận",
+)
+_QD124_BASIS = _classification_basis(
+    _QD124, "KHTNV khi có tiêu chí Kém hoặc bị kỷ luật trong năm (trừ khi tự phát hiện, khắc phục); tỷ lệ chưa xác nhận"
+)
+_QD366_BASIS = _classification_basis(
+    _QD366,
+    "thang 100 điểm, HTXSNV ≥ 90 và 100% đúng hạn, ≥ 30% vượt yêu cầu; HTTNV ≥ 70 và 100% đúng hạn; "
+    "HTNV ≥ 50 và hoàn thành 100%; KHTNV < 50 (suy ra)",
+)
+
+
 def system_versions() -> list[dict[str, Any]]:
     """The shipped system versions, oldest first. Every figure not named takes the model's default."""
     return [
@@ -103,8 +130,9 @@ def system_versions() -> list[dict[str, Any]]:
                 "min_duration_thematic_minutes": basis(
                     UNCONFIRMED, "HD 09-HD/BTCTW (2012): chưa xác nhận; dùng con số của HD 12"
                 ),
-            },
-            "values": {},
+            }
+            | _classification_basis(_QD132, "quy định xếp loại trước năm 2018 chưa xác nhận; hệ thống dùng QĐ 132"),
+            "values": {"classification": classification_qd132()},
         },
         {
             "effective_from": date(2018, 7, 6),
@@ -113,8 +141,26 @@ def system_versions() -> list[dict[str, Any]]:
                 "(08/3/2018), HD 21-HD/BTCTW (18/10/2019). Tần suất chuyên đề và số ngày gửi tài liệu: chưa xác nhận "
                 "trong văn bản gốc (theo thực tiễn địa phương)."
             ),
-            "basis": _hd12_basis(),
-            "values": {},
+            "basis": _hd12_basis() | _QD132_BASIS,
+            "values": {"classification": classification_qd132()},
+        },
+        {
+            "effective_from": date(2023, 10, 4),
+            "note": (
+                f"{_HD12} (tiếp tục); xếp loại theo {_QD124}: bốn mức, KHTNV khi có tiêu chí Kém hoặc bị kỷ luật "
+                "trong năm, trừ khi tự phát hiện và khắc phục. Tỷ lệ HTXSNV: chưa xác nhận (giữ 20% số HTTNV)."
+            ),
+            "basis": _hd12_basis() | _QD124_BASIS,
+            "values": {"classification": classification_qd124()},
+        },
+        {
+            "effective_from": date(2025, 8, 30),
+            "note": (
+                f"{_HD12} (tiếp tục đến 28/10/2025); xếp loại theo {_QD366}: thang 100 điểm, HTXSNV ≥ 90, "
+                "HTTNV ≥ 70, HTNV ≥ 50. Tỷ lệ HTXSNV: chưa xác nhận (giữ 20% số HTTNV)."
+            ),
+            "basis": _hd12_basis() | _QD366_BASIS,
+            "values": {"classification": classification_qd366()},
         },
         {
             "effective_from": date(2025, 10, 28),
@@ -122,7 +168,7 @@ def system_versions() -> list[dict[str, Any]]:
                 f"CT 50-CT/TW (23/7/2025), {_HD42}; xếp loại theo QĐ 366-QĐ/TW (30/8/2025), HD 43-HD/BTCTW "
                 "(31/10/2025). Tần suất chuyên đề: chưa xác nhận."
             ),
-            "basis": _hd42_basis(),
-            "values": {},
+            "basis": _hd42_basis() | _QD366_BASIS,
+            "values": {"classification": classification_qd366()},
         },
     ]

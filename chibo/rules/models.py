@@ -49,6 +49,8 @@ def classification_qd366() -> dict:
         "weights": {"attendance": 30, "tasks": 40, "speaking": 10, "commitment": 10, "criticism": 10},
         "unexcused_penalty": 5,
         "reminder_penalty": 2,
+        # Organizations' yearly points (chibo.reviews.org_rating), ours: a part without data weighs nothing.
+        "org_weights": {"members": 30, "tasks": 20, "meetings": 20, "quality": 10, "supervision": 10, "directives": 10},
     }
 
 

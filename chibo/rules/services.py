@@ -62,6 +62,7 @@ CLASSIFICATION_FLAGS = (
     "poor_criterion_means_not_completed",
 )
 CLASSIFICATION_WEIGHTS = ("attendance", "tasks", "speaking", "commitment", "criticism")
+ORG_WEIGHTS = ("members", "tasks", "meetings", "quality", "supervision", "directives")
 
 
 def _is_int(value: Any, low: int, high: int) -> bool:
@@ -95,6 +96,17 @@ def _check_classification(c: Any) -> None:
         )
     if sum(weights[k] for k in CLASSIFICATION_WEIGHTS) != 100:
         raise ChiboError(_("Tổng trọng số chứng cứ xếp loại phải bằng 100."), field=field)
+    org_weights = c.get("org_weights")
+    if org_weights is not None and (
+        not isinstance(org_weights, dict)
+        or any(not _is_int(org_weights.get(k), 0, 100) for k in ORG_WEIGHTS)
+        or sum(org_weights[k] for k in ORG_WEIGHTS) != 100
+    ):
+        raise ChiboError(
+            _("Trọng số xếp loại tổ chức (org_weights) phải có %(keys)s, là số nguyên không âm, tổng bằng 100.")
+            % {"keys": ", ".join(ORG_WEIGHTS)},
+            field=field,
+        )
     for name, high in (
         ("above_requirement_pct", 100),
         ("admitted_months_before_rating", 24),

@@ -23,8 +23,36 @@ def test_the_2021_meeting_is_judged_by_hd_12_and_a_2026_one_by_hd_42(world):
     assert in_2026.effective_from == date(2025, 10, 28) and "42-HD/BTCTW" in in_2026.note
     assert before.effective_from == date(2000, 1, 1) and "09-HD/BTCTW" in before.note
     assert (in_2021.min_duration_minutes, in_2021.min_duration_thematic_minutes) == (90, 120)
-    # The last day before HD 42 is still HD 12's.
-    assert ruleset_for(world.anhoa, date(2025, 10, 27)) == in_2021
+    # The last day before HD 42 is still HD 12's (under the review rules of QĐ 366 from 30/08/2025).
+    last = ruleset_for(world.anhoa, date(2025, 10, 27))
+    assert "12-HD/BTCTW" in last.note and last.effective_from == date(2025, 8, 30)
+
+
+def test_each_years_review_is_classified_by_the_text_in_force_on_31_december(world):
+    """QĐ 132 (2018) for the years up to 2022, QĐ 124 from 04/10/2023, QĐ 366 / HD 43 from 30/08/2025."""
+
+    def on(day: date) -> dict:
+        return ruleset_for(world.anhoa, day).classification
+
+    for year in (2016, 2021, 2022):
+        c = on(date(year, 12, 31))
+        assert c["basis"].startswith("QĐ 132") and not c["discipline_exception_allowed"]
+        assert (c["good_all_on_time"], c["fair_all_done"], c["above_requirement_pct"]) == (False, False, 0)
+    assert on(date(2023, 10, 3))["basis"].startswith("QĐ 132")
+    for day in (date(2023, 10, 4), date(2023, 12, 31), date(2024, 12, 31), date(2025, 8, 29)):
+        c = on(day)
+        assert c["basis"].startswith("QĐ 124") and c["discipline_exception_allowed"]
+        assert c["poor_criterion_means_not_completed"] and not c["good_all_on_time"]
+    for day in (date(2025, 8, 30), date(2025, 12, 31), date(2026, 12, 31)):
+        c = on(day)
+        assert c["basis"].startswith("QĐ 366") and c["cutoffs"] == {"excellent": 90, "good": 70, "fair": 50}
+        assert (c["good_all_on_time"], c["fair_all_done"], c["above_requirement_pct"]) == (True, True, 30)
+    # The meeting rules stay HD 12's until 28/10/2025, whatever the review rules.
+    assert ruleset_for(world.anhoa, date(2025, 9, 15)).notice_lead_days == 1
+    assert "12-HD/BTCTW" in ruleset_for(world.anhoa, date(2024, 4, 5)).note
+    basis = {v.field: v for v in rule_values(world.anhoa, date(2024, 4, 5))}["classification"]
+    assert basis.basis_kind == "unconfirmed" and "QĐ 124-QĐ/TW (04/10/2023)" in basis.basis_source
+    assert "HTXSNV ≥ 90, HTTNV ≥ 70, HTNV ≥ 50 điểm (QĐ 124" in basis.display
 
 
 def test_each_figure_says_national_or_local_and_its_source(world):
@@ -49,22 +77,24 @@ def test_a_national_version_can_be_put_between_two_and_planned_meetings_follow_i
         org=world.anhoa, kind="extraordinary", scheduled_date=date(2024, 3, 5), scheduled_time=time(19),
         ruleset=rules_2024,
     )  # fmt: skip
+    count = RuleSetVersion.objects.filter(org__isnull=True).count()
     version = system_version_put(
         actor=None,
-        effective_from=date(2023, 10, 4),
-        note="QĐ 124-QĐ/TW (04/10/2023)",
-        basis={"excellent_quota_pct": {"kind": "unconfirmed", "source": "QĐ 124: chưa xác nhận"}},
+        effective_from=date(2024, 1, 1),
+        note="Một văn bản giả định (01/01/2024)",
+        basis={"excellent_quota_pct": {"kind": "unconfirmed", "source": "chưa xác nhận"}},
         excellent_quota_pct=25,
     )
-    assert version.version == 4 and version.min_duration_minutes == 90  # copied from HD 12
+    assert version.version == count + 1 and version.min_duration_minutes == 90  # copied from HD 12
+    assert version.classification["basis"].startswith("QĐ 124")  # copied from the version before it
     assert version.basis["excellent_quota_pct"]["kind"] == "unconfirmed"
     assert version.basis["min_duration_minutes"]["kind"] == "national"  # kept from the one before
     planned.refresh_from_db()
     assert planned.ruleset == version
     assert ruleset_for(world.anhoa, date(2025, 11, 1)).excellent_quota_pct == 20  # HD 42's own figures
     # Putting the same date again updates it rather than adding one.
-    again = system_version_put(actor=None, effective_from=date(2023, 10, 4), note="QĐ 124", excellent_quota_pct=30)
-    assert again.pk == version.pk and RuleSetVersion.objects.filter(org__isnull=True).count() == 4
+    again = system_version_put(actor=None, effective_from=date(2024, 1, 1), note="Giả định", excellent_quota_pct=30)
+    assert again.pk == version.pk and RuleSetVersion.objects.filter(org__isnull=True).count() == count + 1
 
 
 def test_a_basis_without_its_kind_is_refused(world):
