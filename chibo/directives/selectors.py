@@ -168,6 +168,20 @@ def committee_compliance(
     return [DirectiveSummary(d, counts[d.pk]) for d in listed]
 
 
+def year_counts(org: Organization, start: date, end: date, *, day: date | None = None) -> Counts:
+    """Directives due in [start, end) at the cells under `org` (or `org` itself, a cell): how many targeted,
+    disseminated on time, late, still pending, overdue on `day` (one query); the year-end rating of
+    organizations reads it."""
+    day = day or today_()
+    rows = DirectiveTarget.objects.filter(
+        cell__path__startswith=org.path, directive__deadline__gte=start, directive__deadline__lt=end
+    ).values_list("directive__deadline", "dissemination__held_on")
+    counts = Counts()
+    for deadline, held_on in rows:
+        counts.add(_status(deadline, held_on, day))
+    return counts
+
+
 def directives_for_committee(committee: Organization) -> QuerySet[Directive]:
     """The register a committee reads: directives it was given, or that reach the cells under it."""
     reach = DirectiveTarget.objects.filter(Q(parent=committee) | Q(parent__path__startswith=committee.path)).values(

@@ -46,6 +46,7 @@ def write_summary(
     header = ["Tổ chức", "Tổng số", "Không xếp loại"]
     for short in SHORT.values():
         header += [short, f"{short} (%)"]
+    header += ["Xếp loại tổ chức", "Số năm liền HTXSNV"]
     ws.append(header)
     for cell in ws[4]:
         cell.font = BOLD
@@ -54,6 +55,7 @@ def write_summary(
         values: list[Any] = [row.label, row.total, row.not_rated]
         for _lvl, _short, n, _share in row.rows:
             values += [n, round(n * 100 / row.rated, 1) if row.rated else None]
+        values += [SHORT.get(row.org_level, ""), row.top_years]
         ws.append(data_row(ws, values))
     for cell in ws[ws.max_row]:
         cell.font = BOLD

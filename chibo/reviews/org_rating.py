@@ -1,45 +1,74 @@
 """Organizations' yearly levels (C15 point 4): a cell or a grassroots committee is rated by the standing
-committee above on the four levels, from its year:
+committee above on the four levels, from its year, each part read through the selectors of the app that
+owns it (imports point downward):
 
 - members' classification: the share rated HTTNV or better, and any rated KHTNV (chibo.reviews);
 - task completion: tasks due in the year under the organization, reviewed done on time (chibo.tasks);
-- meetings: regular meetings held of the twelve (chibo.meetings);
-- meeting quality levels, supervision remarks and directives disseminated: HOOKS. The meeting-quality score
-  (issue 7) and supervision/directives (issue 9) had not landed when this was written; `extra_evidence`
-  is the one place to read them, and until then they are shown as "chưa có dữ liệu" and weigh nothing.
+- meetings: regular meetings held of the twelve a year per cell (chibo.meetings);
+- meeting quality: the year's level of each cell's meeting scores (chibo.quality.selectors.cell_level);
+- supervision remarks: those asking the cell to act, and how many were answered (chibo.supervision);
+- directives disseminated: due in the year, on time or late or overdue (chibo.directives).
 
-Points (ours, local practice): members 40, tasks 30, meetings 30; the level by the rule set's cut-offs.
+Points are ours (a local practice), the rule set's `org_weights` (classification settings); a part with no
+data in the year (no task due, no meeting scored, no remark asking action, no directive due) weighs nothing
+and the others are scaled to 100 — except the members' part, which counts 0 until they are rated. The level by the rule set's cut-offs; HTXSNV also needs no member rated
+KHTNV, the meeting quality "Tốt" where scored, and no directive left overdue.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from chibo.accounts.models import User
+from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.history import records_actor
+from chibo.directives.selectors import year_counts
 from chibo.meetings.models import Meeting
 from chibo.organizations.models import Organization
+from chibo.quality.models import Level as QualityLevel
+from chibo.quality.selectors import cell_level
 from chibo.reviews.classify import Proposal
 from chibo.reviews.evidence import year_bounds
-from chibo.reviews.models import Level, MemberReview, OrgRating, Source
+from chibo.reviews.models import SHORT, Level, MemberReview, OrgRating, Source
 from chibo.reviews.services import can_decide
 from chibo.rules.selectors import ruleset_for
+from chibo.supervision.selectors import remark_counts
 from chibo.tasks.models import TaskAssignment, TaskReview
 
-WEIGHTS = {"members": 40, "tasks": 30, "meetings": 30}
+# The default when a rule set predates `org_weights` (chibo.rules.models.classification_qd366 carries it).
+ORG_WEIGHTS = {"members": 30, "tasks": 20, "meetings": 20, "quality": 10, "supervision": 10, "directives": 10}
+QUALITY_SHARE = {QualityLevel.GOOD: 1.0, QualityLevel.FAIR: 0.75, QualityLevel.AVERAGE: 0.5, QualityLevel.POOR: 0.0}
 
 
-def extra_evidence(org: Organization, year: int) -> dict:
-    """Meeting quality (issue 7), supervision remarks and directives (issue 9): not yet available."""
-    return {"meeting_quality": None, "supervision_remarks": None, "directives": None}
+def _quality(org: Organization, year: int) -> dict:
+    """The meeting-quality level of the year of each cell under `org` (one query per cell)."""
+    cells = (
+        [org]
+        if org.is_cell
+        else list(Organization.objects.filter(path__startswith=org.path).filter(kind__in=Organization.CELL_KINDS))
+    )
+    levels: dict[str, int] = {}
+    scored = good_meetings = 0
+    for cell in cells:
+        found = cell_level(cell, year)
+        if found.level:
+            levels[str(found.level)] = levels.get(str(found.level), 0) + 1
+        scored += found.meetings
+        good_meetings += found.good
+    return {"quality_levels": levels, "meetings_scored": scored, "meetings_good": good_meetings}
 
 
 def org_evidence(org: Organization, year: int) -> dict:
-    """Four queries whatever the size of the subtree or its history."""
+    """The organization's year, from the record: a fixed number of queries for a cell, one more per cell for
+    a committee (its cells' meeting-quality levels)."""
     first, after = year_bounds(year)
     under = Q(cell_review__org__path__startswith=org.path)
     members = MemberReview.objects.filter(under, cell_review__year=year, not_rated="").aggregate(
@@ -65,6 +94,8 @@ def org_evidence(org: Organization, year: int) -> dict:
         period__gte=first,
         period__lt=after,
     ).count()
+    remarks = remark_counts(org, first, after)
+    directives = year_counts(org, first, after, day=min(today(), date(year + 1, 1, 31)))
     return {
         "year": year,
         "members_rated": members["rated"],
@@ -75,24 +106,65 @@ def org_evidence(org: Organization, year: int) -> dict:
         "cells": cells,
         "regular_meetings_held": held,
         "regular_meetings_due": 12 * cells,
-    } | extra_evidence(org, year)
+        **_quality(org, year),
+        "remarks": remarks.remarks,
+        "remarks_asking_action": remarks.asks_action,
+        "remarks_answered": remarks.answered,
+        "directives_due": directives.targeted,
+        "directives_on_time": directives.on_time,
+        "directives_late": directives.late,
+        "directives_overdue": directives.overdue,
+    }
 
 
-def propose_org(e: dict, *, cutoffs: dict) -> Proposal:
-    p = Proposal()
-    members = WEIGHTS["members"] * (e["members_good_or_better"] / e["members_rated"] if e["members_rated"] else 0)
-    tasks = WEIGHTS["tasks"] * (e["tasks_on_time"] / e["tasks"] if e["tasks"] else 1.0)
+def _quality_share(e: dict) -> float | None:
+    levels = e.get("quality_levels") or {}
+    n = sum(levels.values())
+    return sum(QUALITY_SHARE.get(QualityLevel(k), 0.0) * v for k, v in levels.items()) / n if n else None
+
+
+def _shares(e: dict) -> dict[str, float | None]:
+    """Each part as a share of its full marks, None where the year has no data for it."""
     due = e["regular_meetings_due"]
-    meetings = WEIGHTS["meetings"] * (min(1.0, e["regular_meetings_held"] / due) if due else 0)
-    points = round(members + tasks + meetings)
+    directives_done = e.get("directives_on_time", 0) + e.get("directives_late", 0) + e.get("directives_overdue", 0)
+    return {
+        # The members' review comes first: an organization none of whose members is rated yet gets nothing here.
+        "members": e["members_good_or_better"] / e["members_rated"] if e["members_rated"] else 0.0,
+        "tasks": e["tasks_on_time"] / e["tasks"] if e["tasks"] else None,
+        "meetings": min(1.0, e["regular_meetings_held"] / due) if due else None,
+        "quality": _quality_share(e),
+        "supervision": (e["remarks_answered"] / e["remarks_asking_action"] if e.get("remarks_asking_action") else None),
+        "directives": (
+            (e["directives_on_time"] + 0.5 * e["directives_late"]) / directives_done if directives_done else None
+        ),
+    }
+
+
+def propose_org(e: dict, *, cutoffs: dict, weights: dict | None = None) -> Proposal:
+    p = Proposal()
+    weights = weights or ORG_WEIGHTS
+    shares = _shares(e)
+    counted = {k: s for k, s in shares.items() if s is not None and weights.get(k)}
+    available = sum(weights[k] for k in counted)
+    earned = {k: weights[k] * s * 100 / available for k, s in counted.items()} if available else {}
+    points = round(sum(earned.values()))
+
+    def part(key: str) -> str:
+        return str(round(earned[key])) if key in earned else "—"
+
     p.say(
         gettext_noop(
-            "Điểm %(points)s/100: đảng viên HTTNV trở lên %(m)s, nhiệm vụ đúng hạn %(t)s, sinh hoạt đủ %(s)s."
+            "Điểm %(points)s/100: đảng viên HTTNV trở lên %(m)s, nhiệm vụ đúng hạn %(t)s, sinh hoạt đủ %(s)s, "
+            "chất lượng sinh hoạt %(q)s, ý kiến cấp trên được trả lời %(v)s, quán triệt văn bản %(d)s "
+            "(— : năm nay không có dữ liệu, không tính)."
         ),
         points=points,
-        m=round(members),
-        t=round(tasks),
-        s=round(meetings),
+        m=part("members"),
+        t=part("tasks"),
+        s=part("meetings"),
+        q=part("quality"),
+        v=part("supervision"),
+        d=part("directives"),
     )
     level = (
         Level.EXCELLENT
@@ -106,11 +178,107 @@ def propose_org(e: dict, *, cutoffs: dict) -> Proposal:
     if level == Level.EXCELLENT and e["members_poor"]:
         level = Level.GOOD
         p.say(gettext_noop("Có %(n)s đảng viên KHTNV: không đề xuất HTXSNV."), n=e["members_poor"])
+    below_good = sum(v for k, v in (e.get("quality_levels") or {}).items() if k != QualityLevel.GOOD)
+    if level == Level.EXCELLENT and below_good:
+        level = Level.GOOD
+        p.say(
+            gettext_noop("%(n)s chi bộ có chất lượng sinh hoạt cả năm dưới mức Tốt: không đề xuất HTXSNV."),
+            n=below_good,
+        )
+    if level == Level.EXCELLENT and e.get("directives_overdue"):
+        level = Level.GOOD
+        p.say(gettext_noop("%(n)s lượt quán triệt văn bản quá hạn: không đề xuất HTXSNV."), n=e["directives_overdue"])
+    if not e["members_rated"]:
+        p.say(gettext_noop("Chưa có đảng viên nào được xếp loại năm nay: phần xếp loại đảng viên chưa có điểm."))
     p.points, p.level = points, level
     p.say(gettext_noop("Đề xuất: %(level)s."), level=level)
     return p
 
 
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One part of an organization's year as its page shows it, linked to where it comes from."""
+
+    label: str
+    value: str
+    url: str
+
+
+def _committee_of(org: Organization) -> Organization:
+    """The committee whose registers (supervision, directives) cover `org`: itself, or the one above a cell."""
+    if org.is_cell and org.depth > 1:
+        return Organization.objects.filter(path=org.path[: -org.steplen]).first() or org
+    return org
+
+
+def evidence_lines(org: Organization, year: int, e: dict) -> list[EvidenceLine]:
+    """The stored evidence of a year in words, each line with the page it comes from."""
+    if "cells" not in e:
+        return []
+    committee = _committee_of(org)
+    year_q = urlencode({"year": year})
+    lines = [
+        EvidenceLine(
+            _("Xếp loại đảng viên"),
+            _("%(good)s/%(rated)s HTTNV trở lên, %(poor)s KHTNV")
+            % {"good": e["members_good_or_better"], "rated": e["members_rated"], "poor": e["members_poor"]},
+            reverse("reviews:summary") + "?" + urlencode({"org": org.pk, "year": year}),
+        ),
+        EvidenceLine(
+            _("Nhiệm vụ hoàn thành đúng hạn"),
+            _("%(on_time)s/%(total)s") % {"on_time": e["tasks_on_time"], "total": e["tasks"]},
+            reverse("dashboards:org", args=[org.pk])
+            + "?"
+            + urlencode({"first": f"{year}-01", "last": f"{year}-12", "as_of": f"{year}-12-31"}),
+        ),
+        EvidenceLine(
+            _("Sinh hoạt thường kỳ"),
+            _("%(held)s/%(due)s buổi") % {"held": e["regular_meetings_held"], "due": e["regular_meetings_due"]},
+            reverse("meetings:list") + "?" + urlencode({"org": org.pk}),
+        ),
+    ]
+    levels = e.get("quality_levels")
+    if levels is not None:
+        words = ", ".join(f"{n} {QualityLevel(k).label}" for k, n in sorted(levels.items())) or _("chưa chấm")
+        lines.append(
+            EvidenceLine(
+                _("Chất lượng sinh hoạt cả năm"),
+                _("%(levels)s; %(good)s/%(scored)s buổi Tốt")
+                % {"levels": words, "good": e["meetings_good"], "scored": e["meetings_scored"]},
+                reverse("quality:cell", args=[org.pk]) + "?" + year_q if org.is_cell else "",
+            )
+        )
+    if "remarks" in e:
+        lines.append(
+            EvidenceLine(
+                _("Ý kiến chỉ đạo của cấp trên dự sinh hoạt"),
+                _("%(n)s ý kiến, %(asks)s đề nghị thực hiện, %(answered)s đã trả lời")
+                % {"n": e["remarks"], "asks": e["remarks_asking_action"], "answered": e["remarks_answered"]},
+                reverse("supervision:coverage") + "?" + urlencode({"org": committee.pk, "period": f"{year}-Q4"}),
+            )
+        )
+    if "directives_due" in e:
+        lines.append(
+            EvidenceLine(
+                _("Quán triệt văn bản đến hạn trong năm"),
+                _("%(due)s lượt: %(on_time)s đúng hạn, %(late)s chậm, %(overdue)s quá hạn")
+                % {
+                    "due": e["directives_due"],
+                    "on_time": e["directives_on_time"],
+                    "late": e["directives_late"],
+                    "overdue": e["directives_overdue"],
+                },
+                reverse("directives:list") + "?" + urlencode({"org": committee.pk}),
+            )
+        )
+    return lines
+
+
+def _weights(classification: dict) -> dict:
+    return classification.get("org_weights") or ORG_WEIGHTS
+
+
+@records_actor
 @transaction.atomic
 def org_rating_propose(*, actor: User | None, org: Organization, year: int) -> OrgRating:
     """Compute (or compute again, until decided) the organization's proposal for the year."""
@@ -118,8 +286,8 @@ def org_rating_propose(*, actor: User | None, org: Organization, year: int) -> O
     if rating is not None and rating.level:
         raise ChiboError(_("Xếp loại năm %(year)s của %(org)s đã quyết định.") % {"year": year, "org": org.name})
     evidence = org_evidence(org, year)
-    cutoffs = ruleset_for(org, date(year, 12, 31)).classification["cutoffs"]
-    proposal = propose_org(evidence, cutoffs=cutoffs)
+    classification = ruleset_for(org, date(year, 12, 31)).classification
+    proposal = propose_org(evidence, cutoffs=classification["cutoffs"], weights=_weights(classification))
     rating = rating or OrgRating(org=org, year=year)
     rating.evidence, rating.points = evidence, proposal.points
     rating.proposed_level, rating.reasons = proposal.level, proposal.reasons
@@ -127,6 +295,7 @@ def org_rating_propose(*, actor: User | None, org: Organization, year: int) -> O
     return rating
 
 
+@records_actor
 @transaction.atomic
 def org_rating_decide(*, actor: User | None, org: Organization, year: int, level: str, reason: str = "") -> OrgRating:
     """The standing committee above decides the level (changing the proposal needs a reason)."""
@@ -140,7 +309,10 @@ def org_rating_decide(*, actor: User | None, org: Organization, year: int, level
     if rating.level:
         raise ChiboError(_("Xếp loại năm %(year)s của %(org)s đã quyết định.") % {"year": year, "org": org.name})
     if level != rating.proposed_level and not reason.strip():
-        raise ChiboError(_("Đổi mức đề xuất phải ghi lý do."), field="reason")
+        raise ChiboError(
+            _("Đổi mức đề xuất (%(proposed)s) phải ghi lý do.") % {"proposed": SHORT.get(rating.proposed_level, "—")},
+            field="reason",
+        )
     rating.level, rating.decision_reason = level, reason.strip()
     rating.decided_by, rating.decided_at, rating.source = actor, timezone.now(), Source.SYSTEM
     rating.save()

@@ -54,6 +54,9 @@ class LevelCounts:
     total: int = 0
     not_rated: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {lvl: 0 for lvl in LEVEL_ORDER})
+    # The organization's own level of the year and its years running at the top up to it (add_org_standing).
+    org_level: str = ""
+    top_years: int = 0
 
     @property
     def rated(self) -> int:
@@ -148,9 +151,43 @@ def consecutive_top_years(ratings: list[OrgRating], *, up_to: int | None = None)
     return n
 
 
-def consecutive_top_years_for(orgs: list[Organization]) -> dict[int, int]:
-    """The consecutive count for many organizations in one query (report tables)."""
+def consecutive_top_years_for(orgs: list[Organization], *, up_to: int | None = None) -> dict[int, int]:
+    """The consecutive count for many organizations in one query (report tables); `up_to` a report's year."""
     ratings: dict[int, list[OrgRating]] = {}
     for r in OrgRating.objects.filter(org__in=orgs).only("org_id", "year", "level"):
         ratings.setdefault(r.org_id, []).append(r)
-    return {o.pk: consecutive_top_years(ratings.get(o.pk, [])) for o in orgs}
+    return {o.pk: consecutive_top_years(ratings.get(o.pk, []), up_to=up_to) for o in orgs}
+
+
+def add_org_standing(rows: list[LevelCounts], year: int) -> None:
+    """Each row's organization: its level of `year` (decided, else "") and its years running at the top up
+    to `year`, for the summary page and workbook (one query)."""
+    orgs = [r.org for r in rows if r.org is not None]
+    ratings: dict[int, list[OrgRating]] = {}
+    for rating in OrgRating.objects.filter(org__in=orgs, year__lte=year).only("org_id", "year", "level"):
+        ratings.setdefault(rating.org_id, []).append(rating)
+    for row in rows:
+        if row.org is None:
+            continue
+        mine = ratings.get(row.org.pk, [])
+        row.org_level = next((r.level for r in mine if r.year == year), "")
+        row.top_years = consecutive_top_years(mine, up_to=year)
+
+
+def level_counts(org_ids: list[int], years: list[int]) -> dict[tuple[int, int], dict[str, int]]:
+    """Members per level as it stands (decided, else the cell's, else the proposal) for each cell of
+    `org_ids` and year of `years`: {(org_id, year): {level: n}} with every level present, rated members
+    only. One query whatever the number of cells or years (the dashboards read it)."""
+    rows = (
+        MemberReview.objects.filter(cell_review__org_id__in=org_ids, cell_review__year__in=years, not_rated="")
+        .values("cell_review__org_id", "cell_review__year", "decided_level", "cell_level", "proposed_level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    out: dict[tuple[int, int], dict[str, int]] = {}
+    for r in rows:
+        counts = out.setdefault((r["cell_review__org_id"], r["cell_review__year"]), {lvl: 0 for lvl in LEVEL_ORDER})
+        level = r["decided_level"] or r["cell_level"] or r["proposed_level"]
+        if level:
+            counts[level] += r["n"]
+    return out

@@ -355,7 +355,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     if org is None:
         raise PermissionDenied
     cells, total = selectors.summary(org, year)
-    ratings = selectors.consecutive_top_years_for([c.org for c in cells if c.org] + [org])
+    selectors.add_org_standing([*cells, total], year)
     return render(
         request,
         "reviews/summary.html",
@@ -364,7 +364,6 @@ def summary_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "cells": cells,
             "total": total,
-            "top_years": ratings,
             "can_run": has_perm_on(request.user, org, Perm.EDIT_ORG),
         },
     )
@@ -382,6 +381,7 @@ def org_page(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "ratings": ratings,
             "reasons": {r.pk: reason_texts(r.reasons) for r in ratings},
+            "evidence": {r.pk: org_rating.evidence_lines(org, r.year, r.evidence) for r in ratings},
             "top_years": selectors.consecutive_top_years(ratings),
             "can_decide": services.can_decide(request.user, org),
             "year": _year(request),
@@ -431,6 +431,7 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     org = get_org_for_user(request.user, request.GET.get("org"), Perm.LIST_MEMBERS)  # type: ignore[arg-type]
     cells, total = selectors.summary(org, year)
+    selectors.add_org_standing([*cells, total], year)
     out = io.BytesIO()
     excel.write_summary(out, org=org, year=year, cells=cells, total=total)
     return _file(out.getvalue(), f"xep-loai-{org.code}-{year}.xlsx", XLSX)

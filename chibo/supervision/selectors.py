@@ -8,7 +8,7 @@ or the secretary records them). The meeting score's "assigned supervisor present
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from chibo.accounts.models import Role, RoleGrant, User
 from chibo.core.dates import today as today_
@@ -149,6 +149,31 @@ def remarks_of(meeting: Meeting) -> list[RemarkView]:
             )
         )
     return views
+
+
+@dataclass(frozen=True)
+class RemarkCounts:
+    """The remarks of those attending from above at the meetings under an organization in a period."""
+
+    remarks: int
+    asks_action: int
+    answered: int  # of those asking action: a reply, or a task given
+
+
+def remark_counts(org: Organization, start: date, end: date) -> RemarkCounts:
+    """Remarks at the meetings of `org` and the cells under it held in [start, end), how many asked the cell
+    to act and how many of those were answered (one query): the year-end rating of organizations reads it."""
+    asks = Q(follow_up__asks_action=True)
+    row = SupervisorRemark.objects.filter(
+        meeting__org__path__startswith=org.path,
+        meeting__scheduled_date__gte=start,
+        meeting__scheduled_date__lt=end,
+    ).aggregate(
+        remarks=Count("pk"),
+        asks_action=Count("pk", filter=asks),
+        answered=Count("pk", filter=asks & (Q(follow_up__task__isnull=False) | ~Q(follow_up__reply=""))),
+    )
+    return RemarkCounts(row["remarks"], row["asks_action"], row["answered"])
 
 
 def _follow(remark: SupervisorRemark) -> RemarkFollowUp | None:

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from chibo.accounts.tokens import token_issue
 from chibo.documents.tests.conftest import docx_text
 from chibo.reviews import org_rating, services
+from chibo.reviews.classify import reason_texts
 from chibo.reviews.models import CellReview, MemberReview, OrgRating
 from chibo.reviews.selectors import consecutive_top_years, summary
 from chibo.reviews.tests.conftest import Cell, a_year
@@ -205,9 +206,12 @@ def test_an_organization_is_proposed_from_its_year_and_decided_above_counting_ye
         OrgRating.objects.create(org=w.anhoa, year=year, level="htxsnv", source="imported")
     a_year(cell, YEAR)
     rating = org_rating.org_rating_propose(actor=None, org=w.anhoa, year=YEAR)
-    # No member rated yet (0 of 40), every task on time (30), 12 of 12 meetings (30).
-    assert (rating.points, rating.proposed_level) == (60, "htnv")
-    assert rating.evidence["regular_meetings_held"] == 12 and rating.evidence["meeting_quality"] is None
+    # No member rated yet (0 of 30), every task on time (20), 12 of 12 meetings (20), the meetings' quality
+    # year Kém (0 of 10: the test's meetings score low); no remark, no directive due: those weigh nothing,
+    # so 40 of 80 → 50.
+    assert (rating.points, rating.proposed_level) == (50, "htnv")
+    assert rating.evidence["regular_meetings_held"] == 12 and rating.evidence["quality_levels"] == {"poor": 1}
+    assert "Chưa có đảng viên nào được xếp loại" in " ".join(reason_texts(rating.reasons))
     with pytest.raises(Exception, match="Chỉ ban thường vụ"):
         org_rating.org_rating_decide(actor=w.anhoa_secretary, org=w.anhoa, year=YEAR, level="htxsnv")
     org_rating.org_rating_decide(
