@@ -11,8 +11,9 @@ owns it (imports point downward):
 
 Points are ours (a local practice), the rule set's `org_weights` (classification settings); a part with no
 data in the year (no task due, no meeting scored, no remark asking action, no directive due) weighs nothing
-and the others are scaled to 100 — except the members' part, which counts 0 until they are rated. The level by the rule set's cut-offs; HTXSNV also needs no member rated
-KHTNV, the meeting quality "Tốt" where scored, and no directive left overdue.
+and the others are scaled to 100 — except the members' part, which counts 0 until they are rated. The level
+by the rule set's cut-offs; HTXSNV also needs no member rated KHTNV, the meeting quality "Tốt" where scored,
+and no directive left overdue.
 """
 
 from dataclasses import dataclass

@@ -16,7 +16,9 @@ def classification_by_date(apps, schema_editor):
     system = RuleSetVersion.objects.filter(org__isnull=True)
     if not system.exists():
         return  # a database made without the shipped default: the test setup adds them (system_versions_ensure)
-    copied = [f.name for f in RuleSetVersion._meta.concrete_fields if f.name not in _SKIP and not f.name.endswith("_id")]
+    copied = [
+        f.name for f in RuleSetVersion._meta.concrete_fields if f.name not in _SKIP and not f.name.endswith("_id")
+    ]
     for entry in system_versions():
         version = system.filter(effective_from=entry["effective_from"]).first()
         if version is None:
