@@ -178,7 +178,7 @@ def year_counts(org: Organization, start: date, end: date, *, day: date | None =
     ).values_list("directive__deadline", "dissemination__held_on")
     counts = Counts()
     for deadline, held_on in rows:
-        counts.add(_status(deadline, held_on, day))
+        counts.add(target_status(deadline, held_on, day))
     return counts
 
 

@@ -172,22 +172,3 @@ def add_org_standing(rows: list[LevelCounts], year: int) -> None:
         mine = ratings.get(row.org.pk, [])
         row.org_level = next((r.level for r in mine if r.year == year), "")
         row.top_years = consecutive_top_years(mine, up_to=year)
-
-
-def level_counts(org_ids: list[int], years: list[int]) -> dict[tuple[int, int], dict[str, int]]:
-    """Members per level as it stands (decided, else the cell's, else the proposal) for each cell of
-    `org_ids` and year of `years`: {(org_id, year): {level: n}} with every level present, rated members
-    only. One query whatever the number of cells or years (the dashboards read it)."""
-    rows = (
-        MemberReview.objects.filter(cell_review__org_id__in=org_ids, cell_review__year__in=years, not_rated="")
-        .values("cell_review__org_id", "cell_review__year", "decided_level", "cell_level", "proposed_level")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    out: dict[tuple[int, int], dict[str, int]] = {}
-    for r in rows:
-        counts = out.setdefault((r["cell_review__org_id"], r["cell_review__year"]), {lvl: 0 for lvl in LEVEL_ORDER})
-        level = r["decided_level"] or r["cell_level"] or r["proposed_level"]
-        if level:
-            counts[level] += r["n"]
-    return out
