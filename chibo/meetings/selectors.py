@@ -214,6 +214,23 @@ def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:
     )
 
 
+def roll_row(meeting: Meeting, member_id: int | str) -> QuerySet[Attendance]:
+    """One member's row on the meeting's roll with what a tap's answer shows: the member, whether another
+    member on the roll bears the same name (`namesake`) and whether they are on the list of speakers now
+    (`busy`). One query."""
+    same_name = Attendance.objects.filter(
+        meeting=OuterRef("meeting"), member__full_name=OuterRef("member__full_name")
+    ).exclude(member=OuterRef("member"))
+    on_list = SpeakingTurn.objects.filter(
+        meeting=OuterRef("meeting"), member=OuterRef("member"), status__in=SpeakingTurn.BUSY_STATUSES
+    )
+    return (
+        Attendance.objects.filter(meeting=meeting, member_id=member_id)
+        .select_related("member")
+        .annotate(namesake=Exists(same_name), busy=Exists(on_list))
+    )
+
+
 def absentees(meeting: Meeting) -> QuerySet[Attendance]:
     """Each absentee named with reason, as the minutes must (required members only)."""
     return attendance_rows(meeting).filter(

@@ -393,11 +393,17 @@ def attendance_record(
     status: str,
     reason: str = "",
     arrived_at: time | None = None,
+    row: Attendance | None = None,
 ) -> Attendance:
-    """One tap per member. Late takes the arrival time (now, unless given); excused needs a reason."""
+    """One tap per member. Late takes the arrival time (now, unless given); excused needs a reason.
+
+    `row` is the member's row as the caller already read it (the live page does, for its answer): a mark
+    rewrites the row's mark fields whole and the rest of a row never changes once the roll is made, so
+    reading it before the lock loses nothing and saves a query."""
     meeting = _lock(meeting)
     _require_open(meeting)
-    row = _roll_member(meeting, member)
+    if row is None or row.meeting_id != meeting.pk or row.member_id != member.pk:
+        row = _roll_member(meeting, member)
     _mark(row, status, reason, arrived_at, actor)
     row.save(update_fields=MARK_FIELDS)
     return row
@@ -704,23 +710,39 @@ def vote_record(
             field="votes_for",
         )
     rule = meeting.ruleset.vote_pass_rule
-    vote, _created = Vote.objects.update_or_create(
+    vote = Vote(
         meeting=meeting,
         subject=Vote.Subject.RESOLUTION,
-        defaults={
-            "votes_for": votes_for,
-            "votes_against": votes_against,
-            "votes_abstain": votes_abstain,
-            "voters_present": totals.voters,
-            "official_required": totals.official_required,
-            "pass_rule": rule,
-            "passed": vote_passes(
-                rule, votes_for=votes_for, voters_present=totals.voters, official_required=totals.official_required
-            ),
-            "recorded_by": actor,
-        },
+        votes_for=votes_for,
+        votes_against=votes_against,
+        votes_abstain=votes_abstain,
+        voters_present=totals.voters,
+        official_required=totals.official_required,
+        pass_rule=rule,
+        passed=vote_passes(
+            rule, votes_for=votes_for, voters_present=totals.voters, official_required=totals.official_required
+        ),
+        recorded_by=actor,
     )
+    # One statement whether first recorded or recounted (the meeting's lock serialises recorders).
+    Vote.objects.bulk_create(
+        [vote], update_conflicts=True, unique_fields=["meeting", "subject"], update_fields=VOTE_FIELDS
+    )
+    vote.totals = totals  # type: ignore[attr-defined]  # the count it was decided on: the page shows it, unread again
     return vote
+
+
+VOTE_FIELDS = [
+    "votes_for",
+    "votes_against",
+    "votes_abstain",
+    "voters_present",
+    "official_required",
+    "pass_rule",
+    "passed",
+    "recorded_by",
+    "recorded_at",
+]
 
 
 @records_actor

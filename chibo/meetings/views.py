@@ -391,8 +391,9 @@ def _speakers_context(request: HttpRequest, meeting: Meeting, rows: list[Attenda
     present_rows = [r for r in rows if r.is_present]
     ctx.update(
         present_rows=present_rows,
-        # One tap on a name puts them on the list (not those already waiting or speaking).
-        addable_rows=[r for r in present_rows if r.member_id not in ctx["busy"]],
+        # One tap on a name puts them on the list (not those already waiting or speaking); a slot for every
+        # member on the roll, so that a tap can swap one member's slot alone.
+        chips=[(r, r.is_present and r.member_id not in ctx["busy"]) for r in rows],
         namesakes=shared_names([r.member for r in rows]),
     )
     return ctx
@@ -535,29 +536,29 @@ def officers(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    """One tap: the member's row and the live totals come back."""
+    """One tap: the member's row comes back, and out of band only what the tap changes (the totals, read
+    once, and what follows from them; this member's name among those who can be added as speakers).
+    Eight queries: session, user, grants, meeting, the row, the lock, the mark, the totals."""
     meeting = selectors.get_meeting_to_run(request.user, pk)
-    row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=member_pk)
+    row = get_object_or_404(selectors.roll_row(meeting, member_pk))
     form = AttendanceForm(request.POST)
     error = None
     try:
         if not form.is_valid():
             raise _form_error(form)
-        row = services.attendance_record(actor=_actor(request), meeting=meeting, member=row.member, **form.cleaned_data)
+        row = services.attendance_record(
+            actor=_actor(request), meeting=meeting, member=row.member, row=row, **form.cleaned_data
+        )
     except ChiboError as err:
         error = err
     if not request.htmx:  # type: ignore[attr-defined]
         return _back(request, meeting, error)
-    agenda = list(meeting.agenda_items.order_by("position"))
-    speakers = _speakers_context(request, meeting)
     return render(
         request,
         "meetings/live/_attendance_answer.html",
         {"meeting": meeting, "row": row, "error": error, "can_run": True, "statuses": Attendance.Status,
-         "totals": selectors.live_totals(meeting), "speakers": speakers, "namesakes": speakers["namesakes"],
-         "agenda": agenda, "vote": meeting.votes.first(),
-         "current_item": next((i for i in agenda if i.is_current), None),
-         "next_item": next((i for i in agenda if i.started_at is None), None)},
+         "totals": selectors.live_totals(meeting), "addable": row.is_present and not row.busy,
+         "namesakes": {row.member.full_name} if row.namesake else set()},
     )  # fmt: skip
 
 
@@ -708,13 +709,29 @@ def turn_save(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    def record(meeting: Meeting) -> None:
-        form = VoteForm(request.POST)
+    """The vote recorded: its section comes back, with the sticky bar out of band (its next action follows
+    the vote). Eight queries: session, user, grants, meeting, the lock, the totals (read once, by the
+    service, which decides on them), the vote, the agenda."""
+    meeting = selectors.get_meeting_to_run(request.user, pk)
+    form = VoteForm(request.POST)
+    error, recorded = None, None
+    try:
         if not form.is_valid():
             raise _form_error(form)
-        services.vote_record(actor=_actor(request), meeting=meeting, **form.cleaned_data)
-
-    return _live_action(request, pk, RUN, "vote", record)
+        recorded = services.vote_record(actor=_actor(request), meeting=meeting, **form.cleaned_data)
+    except ChiboError as err:
+        error = err
+    if not request.htmx:  # type: ignore[attr-defined]
+        return _back(request, meeting, error)
+    agenda = list(meeting.agenda_items.order_by("position"))
+    return render(
+        request,
+        "meetings/live/_vote_answer.html",
+        {"meeting": meeting, "error": error, "can_run": True, "vote": recorded or meeting.votes.first(),
+         "totals": recorded.totals if recorded else selectors.live_totals(meeting),  # type: ignore[attr-defined]
+         "agenda": agenda, "current_item": next((i for i in agenda if i.is_current), None),
+         "next_item": next((i for i in agenda if i.started_at is None), None)},
+    )  # fmt: skip
 
 
 @login_required
