@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE := chibo.settings
 
-.PHONY: setup system-packages demo test test-fast lint typecheck bench messages clean
+.PHONY: setup system-packages demo test test-fast lint typecheck bench bench-live messages clean
 
 setup: $(STAMP) system-packages
 
@@ -63,6 +63,13 @@ typecheck: setup
 BENCH_ARGS ?=
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The live-hour load test (issue 13, bench/README.md): gunicorn as deploy/ configures it on 127.0.0.1, Locust
+# offering the load for a bounded time; installs the pinned `bench` extra (gunicorn, Locust) when missing.
+BENCH_LIVE_ARGS ?= --meetings 1000 --run-time 180
+bench-live: setup
+	@test -x $(BIN)/locust -a -x $(BIN)/gunicorn || $(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/live_hour.py $(BENCH_LIVE_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media .demo-secret-key
