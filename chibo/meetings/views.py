@@ -557,8 +557,8 @@ def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         request,
         "meetings/live/_attendance_answer.html",
         {"meeting": meeting, "row": row, "error": error, "can_run": True, "statuses": Attendance.Status,
-         "totals": selectors.live_totals(meeting), "addable": row.is_present and not row.busy,
-         "namesakes": {row.member.full_name} if row.namesake else set()},
+         "totals": selectors.live_totals(meeting), "addable": row.is_present and not row.busy,  # type: ignore[attr-defined]
+         "namesakes": {row.member.full_name} if row.namesake else set()},  # type: ignore[attr-defined]
     )  # fmt: skip
 
 
