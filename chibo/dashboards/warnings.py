@@ -26,6 +26,8 @@ from chibo.rules.models import RuleSetVersion
 from chibo.rules.selectors import RulesetResolver
 from chibo.scheduling.calendar import month_start, next_month, quarter_of
 from chibo.scheduling.selectors import month_calendar
+from chibo.supervision.models import Assignment
+from chibo.supervision.selectors import upper_guests
 from chibo.tasks.models import TaskAssignment
 
 S = Meeting.Status
@@ -37,6 +39,7 @@ KINDS = {
     "silent": gettext_lazy("Đảng viên không phát biểu"),
     "similar_resolution": gettext_lazy("Nghị quyết gần như trùng lặp"),
     "overdue_tasks": gettext_lazy("Nhiệm vụ quá hạn"),
+    "unattended": gettext_lazy("Cán bộ được phân công chưa dự sinh hoạt"),
 }
 # The setting each kind's threshold comes from (shown beside the warning).
 SETTINGS = {
@@ -47,6 +50,7 @@ SETTINGS = {
     "silent": "warn_silent_months",
     "similar_resolution": "warn_similarity_pct",
     "overdue_tasks": "warn_overdue_days",
+    "unattended": "supervision_gap_days",
 }
 
 
@@ -248,23 +252,42 @@ def _months_back(day: date, n: int) -> date:
     return first
 
 
+SILENT_NAMES = 10  # names listed in a cell's warning; the count says how many in all
+
+
+def _next_meetings(cell_ids: list[int], day: date) -> dict[int, int]:
+    """Each cell's next planned meeting from `day` (one query): where a warning is acted on."""
+    found: dict[int, int] = {}
+    for org_id, pk in (
+        Meeting.objects.filter(org_id__in=cell_ids, status=S.PLANNED, scheduled_date__gte=day)
+        .order_by("org_id", "scheduled_date", "scheduled_time")
+        .values_list("org_id", "pk")
+    ):
+        found.setdefault(org_id, pk)
+    return found
+
+
 def _silent(cells: dict[int, Organization], rules: dict[int, RuleSetVersion], day: date) -> list[Warning]:
-    """Members who were present during the last N months and never took the floor, who were on the roll
-    from the first meeting of the window (a newcomer is not flagged for months they were not there)."""
+    """One warning per cell naming the members who were present during the last N months (warn_silent_months)
+    and never took the floor, who were on the roll from the first meeting of the window (a newcomer is not
+    flagged for months they were not there). Whoever chaired or took the minutes of a meeting of the window
+    ran it and is not counted silent. It links to the cell's next meeting, where speakers are invited."""
     longest = max((r.warn_silent_months for r in rules.values()), default=6)
     start = _months_back(day, longest)
-    meetings = {
-        pk: (org_id, held)
-        for pk, org_id, held in Meeting.objects.filter(
+    rows = list(
+        Meeting.objects.filter(
             org_id__in=list(cells), status=S.CLOSED, scheduled_date__gte=start, scheduled_date__lte=day
-        ).values_list("pk", "org_id", "scheduled_date")
-    }
+        ).values_list("pk", "org_id", "scheduled_date", "chair_id", "recorder_id")
+    )
+    meetings = {pk: (org_id, held) for pk, org_id, held, _c, _r in rows}
     window_start = {org_id: _months_back(day, rules[org_id].warn_silent_months) for org_id in cells}
     first_meeting: dict[int, date] = {}
-    for org_id, held in meetings.values():
+    took_part: set[tuple[int, int]] = set()
+    for _pk, org_id, held, chair, recorder in rows:
         if held >= window_start[org_id]:
             first_meeting[org_id] = min(first_meeting.get(org_id, held), held)
-    spoke = set(
+            took_part.update({(chair, org_id), (recorder, org_id)})
+    took_part.update(
         SpeakingTurn.objects.filter(meeting_id__in=list(meetings), status__in=SpeakingTurn.SPOKEN_STATUSES).values_list(
             "member_id", "meeting__org_id"
         )
@@ -280,25 +303,95 @@ def _silent(cells: dict[int, Organization], rules: dict[int, RuleSetVersion], da
         entry[1] += 1
         entry[2] += status in Attendance.PRESENT_STATUSES
         entry[3] = entry[3] or held == first_meeting.get(org_id)
-    found = []
+    by_cell: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     for (member_id, org_id), (name, meetings_on_roll, present, from_start) in seen.items():
-        if (member_id, org_id) in spoke or present == 0 or not from_start:
+        if (member_id, org_id) in took_part or present == 0 or not from_start:
             continue
         if first_meeting[org_id] >= next_month(window_start[org_id]):
             continue  # the cell's meetings do not cover the whole window
+        by_cell[org_id].append((name, present, meetings_on_roll))
+    next_meeting = _next_meetings(list(by_cell), day)
+    found = []
+    for org_id, silent in by_cell.items():
         n = rules[org_id].warn_silent_months
+        silent.sort(key=lambda m: (-m[1], m[0]))
+        link = (
+            reverse("meetings:prepare", args=[next_meeting[org_id]])
+            if org_id in next_meeting
+            else reverse("dashboards:org", args=[org_id])
+        )
         found.append(
             Warning(
                 "silent",
-                f"silent:{member_id}:{org_id}:{month_start(day):%Y-%m}",
+                f"silent:{org_id}:{month_start(day):%Y-%m}",
                 cells[org_id],
-                _("%(name)s không phát biểu lần nào trong %(n)s tháng.") % {"name": name, "n": n},
+                _("%(k)s đảng viên có mặt nhưng không phát biểu lần nào trong %(n)s tháng.")
+                % {"k": len(silent), "n": n},
                 [
-                    _("Có mặt %(p)s/%(t)s buổi từ %(m)s, không có lượt phát biểu nào.")
-                    % {"p": present, "t": meetings_on_roll, "m": _m(window_start[org_id])}
+                    _("%(name)s: có mặt %(p)s/%(t)s buổi từ %(m)s.")
+                    % {"name": name, "p": present, "t": on_roll, "m": _m(window_start[org_id])}
+                    for name, present, on_roll in silent[:SILENT_NAMES]
                 ],
-                reverse("members:detail", args=[member_id]),
+                link,
                 _("Bộ quy định: cảnh báo sau %(n)s tháng không phát biểu.") % {"n": n},
+            )
+        )
+    return found
+
+
+def _unattended(cells: dict[int, Organization], rules: dict[int, RuleSetVersion], day: date) -> list[Warning]:
+    """Cadres assigned to follow a cell (chibo.supervision) who attended none of its meetings held in the rule
+    set's period (supervision_gap_days up to `day`), though assigned for the whole of it. Who attended from
+    above is supervision's one rule (upper_guests). Links to the committee's assignments and coverage."""
+    longest = max((r.supervision_gap_days for r in rules.values()), default=92)
+    start = day - timedelta(days=longest)
+    window = {org_id: day - timedelta(days=rules[org_id].supervision_gap_days) for org_id in cells}
+    assignments = [
+        a
+        for a in Assignment.objects.filter(cell_id__in=list(cells), valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .select_related("cadre")
+        .order_by("cell_id", "valid_from", "id")
+        if a.valid_from <= window[a.cell_id]
+    ]
+    if not assignments:
+        return []
+    held: dict[int, list[date]] = defaultdict(list)
+    for org_id, scheduled in Meeting.objects.filter(
+        org_id__in={a.cell_id for a in assignments}, status=S.CLOSED, scheduled_date__gt=start, scheduled_date__lte=day
+    ).values_list("org_id", "scheduled_date"):
+        if scheduled > window[org_id]:
+            held[org_id].append(scheduled)
+    came: set[tuple[int, int]] = set()
+    for user_id, org_id, scheduled in (
+        upper_guests()
+        .filter(meeting__org_id__in={a.cell_id for a in assignments}, meeting__scheduled_date__gt=start)
+        .filter(meeting__scheduled_date__lte=day, user__isnull=False)
+        .values_list("user_id", "meeting__org_id", "meeting__scheduled_date")
+    ):
+        if scheduled > window[org_id]:
+            came.add((user_id, org_id))
+    found = []
+    for a in assignments:
+        meetings = sorted(held.get(a.cell_id, []))
+        if not meetings or (a.cadre_id, a.cell_id) in came:
+            continue  # no meeting to attend (the month's own warning says so), or attended
+        name = a.cadre.get_full_name() or a.cadre.username
+        days = rules[a.cell_id].supervision_gap_days
+        found.append(
+            Warning(
+                "unattended",
+                f"unattended:{a.pk}:{month_start(day):%Y-%m}",
+                cells[a.cell_id],
+                _("Đồng chí %(name)s được phân công dự sinh hoạt nhưng chưa dự buổi nào trong %(n)s ngày qua.")
+                % {"name": name, "n": days},
+                [
+                    _("Phân công từ %(d)s: %(t)s.") % {"d": _d(a.valid_from), "t": a.title},
+                    _("Chi bộ đã họp %(k)s buổi (%(days)s), không có đồng chí dự.")
+                    % {"k": len(meetings), "days": ", ".join(_d(m) for m in meetings)},
+                ],
+                reverse("supervision:assignments") + f"?org={a.committee_id}",
+                _("Bộ quy định: chi bộ không có cấp trên dự quá %(n)s ngày.") % {"n": days},
             )
         )
     return found
@@ -314,7 +407,7 @@ def _similar(cells: dict[int, Organization], rules: dict[int, RuleSetVersion], d
         Meeting.objects.filter(org_id__in=list(cells), scheduled_date__range=window)
         .exclude(status=S.CANCELLED)
         .exclude(draft_resolution="")
-        .values_list("pk", "org_id", "scheduled_date", "draft_resolution")
+        .values_list("pk", "org_id", "scheduled_date", "draft_resolution", "status")
     )
     if not recent:
         return []
@@ -327,7 +420,7 @@ def _similar(cells: dict[int, Organization], rules: dict[int, RuleSetVersion], d
     ):
         earlier[row[1]].append((row[0], row[2], shingles(row[3])))
     found = []
-    for pk, org_id, held, text in recent:
+    for pk, org_id, held, text, status in recent:
         mine = shingles(text)
         threshold = rules[org_id].warn_similarity_pct
         best = max(
@@ -356,7 +449,8 @@ def _similar(cells: dict[int, Organization], rules: dict[int, RuleSetVersion], d
                     % {"k": 3, "p": pct, "n": sum(1 for e in earlier[org_id] if e[1] < held)},
                     reverse("meetings:detail", args=[best[1]]),
                 ],
-                reverse("meetings:detail", args=[pk]),
+                # a draft still to be held is rewritten on the preparation page
+                reverse("meetings:prepare" if status == S.PLANNED else "meetings:detail", args=[pk]),
                 _("Bộ quy định: cảnh báo từ %(p)s%% giống nhau.") % {"p": threshold},
             )
         )
@@ -403,7 +497,7 @@ def warnings_for(user: AnyUser, org: Organization, day: date) -> list[Warning]:
     resolver = RulesetResolver(cell_list)
     rules = {c.pk: resolver.for_org(c, day) for c in cell_list}
     found = _calendar_warnings(user, org, day, cells)
-    for check in (_attendance_falling, _absent_runs, _silent, _similar, _overdue):
+    for check in (_attendance_falling, _absent_runs, _silent, _similar, _overdue, _unattended):
         found.extend(check(cells, rules, day))
     acks: dict[str, list[WarningAck]] = defaultdict(list)
     for ack in WarningAck.objects.filter(key__in=[w.key for w in found]).select_related("acknowledged_by"):

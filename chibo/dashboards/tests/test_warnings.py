@@ -94,13 +94,29 @@ def test_a_member_absent_three_meetings_running_is_flagged_with_the_dates_and_re
     assert warning.link == reverse("members:detail", args=[roll[0].pk])
 
 
-def test_a_member_present_for_six_months_who_never_spoke_is_flagged_and_a_speaker_is_not(world):
-    roll = _roll(world, 2)
+def test_members_present_for_six_months_who_never_spoke_are_one_warning_of_their_cell(world):
+    roll = _roll(world, 3)
     for month in range(6, 12):
         held(world.anhoa, date(2026, month, 5), speakers=[roll[0]])
-    silent = {w.text for w in _of("silent", world)}
-    assert any("Đỗ Văn Số 1" in t and "6 tháng" in t for t in silent)
-    assert not any("Đỗ Văn Số 0" in t for t in silent)
+    coming = planned(world.anhoa, date(2026, 12, 5))
+    [warning] = _of("silent", world)
+    assert warning.cell == world.anhoa and warning.key == f"silent:{world.anhoa.pk}:2026-12"
+    assert warning.text == "2 đảng viên có mặt nhưng không phát biểu lần nào trong 6 tháng."
+    assert warning.evidence == [
+        "Đỗ Văn Số 1: có mặt 6/6 buổi từ 06/2026.",
+        "Đỗ Văn Số 2: có mặt 6/6 buổi từ 06/2026.",
+    ]  # not the speaker; nor the secretary who chaired, nor the member who took the minutes
+    assert warning.link == reverse("meetings:prepare", args=[coming.pk])  # where speakers are invited
+
+
+def test_the_silent_months_are_a_rule_set_setting(world):
+    roll = _roll(world, 2)
+    for month in range(6, 12):
+        held(world.anhoa, date(2026, month, 5), speakers=roll if month == 7 else [roll[0]])
+    assert _of("silent", world) == []  # Số 1 spoke in July, within the six months asked
+    RuleSetVersion.objects.filter(org__isnull=True).update(warn_silent_months=3)
+    [warning] = _of("silent", world)
+    assert "trong 3 tháng" in warning.text and warning.evidence == ["Đỗ Văn Số 1: có mặt 3/3 buổi từ 09/2026."]
 
 
 def test_a_newcomer_is_not_flagged_for_months_before_they_came(world):
@@ -118,7 +134,7 @@ def test_a_draft_resolution_repeating_an_earlier_one_is_flagged_and_an_honest_on
     [warning] = _of("similar_resolution", world)
     assert warning.cell == world.anhoa and warning.key == f"similar_resolution:{copy.pk}"
     assert "100%" in warning.text and "05/04/2021" in warning.text
-    assert warning.link == reverse("meetings:detail", args=[copy.pk])
+    assert warning.link == reverse("meetings:prepare", args=[copy.pk])  # where the draft is rewritten
 
 
 def test_overdue_tasks_are_counted_per_cell_with_the_oldest_first(world):
@@ -158,3 +174,42 @@ def test_an_acknowledgement_needs_a_note(world):
     with pytest.raises(ChiboError) as err:
         services.warning_acknowledge(actor=world.ward_officer, key="k", org=world.anhoa, kind="no_meeting", note="  ")
     assert err.value.field == "note" and not WarningAck.objects.exists()
+
+
+def _assign(world, valid_from: date):  # type: ignore[no-untyped-def]
+    from chibo.supervision.models import Assignment
+
+    return Assignment.objects.create(
+        committee=world.ward, cadre=world.ward_officer, cell=world.anhoa, title="Đảng ủy viên", valid_from=valid_from
+    )
+
+
+def test_a_cadre_assigned_to_a_cell_who_attended_none_of_its_meetings_in_the_period_is_flagged(world):
+    from chibo.meetings.models import Guest
+
+    assignment = _assign(world, date(2026, 6, 1))
+    for month in (9, 10, 11):
+        held(world.anhoa, date(2026, month, 5))
+    [warning] = _of("unattended", world)
+    assert warning.key == f"unattended:{assignment.pk}:2026-12" and warning.cell == world.anhoa
+    assert "92 ngày" in warning.text  # the rule set's supervision_gap_days
+    assert "3 buổi (05/09/2026, 05/10/2026, 05/11/2026)" in warning.evidence[1]
+    assert warning.link == reverse("supervision:assignments") + f"?org={world.ward.pk}"
+    # attending one of them from above (the meeting's own record) clears it
+    meeting = world.anhoa.meetings.get(scheduled_date=date(2026, 10, 5))
+    Guest.objects.create(meeting=meeting, name="Cán bộ phường", is_supervisor=True, user=world.ward_officer)
+    assert _of("unattended", world) == []
+
+
+def test_a_cadre_assigned_lately_or_whose_attendance_is_older_than_the_period_is_judged_by_the_rule_set(world):
+    from chibo.meetings.models import Guest
+
+    _assign(world, date(2026, 11, 1))
+    held(world.anhoa, date(2026, 7, 5))
+    held(world.anhoa, date(2026, 11, 25))
+    assert _of("unattended", world) == []  # assigned a month ago, the period is 92 days: not yet expected
+    RuleSetVersion.objects.filter(org__isnull=True).update(supervision_gap_days=20)
+    assert len(_of("unattended", world)) == 1  # assigned for the 20 days asked; 25/11 held without them
+    july = world.anhoa.meetings.get(scheduled_date=date(2026, 7, 5))
+    Guest.objects.create(meeting=july, name="Cán bộ phường", is_supervisor=True, user=world.ward_officer)
+    assert len(_of("unattended", world)) == 1  # July is before the period
