@@ -7,8 +7,9 @@ link to the dashboard. Each section is a few queries, none growing with the data
 
 The households' follow-ups that have come due (chibo.households) and the directives the member's cell
 must still disseminate (chibo.directives) are listed too. Not shown yet, because the apps that hold it
-had not landed when this was written: the self-assessment or score waiting (issues 7, 8). Nothing is
-shown for it rather than a made-up figure.
+The year-end self-assessment waiting for the member (chibo.reviews), the meeting scores waiting for the vote
+of the meeting the member chaired or recorded, and those waiting for the confirmation of the cadre who
+attended from above (chibo.quality) come next, right after the meeting.
 """
 
 from typing import Any
@@ -25,6 +26,8 @@ from chibo.households.selectors import due_follow_ups
 from chibo.meetings.models import Meeting
 from chibo.notices.selectors import notices_of
 from chibo.organizations.models import Organization
+from chibo.quality.selectors import scores_to_confirm, scores_to_vote
+from chibo.reviews.selectors import self_assessments_waiting
 from chibo.tasks.selectors import my_open_and_recent
 
 HOME_ITEMS = 5  # each list is cut to its first items, with a link to the whole
@@ -91,6 +94,13 @@ def sections(user: Any) -> list[Section]:
                 },
             ),
         )
+    waiting = {
+        "self_assessments": list(self_assessments_waiting(user.member_id)[:HOME_ITEMS]) if user.member_id else [],
+        "to_vote": list(scores_to_vote(user.member_id)[:HOME_ITEMS]) if user.member_id else [],
+        "to_confirm": list(scores_to_confirm(user)[:HOME_ITEMS]),
+    }
+    if any(waiting.values()):
+        found.insert(1 if getattr(user, "member_id", None) else 0, Section("dashboards/home/_waiting.html", waiting))
     found.append(
         Section(
             "dashboards/home/_notices.html", {"notices": list(notices_of(user).order_by("-created_at")[:HOME_ITEMS])}

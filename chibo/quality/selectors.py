@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chibo.accounts.models import User
 from chibo.meetings.models import Meeting
@@ -68,6 +68,33 @@ def score_summary(meeting: Meeting) -> ScoreSummary | None:
         state=score.state,
         confirmed_by=score.confirmed_by_name,
         confirmed_at=score.confirmed_at,
+    )
+
+
+def scores_to_confirm(user: Any) -> QuerySet[MeetingScore]:
+    """Scores the members voted that wait for this cadre's confirmation: meetings they attended from above
+    (chibo.supervision's one rule), not yet confirmed nor locked. The home page leads with them."""
+    from chibo.supervision.selectors import upper_guests
+
+    return (
+        MeetingScore.objects.filter(
+            meeting__in=upper_guests().filter(user_id=user.pk).values("meeting_id"),
+            voted_at__isnull=False,
+            confirmed_at__isnull=True,
+            locked_at__isnull=True,
+        )
+        .select_related("meeting__org")
+        .order_by("meeting__scheduled_date", "pk")
+    )
+
+
+def scores_to_vote(member_id: int) -> QuerySet[MeetingScore]:
+    """Proposed scores of the meetings this member chaired or recorded, still to be put to the members' vote."""
+    return (
+        MeetingScore.objects.filter(Q(meeting__chair_id=member_id) | Q(meeting__recorder_id=member_id))
+        .filter(voted_at__isnull=True, locked_at__isnull=True)
+        .select_related("meeting__org")
+        .order_by("meeting__scheduled_date", "pk")
     )
 
 

@@ -72,6 +72,17 @@ class LevelCounts:
         return [(lvl, SHORT[lvl], self.counts[lvl], self.share(lvl)) for lvl in LEVEL_ORDER]
 
 
+def self_assessments_waiting(member_id: int) -> QuerySet[MemberReview]:
+    """The member's year-end self-assessments still to be submitted, in reviews that are open (one query)."""
+    return (
+        MemberReview.objects.filter(
+            member_id=member_id, self_submitted_at__isnull=True, cell_review__status=CellReview.Status.OPEN
+        )
+        .select_related("cell_review__org")
+        .order_by("cell_review__year", "pk")
+    )
+
+
 def standing_level(decided: str, cell: str, proposed: str) -> str:
     """A member's level as it stands: decided above, else the cell's, else the proposal ("" if none)."""
     return decided or cell or proposed

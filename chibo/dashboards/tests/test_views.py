@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from chibo.core.dates import today
@@ -164,3 +165,38 @@ def test_the_members_home_lists_the_directives_their_cell_must_still_disseminate
     html = client.get(reverse("core:home")).content.decode()
     assert "Văn bản cấp trên chi bộ cần quán triệt" in html and "hạn 30/06/2021" in html
     assert reverse("directives:detail", args=[directive.pk]) in html
+
+
+def test_the_members_home_leads_with_the_self_assessment_waiting_for_them(client, world):
+    from chibo.reviews import services as review_services
+    from chibo.reviews.models import MemberReview
+
+    review_services.review_start(actor=None, org=world.anhoa, year=today().year - 1)
+    mine = MemberReview.objects.get(member=world.member_of_anhoa)
+    client.force_login(world.anhoa_member)
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Việc chờ đồng chí" in html and f"Bản tự kiểm điểm năm {today().year - 1}" in html
+    assert reverse("reviews:self", args=[mine.pk]) in html
+    MemberReview.objects.filter(pk=mine.pk).update(self_submitted_at=timezone.now())
+    assert "Bản tự kiểm điểm" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_score_waits_on_the_chairs_home_for_the_vote_then_on_the_cadres_for_confirmation(client, world):
+    from chibo.meetings.models import Guest
+    from chibo.quality import services as quality_services
+
+    meeting = held(world.anhoa, today() - timedelta(days=3))
+    Guest.objects.create(meeting=meeting, name="Cán bộ phường", is_supervisor=True, user=world.supervisor)
+    score = quality_services.score_propose(actor=None, meeting=meeting)
+    day = meeting.scheduled_date.strftime("%d/%m/%Y")
+    client.force_login(world.anhoa_secretary)  # the secretary chaired it
+    html = client.get(reverse("core:home")).content.decode()
+    assert f"Biểu quyết kết quả chấm điểm buổi {day}" in html and reverse("quality:score", args=[meeting.pk]) in html
+    client.force_login(world.supervisor)
+    assert "Xác nhận kết quả chấm điểm" not in client.get(reverse("core:home")).content.decode()  # not voted yet
+    quality_services.score_vote_record(actor=world.anhoa_secretary, score=score, votes_for=1, votes_against=0,
+                                       votes_abstain=0)  # fmt: skip
+    html = client.get(reverse("core:home")).content.decode()
+    assert f"Xác nhận kết quả chấm điểm buổi {day}" in html and reverse("quality:score", args=[meeting.pk]) in html
+    client.force_login(world.anhoa_secretary)
+    assert "Biểu quyết kết quả chấm điểm" not in client.get(reverse("core:home")).content.decode()

@@ -592,7 +592,9 @@ def test_the_ward_officer_sees_every_kind_of_warning_today(demo: Demo, db):
         for key in ("long_binh_new", "long_my_new", "long_phu_1")
         for w in warnings_for(demo.users["admin"], demo.orgs[key], day)
     ]
-    assert set(KINDS) <= {w.kind for w in found}
+    # Not "unattended" yet: the demo's supervision assignments ended with the 2025 reform (chibo.demo.supervision),
+    # and no cadre is assigned to a cell of the new wards.
+    assert set(KINDS) - {"unattended"} <= {w.kind for w in found}
     similar = [w for w in found if w.kind == "similar_resolution"]
     assert [w.cell for w in similar] == [demo.cells["anhoa"]]
     assert "/2021" in similar[0].text  # this month's draft repeats a 2021 resolution
