@@ -1,8 +1,9 @@
 """Opening a year for every cell under a node (C15 at scale): the background job behind chibo.reviews.jobs.
 
 Cells are taken in batches (`CELLS_PER_BATCH`); for each batch: the cells' rolls at the year's end (one
-query), the evidence of all their members (chibo.reviews.evidence.gather: ten queries), one insert of
-the cells' years and one of the members' reviews. So a cell costs a fixed share of a dozen queries
+query), the evidence of all their members (chibo.reviews.evidence.gather: ten aggregate queries filtered by
+the rolls as a subquery), one insert of the cells' years and one COPY of the members' reviews
+(chibo.core.bulk; bulk_create on SQLite). So a cell costs a fixed share of a dozen queries
 whatever its history, and progress is saved after each batch (its own transaction: a failure keeps the
 batches done, and running again skips the cells already open).
 """
@@ -10,10 +11,11 @@ batches done, and running again skips the cells already open).
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from chibo.accounts.models import User
+from chibo.core.bulk import bulk_insert
 from chibo.members.models import Membership
 from chibo.organizations.models import Organization
 from chibo.reviews.evidence import gather
@@ -29,22 +31,28 @@ def run_create(*, actor: User | None, org: Organization, year: int) -> ReviewRun
     return ReviewRun.objects.create(org=org, year=year, cells_total=cells, created_by=actor)
 
 
-def _rolls(cell_ids: list[int], day: date) -> dict[int, list[int]]:
-    rows = Membership.objects.filter(
+def _on_rolls(cell_ids: list[int], day: date) -> QuerySet[Membership]:
+    return Membership.objects.filter(
         Q(org_id__in=cell_ids, kind=Membership.Kind.OFFICIAL, started_on__lte=day)
         & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-    ).values_list("org_id", "member_id")
+    )
+
+
+def _rolls(cell_ids: list[int], day: date) -> dict[int, list[int]]:
     by_cell: dict[int, list[int]] = {}
-    for org_id, member_id in rows:
+    for org_id, member_id in _on_rolls(cell_ids, day).values_list("org_id", "member_id"):
         by_cell.setdefault(org_id, []).append(member_id)
     return by_cell
 
 
 def _batch(run: ReviewRun, cells: list[Organization], resolver: RulesetResolver) -> int:
+    """One batch of cells: their rolls, the evidence of all their members (each source aggregated per member
+    in the database, filtered by the rolls as a subquery), the proposals, one COPY of the reviews."""
     day = year_end(run.year)
-    rolls = _rolls([c.pk for c in cells], day)
+    cell_ids = [c.pk for c in cells]
+    rolls = _rolls(cell_ids, day)
     ids = [m for members in rolls.values() for m in members]
-    evidence = gather(ids, run.year, as_of=day)
+    evidence = gather(ids, run.year, as_of=day, within=_on_rolls(cell_ids, day).values("member_id"))
     years = CellReview.objects.bulk_create(
         [
             CellReview(
@@ -56,8 +64,7 @@ def _batch(run: ReviewRun, cells: list[Organization], resolver: RulesetResolver)
     reviews: list[MemberReview] = []
     for cell_review in years:
         reviews += build_member_reviews(cell_review, rolls.get(cell_review.org_id, []), evidence)
-    MemberReview.objects.bulk_create(reviews, batch_size=2000)
-    return len(reviews)
+    return bulk_insert(MemberReview, reviews)
 
 
 def run_execute(*, run_id: int) -> ReviewRun:
