@@ -377,3 +377,29 @@ def test_leaving_without_a_reason_is_refused(client, world):
     assert response.context["form"].errors["reason"] == ["Trường này là bắt buộc."]
     member.refresh_from_db()
     assert member.is_active
+
+
+def test_the_list_and_a_record_cost_the_same_queries_for_a_ward_and_the_province_at_two_sizes(client, world):
+    """bench/run.py times these pages for a ward's and a province's officer: neither grows with the scope."""
+    from chibo.accounts.models import Role
+    from chibo.testing.factories import make_user
+
+    province_officer = make_user("tinh.uy", (Role.OFFICER, world.province))
+    record = reverse("members:detail", args=[world.member_of_anhoa.pk])
+
+    def counts() -> list[int]:
+        found = []
+        for user in (world.ward_officer, province_officer):
+            _as(client, user)
+            for url in (reverse("members:list"), record):
+                client.get(url)  # the session's first read
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(url).status_code == 200
+                found.append(len(captured.captured_queries))
+        return found
+
+    small = counts()
+    MemberFactory.create_batch(30, org=world.anhoa)
+    MemberFactory.create_batch(30, org=world.other_ward_cell)
+    assert counts() == small
+    assert small[0] == small[2] and small[1] == small[3]  # the ward's officer and the province's alike

@@ -251,3 +251,29 @@ def test_a_regular_meeting_can_hold_the_quarters_thematic_session(client, world)
     client.force_login(world.ward_officer)
     cal = client.get(f"/calendar/?org={world.ward.pk}&month=2025-05").context["cal"]
     assert [r.cell for r in cal.without_thematic] == [world.other_cell]
+
+
+def test_the_month_view_costs_the_same_queries_for_a_ward_and_the_province(client, world):
+    """bench/run.py times the month for a ward and for the province: the count follows the tree's depth
+    (one query a level), never the number of cells or meetings."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.admin)
+    urls = [MARCH.format(org=world.ward.pk), MARCH.format(org=world.province.pk)]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured.captured_queries))
+        return found
+
+    _grow(world, 2)
+    small = counts()
+    _grow(world, 10)
+    assert counts() == small
+    # The province's month reads two tree levels more than the ward's (province → town → ward → cells).
+    assert small[1] - small[0] <= 2, small
