@@ -250,35 +250,10 @@ def _months_before(month: date, n: int) -> date:
 
 
 # The cells under a node on a day, each with the child of the node it lies under, and their months'
-# sums per child and month. Recursive: one statement however deep the tree (SQLite and PostgreSQL).
+# sums per child and month; then, per child, its cells and those someone attended from above in the period
+# (a month of the summary with a supervised meeting): the coverage, on rows whose month is NULL. One
+# statement, the tree walked once however deep it is (SQLite and PostgreSQL).
 ROLLUP_SQL = """
-WITH RECURSIVE tree(org_id, top_id) AS (
-    SELECT v.org_id, v.org_id FROM organizations_orgversion v
-     WHERE v.parent_id = %s AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
-    UNION ALL
-    SELECT v.org_id, t.top_id FROM organizations_orgversion v JOIN tree t ON v.parent_id = t.org_id
-     WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
-)
-SELECT t.top_id, s.month, {sums}
-  FROM tree t JOIN dashboards_cellmonth s ON s.org_id = t.org_id
- WHERE s.month >= %s AND s.month < %s
- GROUP BY t.top_id, s.month
-""".format(sums=", ".join(f"SUM(s.{name})" for name in SUMMED))  # noqa: S608 - columns are constants
-
-
-def rollup(root_id: int, day: date, first: date, end: date) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(ROLLUP_SQL, [root_id, day, day, day, day, first, end])
-        return cursor.fetchall()
-
-
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-# The cells under each child of a node on a day, and those someone attended from above in the period
-# (a month of the summary with a supervised meeting): the coverage per child, one statement.
-COVERAGE_SQL = """
 WITH RECURSIVE tree(org_id, top_id, kind) AS (
     SELECT v.org_id, v.org_id, v.kind FROM organizations_orgversion v
      WHERE v.parent_id = %s AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
@@ -286,19 +261,31 @@ WITH RECURSIVE tree(org_id, top_id, kind) AS (
     SELECT v.org_id, t.top_id, v.kind FROM organizations_orgversion v JOIN tree t ON v.parent_id = t.org_id
      WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
 )
-SELECT t.top_id, COUNT(*),
-       SUM(CASE WHEN EXISTS (SELECT 1 FROM dashboards_cellmonth s WHERE s.org_id = t.org_id
-                               AND s.month >= %s AND s.month < %s AND s.supervised > 0) THEN 1 ELSE 0 END)
+SELECT t.top_id, s.month, {sums}, 0, 0
+  FROM tree t JOIN dashboards_cellmonth s ON s.org_id = t.org_id
+ WHERE s.month >= %s AND s.month < %s
+ GROUP BY t.top_id, s.month
+UNION ALL
+SELECT t.top_id, NULL, {zeros}, COUNT(*),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM dashboards_cellmonth c WHERE c.org_id = t.org_id
+                               AND c.month >= %s AND c.month < %s AND c.supervised > 0) THEN 1 ELSE 0 END)
   FROM tree t
  WHERE t.kind IN (%s, %s)
  GROUP BY t.top_id
-"""
+""".format(  # noqa: S608 - columns are constants
+    sums=", ".join(f"SUM(s.{name})" for name in SUMMED), zeros=", ".join("0" for _name in SUMMED)
+)
 
 
-def coverage_by_child(root_id: int, day: date, first: date, end: date) -> list[tuple]:
+def rollup(root_id: int, day: date, first: date, end: date) -> list[tuple]:
+    """Rows (child, month, *sums, 0, 0) and, per child, (child, None, *zeros, cells, cells visited)."""
     with connection.cursor() as cursor:
-        cursor.execute(COVERAGE_SQL, [root_id, day, day, day, day, first, end, *Organization.CELL_KINDS])
+        cursor.execute(ROLLUP_SQL, [root_id, day, day, day, day, first, end, first, end, *Organization.CELL_KINDS])
         return cursor.fetchall()
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _review_month(months: list[tuple[date, Figures]]) -> date | None:
@@ -333,22 +320,23 @@ def dashboard(org: Organization, period: Period) -> Dashboard:
             for v in children_on(org, period.as_of)
         ]
         by_child = {c.org_id: c for c in children}
-        rows = [
-            (top_id, _as_date(month), Figures(*(int(s or 0) for s in sums)))
-            for top_id, month, *sums in rollup(org.pk, period.as_of, period.first, period.end)
-        ]
+        rows = []
+        totals = Figures()
+        for top_id, month, *sums in rollup(org.pk, period.as_of, period.first, period.end):
+            *counts, cells, visited = (int(v or 0) for v in sums)
+            if month is None:  # the child's coverage
+                if top_id in by_child:
+                    by_child[top_id].figures.cells, by_child[top_id].figures.cells_visited = cells, visited
+                totals.cells += cells
+                totals.cells_visited += visited
+            else:
+                rows.append((top_id, _as_date(month), Figures(*counts)))
         for _top, month, figures in rows:
             monthly[month].add(figures)
         review_month = _review_month(sorted(monthly.items()))
         for top_id, month, figures in rows:
             if top_id in by_child:
                 by_child[top_id].figures.add(figures, reviews=month == review_month)
-        totals = Figures()
-        for top_id, cells, visited in coverage_by_child(org.pk, period.as_of, period.first, period.end):
-            if top_id in by_child:
-                by_child[top_id].figures.cells, by_child[top_id].figures.cells_visited = int(cells), int(visited or 0)
-            totals.cells += int(cells)
-            totals.cells_visited += int(visited or 0)
     for month, figures in monthly.items():
         totals.add(figures, reviews=month == review_month)
     refreshed = SummaryRefresh.objects.order_by("-finished_at").values_list("finished_at", flat=True).first()

@@ -131,6 +131,6 @@ def test_the_figures_cost_the_same_queries_for_a_ward_and_the_province_at_two_si
         for org in (world.ward, world.town, world.province):
             org = Organization.objects.get(pk=org.pk)
             period = period_for(org, first="2026-01", last="2026-02", as_of="2026-03-01")
-            with django_assert_num_queries(5):  # version, children, roll-up, coverage, last refresh
+            with django_assert_num_queries(4):  # version, children, the roll-up with the coverage, last refresh
                 dash = dashboard(org, period)
         assert dash.totals.scored == {1: 1, 5: 6}[size]

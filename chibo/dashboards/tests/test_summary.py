@@ -149,8 +149,8 @@ def test_the_dashboard_reads_a_constant_number_of_queries_from_a_ward_to_the_pro
             held(cell, date(2026, 1, 2))
         refresh(date(2026, 1, 1), date(2026, 2, 1))
         for org in (world.ward, world.town, world.province):
-            # the node, its rule set (two), its version, its children, the roll-up, the coverage, the last refresh
-            with django_assert_num_queries(8):
+            # the node, its rule set (two), its version, its children, the roll-up with the coverage, the last refresh
+            with django_assert_num_queries(7):
                 figures_of(org)
 
 
