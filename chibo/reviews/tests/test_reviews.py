@@ -11,7 +11,7 @@ from chibo.members import services as member_services
 from chibo.reviews import services
 from chibo.reviews.evidence import gather
 from chibo.reviews.models import CellReview, MemberReview, ReviewAmendment
-from chibo.reviews.tests.conftest import Cell, a_year, give
+from chibo.reviews.tests.conftest import Cell, Out, a_year, give
 from chibo.rules.services import ruleset_create_version
 from chibo.tasks.models import TaskReview
 
@@ -228,3 +228,18 @@ def test_a_year_that_has_not_come_cannot_be_reviewed(cell: Cell):
     with pytest.raises(ChiboError, match="Chỉ chi bộ"):
         services.review_start(actor=None, org=cell.world.ward, year=YEAR)
     assert not CellReview.objects.exists()
+
+
+def test_the_same_record_is_classified_by_the_rules_of_its_years_31_december(cell: Cell):
+    """QĐ 132 for 2022 (no on-time condition below HTXSNV), QĐ 366 for 2025 (HTTNV needs every task on
+    time): the same year of record, one task done late, two levels."""
+    found = {}
+    for year in (2022, 2025):
+        meetings = a_year(cell, year)
+        give(meetings[9], cell.mobiliser, date(year, 10, 28), Out.DONE_LATE, meetings[10])
+        cell_review = services.review_start(actor=None, org=cell.org, year=year)
+        review = cell_review.member_reviews.get(member=cell.mobiliser)
+        assert cell_review.ruleset is not None
+        found[year] = (cell_review.ruleset.classification["basis"][:6], review.points, review.proposed_level)
+    # 30 attendance + 40 × (4 + ½)/5 tasks = 36 + 0 speaking + 8 commitment "good" + 10 criticism = 84.
+    assert found == {2022: ("QĐ 132", 84, "httnv"), 2025: ("QĐ 366", 84, "htnv")}
