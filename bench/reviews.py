@@ -4,7 +4,7 @@ background job runs it, against a hand-written SQL aggregate over the same data.
     .venv/bin/python bench/reviews.py [--members 500000] [--year 2025]
 
 1. Creates the database of BENCH_REVIEWS_DATABASE_URL if missing (default
-   postgres://postgres@127.0.0.1:5432/rev8_bench), migrates it and seeds `--members` members in ONE
+   postgres://postgres@127.0.0.1:5432/chibo_bench_reviews), migrates it and seeds `--members` members in ONE
    province (`seed_scale --provinces 1`), reusing a seed of the same size.
 2. Writes the year's record with INSERT … SELECT, once: 12 closed regular meetings per cell, one
    attendance row per member and meeting (90 % present, 6 % excused, 4 % unexcused), two speaking turns
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).absolute().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rev8_bench"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/chibo_bench_reviews"
 GOAL_SECONDS = 60.0
 
 SEED_SQL = [

@@ -566,6 +566,9 @@ def main() -> None:
     subprocess.run([PYTHON, str(here / "households.py")], check=True, env=given_env)  # noqa: S603
     # The supervision rota and coverage (C11): a synthetic province on its own SQLite file; bench/supervision.py.
     subprocess.run([PYTHON, str(here / "supervision.py")], check=True, env=given_env)  # noqa: S603
+    # The year-end review (C15): one province of as many members, on its own database; bench/reviews.py.
+    reviews = [PYTHON, str(here / "reviews.py"), "--members", str(args.members)]
+    subprocess.run(reviews, check=True, env=given_env)  # noqa: S603
 
 
 if __name__ == "__main__":
