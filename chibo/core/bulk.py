@@ -16,14 +16,23 @@ from django.utils import timezone
 def _preparer(field: models.Field) -> Callable[[models.Model], Any]:
     """How one column's value is read from an object: plain attributes directly (the driver adapts them),
     JSON through the field's own adaptation, `auto_now` dates as now; anything else through the field."""
-    plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
-    if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+    # Exactly these classes: a subclass (an encrypted text, say) prepares its own values.
+    plain = {
+        models.CharField,
+        models.TextField,
+        models.IntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.BooleanField,
+        models.ForeignKey,
+    }
+    if type(field) is models.DateTimeField and (field.auto_now or field.auto_now_add):
         now = timezone.now()
         return lambda obj: now
-    if isinstance(field, plain) and not isinstance(field, models.AutoField):
+    if type(field) in plain:
         attname = field.attname
         return lambda obj: getattr(obj, attname)
-    if isinstance(field, models.JSONField):
+    if type(field) is models.JSONField:
         attname = field.attname
         return lambda obj: field.get_db_prep_value(getattr(obj, attname), connection)
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
