@@ -473,9 +473,17 @@ def live_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _live_action(
-    request: HttpRequest, pk: int, perm: Perm, section: str, action: Callable[[Meeting], object]
+    request: HttpRequest,
+    pk: int,
+    perm: Perm,
+    section: str,
+    action: Callable[[Meeting], object],
+    *,
+    counts: bool = True,
 ) -> HttpResponse:
-    """Run one live action and answer its section (htmx) or redirect (plain form)."""
+    """Run one live action and answer its section (htmx) or redirect (plain form). A speaker action leaves
+    the meeting's state as it was read (no re-read) and sends the totals only when it may change them
+    (`counts`: giving the floor adds a speaker; adding, asking, finishing or withdrawing a turn does not)."""
     meeting = (
         selectors.get_meeting_to_run(request.user, pk)
         if perm == RUN
@@ -488,10 +496,12 @@ def _live_action(
         error = err
     if not request.htmx:  # type: ignore[attr-defined]
         return _back(request, meeting, error)
-    meeting.refresh_from_db(fields=["status", "started_at", "ended_at", "chair", "recorder"])
-    ctx = _live_context(request, meeting) if section != "speakers" else _speakers_context(request, meeting)
     if section == "speakers":
-        ctx["totals"] = selectors.live_totals(meeting)
+        ctx = _speakers_context(request, meeting)
+        ctx["totals"] = selectors.live_totals(meeting) if counts else None
+    else:
+        meeting.refresh_from_db(fields=["status", "started_at", "ended_at", "chair", "recorder"])
+        ctx = _live_context(request, meeting)
     ctx["error"] = error
     ctx["oob_extras"] = True  # the answer also refreshes the sticky bar (and, for attendance, the totals)
     return render(request, f"meetings/live/_{section}.html", ctx)
@@ -634,6 +644,7 @@ def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
         Perm.ATTEND_MEETINGS,
         "speakers",
         lambda m: services.speaker_request(actor=_actor(request), meeting=m),
+        counts=False,
     )
 
 
@@ -649,14 +660,16 @@ def speaker_add(request: HttpRequest, pk: int) -> HttpResponse:
             raise _form_error(form)
         services.speaker_add(actor=_actor(request), meeting=meeting, **form.cleaned_data)
 
-    return _live_action(request, pk, RUN, "speakers", add)
+    return _live_action(request, pk, RUN, "speakers", add, counts=False)
 
 
-def _turn_action(request: HttpRequest, pk: int, turn_pk: int, act: Callable[[SpeakingTurn], object]) -> HttpResponse:
+def _turn_action(
+    request: HttpRequest, pk: int, turn_pk: int, act: Callable[[SpeakingTurn], object], *, counts: bool = False
+) -> HttpResponse:
     def run(meeting: Meeting) -> None:
         act(get_object_or_404(SpeakingTurn.objects.select_related("meeting"), meeting=meeting, pk=turn_pk))
 
-    return _live_action(request, pk, RUN, "speakers", run)
+    return _live_action(request, pk, RUN, "speakers", run, counts=counts)
 
 
 def _turn_text(request: HttpRequest) -> dict[str, str | None]:
@@ -672,7 +685,7 @@ def _turn_text(request: HttpRequest) -> dict[str, str | None]:
 @login_required
 @require_POST
 def turn_start(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
-    return _turn_action(request, pk, turn_pk, lambda t: services.turn_start(actor=_actor(request), turn=t))
+    return _turn_action(request, pk, turn_pk, lambda t: services.turn_start(actor=_actor(request), turn=t), counts=True)
 
 
 @login_required

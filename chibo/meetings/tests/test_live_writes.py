@@ -104,3 +104,24 @@ def test_a_second_scope_check_in_a_request_costs_no_query(cell: Cell, django_ass
     with django_assert_num_queries(1) as q:  # type: ignore[operator]
         assert selectors.get_meeting_for_user(user, meeting.pk).pk == meeting.pk
     assert "SELECT" not in q.captured_queries[0]["sql"].split("WHERE", 1)[1]  # type: ignore[attr-defined]
+
+
+def test_speaker_actions_cost_a_constant_number_of_queries(cell: Cell) -> None:
+    """Not yet eight (issue 13 asks ≤ 8): the list is re-read whole with the roll for the names to add."""
+    meeting = opened(cell)
+    services.attendance_mark_rest_present(actor=None, meeting=meeting)
+    c = secretary(cell)
+    m = cell.official[3]
+    with statements(
+        12
+    ):  # session, user, grants, meeting, member (form), lock, row, position, point, insert, roll, turns
+        c.post(reverse("meetings:speaker_add", args=[meeting.pk]), {"member": m.pk, "kind": "opinion"}, **HX)
+    turn = meeting.turns.get()
+    with statements(12):  # ... turn, lock, re-read under lock, speaking ones, save; roll, turns, totals (a new speaker)
+        html = c.post(reverse("meetings:turn_start", args=[meeting.pk, turn.pk]), **HX).content.decode()
+    assert 'id="totals"' in html and "data-started-at" in html
+    with statements(10):
+        html = c.post(
+            reverse("meetings:turn_finish", args=[meeting.pk, turn.pk]), {"kind": "opinion"}, **HX
+        ).content.decode()
+    assert 'id="totals"' not in html  # finishing a turn adds no speaker
