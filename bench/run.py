@@ -515,6 +515,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=60, help="timed requests per case")
+    parser.add_argument(
+        "--import-rows", type=int, nargs="+", default=[100_000, 300_000], help="member import sizes (bench/imports.py)"
+    )
+    parser.add_argument("--hostile-size-mb", type=int, default=400, help="hostile parts (bench/hostile_imports.py)")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     # The environment as given: make_sessions() points this process's DATABASE_URL at the bench database,
@@ -569,6 +573,11 @@ def main() -> None:
     # The year-end review (C15): one province of as many members, on its own database; bench/reviews.py.
     reviews = [PYTHON, str(here / "reviews.py"), "--members", str(args.members)]
     subprocess.run(reviews, check=True, env=given_env)  # noqa: S603
+    # The member import at scale (issue 13, point 7) and the hostile-workbook corpus (issue 14, point 1).
+    rows = [str(n) for n in args.import_rows]
+    subprocess.run([PYTHON, str(here / "imports.py"), "--rows", *rows], check=True, env=given_env)  # noqa: S603
+    hostile = [PYTHON, str(here / "hostile_imports.py"), "--size-mb", str(args.hostile_size_mb)]
+    subprocess.run(hostile, check=True, env=given_env)  # noqa: S603
 
 
 if __name__ == "__main__":
