@@ -371,3 +371,32 @@ def test_the_list_and_a_held_meetings_page_cost_the_same_queries_at_two_sizes(
     with django_assert_num_queries(len(detail_small.captured_queries)):  # type: ignore[attr-defined,operator]
         r = c.get(detail)
     assert "Đi công tác" in r.content.decode()
+
+
+def test_the_meeting_list_costs_the_same_queries_for_a_ward_and_the_province_at_two_sizes(cell: Cell) -> None:
+    """bench/run.py times the list for a ward's and a province's officer: neither grows with the scope."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.accounts.models import Role
+    from chibo.testing.factories import make_user
+
+    province_officer = make_user("tinh.uy.hop", (Role.OFFICER, cell.world.province))
+    clients = [client_for(cell.world.ward_officer), client_for(province_officer)]
+
+    def counts() -> list[int]:
+        found = []
+        for c in clients:
+            c.get(reverse("meetings:list"))
+            with CaptureQueriesContext(connection) as captured:
+                assert c.get(reverse("meetings:list")).status_code == 200
+            found.append(len(captured.captured_queries))
+        return found
+
+    small = counts()
+    for i in range(6):
+        day = timezone.localdate() + timedelta(days=i + 1)
+        plan_meeting(cell.world.other_ward_cell, day, kind=Meeting.Kind.THEMATIC)
+        plan_meeting(cell.world.other_cell, day, kind=Meeting.Kind.THEMATIC)
+    assert counts() == small
+    assert small[0] == small[1]
