@@ -12,10 +12,13 @@ with 404 by the `get_*_for_user` helpers.
 from enum import Enum
 from functools import reduce
 from operator import or_
+from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from chibo.accounts.models import Role, RoleGrant, User
 from chibo.core.dates import today
@@ -58,6 +61,10 @@ OFFICER_ROLES = frozenset({Role.ADMIN, Role.OFFICER})
 
 # What request.user may be; every function here answers "nothing" for an anonymous user.
 AnyUser = User | AnonymousUser
+# What a get_<thing>_for_user helper is asked for: 404 when the thing is not visible; for "change", 403
+# (PermissionDenied) when it is visible but the user may not change it. The API answers PermissionDenied
+# with 403 in one handler (chibo.core.api_tools.install_error_handlers); pages get Django's 403.
+Action = Literal["see", "change"]
 
 
 def _active_grants(user: User) -> list[RoleGrant]:
@@ -152,18 +159,26 @@ def members_with(user: AnyUser, perm: Perm = Perm.LIST_MEMBERS) -> MemberQuerySe
     return Member.objects.filter(q)  # type: ignore[return-value]
 
 
-def get_org_for_user(user: AnyUser, pk: int, perm: Perm = Perm.VIEW_ORG) -> Organization:
+def get_org_for_user(user: AnyUser, pk: int, perm: Perm = Perm.VIEW_ORG, *, action: Action = "see") -> Organization:
+    """The node, 404 outside scope; for "change" (restructure it, edit its rules) 403 without EDIT_ORG."""
     try:
-        return orgs_with(user, perm).get(pk=pk)
+        org = orgs_with(user, perm).get(pk=pk)
     except (Organization.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if action == "change" and not has_perm_on(user, org, Perm.EDIT_ORG):
+        raise PermissionDenied(_("Tài khoản không có quyền sửa đơn vị này."))
+    return org
 
 
-def get_member_for_user(user: AnyUser, pk: int, perm: Perm = Perm.LIST_MEMBERS) -> Member:
+def get_member_for_user(user: AnyUser, pk: int, perm: Perm = Perm.LIST_MEMBERS, *, action: Action = "see") -> Member:
+    """The member, 404 outside scope; for "change" (edit the record) 403 without EDIT_MEMBERS on their cell."""
     try:
-        return members_with(user, perm).select_related("org").get(pk=pk)
+        member = members_with(user, perm).select_related("org").get(pk=pk)
     except (Member.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if action == "change" and not has_perm_on(user, member.org, Perm.EDIT_MEMBERS):
+        raise PermissionDenied(_("Tài khoản không có quyền sửa hồ sơ đảng viên này."))
+    return member
 
 
 def can_see_sensitive(user: AnyUser, member: Member) -> bool:

@@ -3,11 +3,9 @@ own, the roll's readers the cell's, the committee registers for members and revi
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -85,10 +83,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _scoped(request: HttpRequest, commitment_id: int, action: str = "") -> Commitment:
-    try:
-        return selectors.get_commitment_for_user(request.user, commitment_id, action=action)
-    except PermissionDenied as err:
-        raise HttpError(403, str(err)) from None
+    return selectors.get_commitment_for_user(request.user, commitment_id, action=action)
 
 
 def _one(pk: int) -> Commitment:
@@ -110,10 +105,7 @@ def commitment_list(request: HttpRequest, org: int | None = None, year: int | No
 @router.post("/members/{member_id}", response={200: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
 def register(request: HttpRequest, member_id: int, payload: RegisterIn) -> Commitment:
     """Đăng ký (hoặc sửa trước khi được đánh giá) các việc làm theo Bác trong năm."""
-    try:
-        member = selectors.get_member_to_register(request.user, member_id)
-    except PermissionDenied as err:
-        raise HttpError(403, str(err)) from None
+    member = selectors.get_member_to_register(request.user, member_id)
     commitment = services.commitment_register(
         actor=_user(request), member=member, year=payload.year, content=payload.content
     )

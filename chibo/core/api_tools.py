@@ -8,6 +8,7 @@ root imports the routers, without a circular import.
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -74,6 +75,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": _("Không tìm thấy.")}, status=404)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        """The one 403 of the API: the get_<thing>_for_user helpers answer 404 for what the user may not see
+        and raise PermissionDenied for what they see but may not change; operations do not catch it."""
+        detail = str(exc) or _("Tài khoản không có quyền thực hiện thao tác này.")
+        return api.create_response(request, {"detail": detail}, status=403)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

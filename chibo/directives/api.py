@@ -8,7 +8,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from chibo.accounts.models import User
@@ -17,7 +16,7 @@ from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination
 from chibo.core.errors import ChiboError
 from chibo.directives import selectors, services
 from chibo.directives.models import Directive, Dissemination
-from chibo.meetings.selectors import get_meeting_to_run
+from chibo.meetings.selectors import get_meeting_for_user
 from chibo.members.models import Member
 from chibo.supervision.selectors import get_committee_for_user
 
@@ -121,7 +120,7 @@ def directive_register(request: HttpRequest, org: int, payload: DirectiveIn) -> 
     """Vào sổ một văn bản cho các chi bộ trực thuộc cấp ủy `org` (theo cơ cấu vào ngày ban hành)."""
     committee = get_committee_for_user(request.user, org)
     if not has_perm_on(request.user, committee, Perm.SUPERVISE):
-        raise HttpError(403, _("Chỉ cán bộ tổ chức của cấp ủy được vào sổ văn bản."))
+        raise PermissionDenied(_("Chỉ cán bộ tổ chức của cấp ủy được vào sổ văn bản."))
     if payload.issued_on is None:
         raise ChiboError(_("Nhập ngày ban hành."), field="issued_on")
     if payload.deadline is None:
@@ -157,10 +156,7 @@ def compliance(request: HttpRequest, directive_id: int, org: int | None = None) 
 )
 def disseminate(request: HttpRequest, meeting_id: int, payload: DisseminationIn) -> tuple[int, Dissemination]:
     """Ghi nhận chi bộ đã quán triệt văn bản tại buổi họp: người quán triệt, đảng viên có mặt (theo điểm danh)."""
-    try:
-        meeting = get_meeting_to_run(request.user, meeting_id)
-    except PermissionDenied as err:
-        raise HttpError(403, str(err)) from None
+    meeting = get_meeting_for_user(request.user, meeting_id, action="change")
     directive = Directive.objects.filter(pk=payload.directive_id).first() if payload.directive_id else None
     if directive is None:
         raise ChiboError(_("Chọn văn bản đã quán triệt."), field="directive_id")

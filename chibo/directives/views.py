@@ -16,7 +16,7 @@ from chibo.core.pagination import paginate
 from chibo.directives import selectors, services
 from chibo.directives.forms import DirectiveForm, DisseminationForm
 from chibo.directives.models import Directive
-from chibo.meetings.selectors import get_meeting_to_run
+from chibo.meetings.selectors import get_meeting_for_user
 from chibo.members.models import Member
 from chibo.supervision.selectors import committees_of, get_committee_for_user
 
@@ -101,7 +101,7 @@ def file(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def disseminate(request: HttpRequest, pk: int) -> HttpResponse:
     """One action: the directive, who presented it, and the members present (from the attendance)."""
-    meeting = get_meeting_to_run(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, action="change")
     form = DisseminationForm(request.POST)
     try:
         if not form.is_valid():

@@ -6,11 +6,13 @@ the DOCX builder all draw it, so the three never disagree.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from chibo.accounts.scope import AnyUser, Perm
+from chibo.accounts.scope import Action, AnyUser, Perm, has_perm_on
 from chibo.documents.compose import long_date, meeting_day
 from chibo.documents.models import RECIPIENTS, Amendment, MeetingDocument, ResolutionClause, Signature
 from chibo.meetings.models import Meeting
@@ -29,12 +31,18 @@ def documents_with(user: AnyUser, perm: Perm = Perm.ATTEND_MEETINGS) -> QuerySet
     return MeetingDocument.objects.filter(meeting__in=meetings_with(user, perm))
 
 
-def get_document_for_user(user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_MEETINGS) -> MeetingDocument:
-    """The document with its meeting and what `render` reads, or 404 when it is outside the user's scope."""
+def get_document_for_user(
+    user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_MEETINGS, *, action: Action = "see"
+) -> MeetingDocument:
+    """The document with its meeting and what `render` reads: 404 outside the user's scope; for "change"
+    (edit, amend) 403 for someone who may read it but not run the cell's meetings."""
     try:
-        return with_parts(documents_with(user, perm)).get(pk=pk)
+        document = with_parts(documents_with(user, perm)).get(pk=pk)
     except (MeetingDocument.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if action == "change" and not has_perm_on(user, document.org, Perm.RUN_MEETINGS):
+        raise PermissionDenied(_("Chỉ chi ủy và cán bộ tổ chức được sửa văn bản của buổi sinh hoạt."))
+    return document
 
 
 def document_of(meeting: Meeting, kind: str) -> MeetingDocument | None:

@@ -14,7 +14,6 @@ Anything outside the user's read scope answers 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,22 +39,6 @@ def _actor(request: HttpRequest) -> User:
     return request.user
 
 
-def _get_meeting(request: HttpRequest, pk: int, *, write: bool = False) -> Meeting:
-    """The meeting if the user may read its documents (else 404); with `write`, run it (else 403)."""
-    meeting = get_meeting_for_user(request.user, pk)
-    if write and not has_perm_on(request.user, meeting.org, Perm.RUN_MEETINGS):
-        raise PermissionDenied
-    return meeting
-
-
-def _get_document(request: HttpRequest, pk: int, *, write: bool = False) -> MeetingDocument:
-    """The document if the user may read it (else 404); with `write`, edit or amend it (else 403)."""
-    document = selectors.get_document_for_user(request.user, pk)
-    if write and not has_perm_on(request.user, document.org, Perm.RUN_MEETINGS):
-        raise PermissionDenied
-    return document
-
-
 def _kind(kind: str) -> str:
     if kind not in MeetingDocument.Kind.values:
         raise Http404
@@ -75,7 +58,7 @@ def _attachment(request: HttpRequest, org: Organization, content: bytes, filenam
 
 @login_required
 def meeting_documents(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    meeting = _get_meeting(request, meeting_pk)
+    meeting = get_meeting_for_user(request.user, meeting_pk)
     documents = {d.kind: d for d in MeetingDocument.objects.filter(meeting=meeting)}
     rows = [(kind, label, documents.get(kind)) for kind, label in MeetingDocument.Kind.choices]
     return render(
@@ -93,7 +76,7 @@ def meeting_documents(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_compose(request: HttpRequest, meeting_pk: int, kind: str) -> HttpResponse:
-    meeting = _get_meeting(request, meeting_pk, write=True)
+    meeting = get_meeting_for_user(request.user, meeting_pk, action="change")
     try:
         document = services.document_compose(
             actor=_actor(request), meeting=meeting, kind=_kind(kind), replace=request.POST.get("replace") == "1"
@@ -110,7 +93,7 @@ def document_compose(request: HttpRequest, meeting_pk: int, kind: str) -> HttpRe
 
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _get_document(request, pk)
+    document = selectors.get_document_for_user(request.user, pk)
     actor = _actor(request)
     rendered = selectors.render(document)
     can_run = has_perm_on(actor, document.org, Perm.RUN_MEETINGS)
@@ -144,7 +127,7 @@ def _signs(actor: User, document: MeetingDocument, role: str, can_run: bool) -> 
 
 @login_required
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _get_document(request, pk, write=True)
+    document = selectors.get_document_for_user(request.user, pk, action="change")
     if not document.is_draft:
         messages.error(request, services.change_refused(document).message)
         return redirect(document)
@@ -173,7 +156,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _get_document(request, pk)
+    document = selectors.get_document_for_user(request.user, pk)
     form = SignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chọn tư cách ký."))
@@ -192,7 +175,7 @@ def document_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_unsign(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _get_document(request, pk)
+    document = selectors.get_document_for_user(request.user, pk)
     form = SignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chọn chữ ký cần rút."))
@@ -208,7 +191,7 @@ def document_unsign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_amend(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _get_document(request, pk, write=True)
+    document = selectors.get_document_for_user(request.user, pk, action="change")
     if not document.is_locked:
         messages.error(request, _("Chỉ đính chính văn bản đã ký và khóa; dự thảo thì sửa trực tiếp."))
         return redirect(document)
@@ -237,14 +220,14 @@ def document_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _get_document(request, pk)
+    document = selectors.get_document_for_user(request.user, pk)
     content = docx_builder.document_docx(selectors.render(document))
     return _attachment(request, document.org, content, docx_builder.filename_for(document))
 
 
 @login_required
 def document_print(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _get_document(request, pk)
+    document = selectors.get_document_for_user(request.user, pk)
     return render(request, "documents/print.html", {"documents": [selectors.render(document)], "book": None})
 
 

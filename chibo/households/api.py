@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -162,7 +163,7 @@ def assignment_set(request: HttpRequest, household_id: int, payload: AssignIn) -
     """Chi ủy điều chỉnh đảng viên phụ trách hộ từ một ngày (lịch sử được giữ)."""
     household = get_household_for_user(request.user, household_id)
     if not may_manage_households(request.user, household.cell):
-        raise HttpError(403, _("Chỉ chi ủy và cấp trên được phân công phụ trách hộ."))
+        raise PermissionDenied(_("Chỉ chi ủy và cấp trên được phân công phụ trách hộ."))
     member = Member.objects.filter(pk=payload.member_id).first() if payload.member_id else None
     if member is None:
         raise ChiboError(_("Chọn đảng viên phụ trách."), field="member_id")
@@ -202,7 +203,7 @@ def plan_propose(request: HttpRequest, cell_id: int, payload: PlanIn) -> Status:
     """Đề xuất phân công tối ưu (tổng quãng đường nhỏ nhất, số hộ mỗi đảng viên trong giới hạn)."""
     cell = get_org_for_user(request.user, cell_id, Perm.LIST_MEMBERS)
     if not may_manage_households(request.user, cell):
-        raise HttpError(403, _("Chỉ chi ủy và cấp trên được phân công phụ trách hộ."))
+        raise PermissionDenied(_("Chỉ chi ủy và cấp trên được phân công phụ trách hộ."))
     plan = services.plan_propose(actor=_user(request), cell=cell, min_load=payload.min_load, max_load=payload.max_load)
     return Status(201, plan)
 
@@ -214,5 +215,5 @@ def plan_detail(request: HttpRequest, plan_id: int) -> AssignmentPlan:
         raise HttpError(404, _("Không tìm thấy."))
     cell = get_org_for_user(request.user, plan.cell_id, Perm.LIST_MEMBERS)
     if not may_manage_households(request.user, cell):
-        raise HttpError(403, _("Chỉ chi ủy và cấp trên được phân công phụ trách hộ."))
+        raise PermissionDenied(_("Chỉ chi ủy và cấp trên được phân công phụ trách hộ."))
     return plan

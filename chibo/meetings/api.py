@@ -8,13 +8,11 @@ request to speak. Outside scope: 404. A refused action: 422 {"detail": "<Vietnam
 from datetime import date, datetime, time
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -153,11 +151,8 @@ def _totals(t: LiveTotals) -> TotalsOut:
 
 
 def _to_run(request: HttpRequest, meeting_id: int) -> Meeting:
-    """404 outside scope; 403 for a reader who may not record (see selectors.get_meeting_to_run)."""
-    try:
-        return selectors.get_meeting_to_run(request.user, meeting_id)
-    except PermissionDenied as err:
-        raise HttpError(403, str(err)) from None
+    """404 outside scope; 403 for a reader who may not record (selectors.get_meeting_for_user, action "change")."""
+    return selectors.get_meeting_for_user(request.user, meeting_id, action="change")
 
 
 def _user(request: HttpRequest) -> User:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
+from chibo.accounts.scope import Action, AnyUser, Perm, has_perm_on, orgs_with
 from chibo.meetings.models import AgendaItem, Attachment, Attendance, Meeting, Preparation, SpeakingTurn
 from chibo.members.selectors import vietnamese_order
 from chibo.organizations.models import Organization
@@ -24,8 +24,12 @@ def meetings_with(user: AnyUser, perm: Perm = Perm.ATTEND_MEETINGS) -> QuerySet[
     return Meeting.objects.filter(org__in=orgs_with(user, perm))
 
 
-def get_meeting_for_user(user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_MEETINGS) -> Meeting:
-    """The meeting with its cell and rule set, or 404 when it is outside the user's scope for `perm`.
+def get_meeting_for_user(
+    user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_MEETINGS, *, action: Action = "see"
+) -> Meeting:
+    """The meeting with its cell and rule set: 404 when it is outside the user's scope for `perm`; for
+    `action="change"` (record or change it, Perm.RUN_MEETINGS) 403 (PermissionDenied) for someone who may
+    see the meeting but not run it — a member, viewer, supervisor.
 
     One query for the meeting; scope is then a prefix test of the cell's path against the request's grants
     (chibo.accounts.scope.has_perm_on), with no subquery."""
@@ -35,14 +39,7 @@ def get_meeting_for_user(user: AnyUser, pk: int | str, perm: Perm = Perm.ATTEND_
         raise Http404 from None
     if not has_perm_on(user, meeting.org, perm):
         raise Http404
-    return meeting
-
-
-def get_meeting_to_run(user: AnyUser, pk: int | str) -> Meeting:
-    """The meeting for an action that records or changes it (Perm.RUN_MEETINGS): 404 outside scope, 403
-    (PermissionDenied) for someone who may see the meeting but not run it — a member, viewer, supervisor."""
-    meeting = get_meeting_for_user(user, pk)
-    if not has_perm_on(user, meeting.org, Perm.RUN_MEETINGS):
+    if action == "change" and not has_perm_on(user, meeting.org, Perm.RUN_MEETINGS):
         raise PermissionDenied(_("Chỉ chi ủy và cán bộ tổ chức được ghi nhận buổi sinh hoạt."))
     return meeting
 

@@ -196,7 +196,7 @@ def _prepare_context(meeting: Meeting, **extra: Any) -> dict[str, Any]:
 @login_required
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     """The preparation page; its POST records the cell committee's preparatory meeting."""
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     if request.method != "POST":
         return render(request, "meetings/prepare.html", _prepare_context(meeting))
     form = PreparationForm(request.POST, members=_cell_members(meeting))
@@ -214,7 +214,7 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _agenda_action(request: HttpRequest, pk: int, action: Callable[[Meeting], object]) -> HttpResponse:
     """Run an agenda change; htmx gets the agenda section back, a plain form a redirect."""
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     error = None
     try:
         action(meeting)
@@ -290,7 +290,7 @@ def agenda_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def draft_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Autosave of the draft resolution (htmx, on typing); answers a one-line status."""
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     form = DraftForm(request.POST)
     try:
         if not form.is_valid():
@@ -311,7 +311,7 @@ def _saved(request: HttpRequest, meeting: Meeting, error: ChiboError | None, to:
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -332,7 +332,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     attachment = get_object_or_404(Attachment, meeting=meeting, pk=attachment_pk)
     error = None
     try:
@@ -485,7 +485,7 @@ def _live_action(
     the meeting's state as it was read (no re-read) and sends the totals only when it may change them
     (`counts`: giving the floor adds a speaker; adding, asking, finishing or withdrawing a turn does not)."""
     meeting = (
-        selectors.get_meeting_to_run(request.user, pk)
+        selectors.get_meeting_for_user(request.user, pk, action="change")
         if perm == RUN
         else selectors.get_meeting_for_user(request.user, pk, perm)
     )
@@ -510,7 +510,7 @@ def _live_action(
 @login_required
 @require_POST
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     form = OpenForm(request.POST, members=_cell_members(meeting))
     valid = form.is_valid()
     try:
@@ -549,7 +549,7 @@ def attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     """One tap: the member's row comes back, and out of band only what the tap changes (the totals, read
     once, and what follows from them; this member's name among those who can be added as speakers).
     Eight queries: session, user, grants, meeting, the row, the lock, the mark, the totals."""
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     row = get_object_or_404(selectors.roll_row(meeting, member_pk))
     form = AttendanceForm(request.POST)
     error = None
@@ -710,7 +710,7 @@ def turn_withdraw(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
 def turn_save(request: HttpRequest, pk: int, turn_pk: int) -> HttpResponse:
     """Autosave of a turn's kind and summary; answers a one-line status, never the whole list (the
     recorder is typing in it)."""
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     turn = get_object_or_404(SpeakingTurn.objects.select_related("meeting"), meeting=meeting, pk=turn_pk)
     try:
         services.turn_update(actor=_actor(request), turn=turn, **_turn_text(request))
@@ -725,7 +725,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """The vote recorded: its section comes back, with the sticky bar out of band (its next action follows
     the vote). Eight queries: session, user, grants, meeting, the lock, the totals (read once, by the
     service, which decides on them), the vote, the agenda."""
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     form = VoteForm(request.POST)
     error, recorded = None, None
     try:
@@ -766,7 +766,7 @@ def remark_save(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows what falls short (selectors.closing_shortfalls); POST with confirm=1 closes. A POST
     without the confirmation shows the same page again: the person closing has seen what is short."""
-    meeting = selectors.get_meeting_to_run(request.user, pk)
+    meeting = selectors.get_meeting_for_user(request.user, pk, action="change")
     if not meeting.is_open:
         return redirect("meetings:detail", meeting.pk)
     if request.method == "POST" and request.POST.get("confirm") == "1":

@@ -60,14 +60,6 @@ def _filtered_members(request: HttpRequest):  # type: ignore[no-untyped-def]
     return qs, org
 
 
-def _get_member_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Member:
-    """The member if the user may see the record (else 404); with `write`, only if they may edit it (else 403)."""
-    member = get_member_for_user(request.user, pk)
-    if write and not has_perm_on(request.user, member.org, Perm.EDIT_MEMBERS):
-        raise PermissionDenied
-    return member
-
-
 def _editable_cells(request: HttpRequest) -> QuerySet[Organization]:
     """Active cells whose members the user may edit: where a member can be put or transferred to."""
     cells = orgs_with(request.user, Perm.EDIT_MEMBERS).filter(
@@ -112,7 +104,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_member_for_user(request, pk)
+    member = get_member_for_user(request.user, pk)
     # C19: who viewed which member's personal record.
     record_access(user=request.user, member=member, action=AccessLog.Action.VIEW)
     can_edit = has_perm_on(request.user, member.org, Perm.EDIT_MEMBERS)
@@ -166,7 +158,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_member_for_user(request, pk, write=True)
+    member = get_member_for_user(request.user, pk, action="change")
     sensitive = can_see_sensitive(request.user, member)
     form = MemberForm(request.POST or None, sensitive=sensitive, initial=MemberForm.initial_for(member))
     if request.method == "POST" and form.is_valid():
@@ -184,7 +176,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_member_for_user(request, pk, write=True)
+    member = get_member_for_user(request.user, pk, action="change")
     cells = _editable_cells(request).exclude(pk=member.org_id)
     form = TransferForm(request.POST or None, cells=cells, initial={"effective_on": today()})
     if request.method == "POST" and form.is_valid():
@@ -207,7 +199,7 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_exempt(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_member_for_user(request, pk, write=True)
+    member = get_member_for_user(request.user, pk, action="change")
     form = ExemptionForm(request.POST or None, initial={"started_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,7 +214,7 @@ def member_exempt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_end_exemption(request: HttpRequest, pk: int, exemption_pk: int) -> HttpResponse:
-    member = _get_member_for_user(request, pk, write=True)
+    member = get_member_for_user(request.user, pk, action="change")
     try:
         exemption = member.exemptions.get(pk=exemption_pk)
     except Exemption.DoesNotExist:
@@ -243,7 +235,7 @@ def member_end_exemption(request: HttpRequest, pk: int, exemption_pk: int) -> Ht
 
 @login_required
 def member_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_member_for_user(request, pk, write=True)
+    member = get_member_for_user(request.user, pk, action="change")
     form = PositionForm(request.POST or None, initial={"started_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -258,7 +250,7 @@ def member_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_member_for_user(request, pk, write=True)
+    member = get_member_for_user(request.user, pk, action="change")
     form = LeaveForm(request.POST or None, initial={"left_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -305,7 +297,7 @@ def member_decision(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Record a decision about the member: discipline, suspension, recognition as official, removal."""
     if kind not in DECISIONS:
         raise Http404
-    member = _get_member_for_user(request, pk, write=True)
+    member = get_member_for_user(request.user, pk, action="change")
     form_class, service, title, done = DECISIONS[kind]
     form = form_class(request.POST or None, initial={"decided_on": today()})
     if request.method == "POST" and form.is_valid():

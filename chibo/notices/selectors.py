@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from chibo.accounts.models import Role, RoleGrant, User
 from chibo.meetings.models import Meeting
@@ -99,3 +100,11 @@ def notices_of(user: User) -> QuerySet[Notice]:
 
 def unread_count(user: User) -> int:
     return notices_of(user).filter(read_at__isnull=True).count()
+
+
+def get_notice_for_user(user: User, pk: int | str) -> Notice:
+    """One of the user's own notices, or 404 (nobody sees another's inbox)."""
+    try:
+        return notices_of(user).get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,21 +1,13 @@
 """The in-app inbox of notices and the unread count in the navigation bar."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chibo.core.pagination import paginate
-from chibo.notices.models import Notice
-from chibo.notices.selectors import notices_of, unread_count
+from chibo.notices.selectors import get_notice_for_user, notices_of, unread_count
 from chibo.notices.services import notice_mark_read, notices_mark_all_read
-
-
-def _get_notice_for_user(user, pk: int) -> Notice:  # type: ignore[no-untyped-def]
-    try:
-        return notices_of(user).get(pk=pk)
-    except (Notice.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 @login_required
@@ -27,7 +19,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get_notice_for_user(request.user, pk)
+    notice = get_notice_for_user(request.user, pk)  # type: ignore[arg-type]
     notice_mark_read(actor=request.user, notice=notice)  # type: ignore[arg-type]
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "notices/_notice.html", {"n": notice})

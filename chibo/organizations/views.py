@@ -59,14 +59,6 @@ def _top_nodes(user: Any) -> QuerySet[Organization]:
     return visible.annotate(parent_path=parent_path).exclude(parent_path__in=visible.values("path")).order_by("path")
 
 
-def _get_org_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Organization:
-    """The node if the user may see it (else 404); with `write`, only if they may restructure it (else 403)."""
-    org = get_org_for_user(request.user, pk)
-    if write and not has_perm_on(request.user, org, Perm.EDIT_ORG):
-        raise PermissionDenied
-    return org
-
-
 def _actor(request: HttpRequest) -> User:
     assert isinstance(request.user, User)  # every page here is behind @login_required
     return request.user
@@ -97,7 +89,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _get_org_for_user(request, pk)
+    org = get_org_for_user(request.user, pk)
     as_of, as_of_form = _as_of(request)
     version = version_on(org, as_of)
     children = children_on(org, as_of) if version else []
@@ -159,7 +151,7 @@ def _editable(request: HttpRequest) -> QuerySet[Organization]:
 
 @login_required
 def create_child(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = _get_org_for_user(request, pk, write=True)
+    parent = get_org_for_user(request.user, pk, action="change")
     if not child_kinds(parent) or not parent.is_active:
         raise PermissionDenied
     form = ChildOrgForm(request.POST or None, parent=parent, initial={"established_on": today()})
@@ -182,7 +174,7 @@ def create_child(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rename(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _get_org_for_user(request, pk, write=True)
+    org = get_org_for_user(request.user, pk, action="change")
     form = RenameForm(request.POST or None, initial={"name": org.name, "effective_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,7 +189,7 @@ def rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _get_org_for_user(request, pk, write=True)
+    org = get_org_for_user(request.user, pk, action="change")
     # Cells have no children; a node cannot go under itself; staying put is no move.
     parents = _editable(request).exclude(kind__in=Organization.CELL_KINDS).exclude(path__startswith=org.path)
     if org.depth > 1:
@@ -228,7 +220,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge this node (and, if chosen, other siblings) into a sibling of the same level."""
-    org = _get_org_for_user(request, pk, write=True)
+    org = get_org_for_user(request.user, pk, action="change")
     cell_kinds = [k.value for k in Organization.CELL_KINDS]
     same_level = cell_kinds if org.is_cell else [k.value for k in Organization.Kind if k.value not in cell_kinds]
     siblings = (
@@ -259,7 +251,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def split(request: HttpRequest, pk: int) -> HttpResponse:
     """Split a cell: name the new cells, then choose the new cell of every active member."""
-    org = _get_org_for_user(request, pk, write=True)
+    org = get_org_for_user(request.user, pk, action="change")
     if not org.is_cell:
         raise PermissionDenied
     parts = SplitForm.clamp(request.POST.get("parts") or request.GET.get("parts"))
@@ -294,7 +286,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    org = _get_org_for_user(request, pk, write=True)
+    org = get_org_for_user(request.user, pk, action="change")
     form = DissolveForm(request.POST or None, initial={"effective_on": today()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,7 +15,7 @@ from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.meetings.models import Meeting
-from chibo.meetings.selectors import get_meeting_for_user, get_meeting_to_run
+from chibo.meetings.selectors import get_meeting_for_user
 from chibo.quality import selectors, services
 from chibo.quality.forms import AdjustForm, ScoreVoteForm, YearForm
 from chibo.quality.models import MeetingScore
@@ -70,14 +70,14 @@ def _act(request: HttpRequest, meeting: Meeting, action: Any) -> HttpResponse:
 @login_required
 @require_POST
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, action="change")
     return _act(request, meeting, lambda: services.score_propose(actor=_actor(request), meeting=meeting))
 
 
 @login_required
 @require_POST
 def adjust(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, action="change")
     form = AdjustForm(request.POST)
 
     def run() -> None:
@@ -93,7 +93,7 @@ def adjust(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, action="change")
     form = ScoreVoteForm(request.POST)
 
     def run() -> None:

@@ -5,7 +5,6 @@ sees but may not edit (no EDIT_ORG) is 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,19 +14,10 @@ from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.forms import day_filter
 from chibo.core.pagination import paginate
-from chibo.organizations.models import Organization
 from chibo.rules.forms import RuleSetVersionForm
 from chibo.rules.models import RULE_FIELDS, RuleSetVersion
 from chibo.rules.selectors import ancestor_paths, rule_values, ruleset_chain, ruleset_for
 from chibo.rules.services import ruleset_create_version
-
-
-def _get_org_for_officer(request: HttpRequest, pk: int) -> Organization:
-    """The node if the user may see it (else 404) and edit its rules (else 403)."""
-    org = get_org_for_user(request.user, pk)
-    if not has_perm_on(request.user, org, Perm.EDIT_ORG):
-        raise PermissionDenied
-    return org
 
 
 @login_required
@@ -58,7 +48,7 @@ def rules_of_org(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @login_required
 def version_create(request: HttpRequest, org_pk: int) -> HttpResponse:
-    org = _get_org_for_officer(request, org_pk)
+    org = get_org_for_user(request.user, org_pk, action="change")
     in_force = ruleset_for(org, today())
     if request.method == "POST":
         form = RuleSetVersionForm(request.POST)

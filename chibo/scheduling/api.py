@@ -13,8 +13,8 @@ from chibo.accounts.scope import Perm, get_org_for_user
 from chibo.core.api_tools import ErrorOut, Pagination, parse_day
 from chibo.core.dates import today
 from chibo.meetings.models import Meeting
+from chibo.meetings.selectors import meetings_with
 from chibo.scheduling.calendar import month_start, next_month
-from chibo.scheduling.selectors import meetings_with
 
 router = Router(tags=["Lịch sinh hoạt"])
 

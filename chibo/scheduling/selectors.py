@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
 from chibo.meetings.models import Meeting
@@ -22,17 +21,6 @@ from chibo.scheduling.calendar import (
 
 Kind = Meeting.Kind
 Status = Meeting.Status
-
-
-def meetings_with(user: AnyUser, perm: Perm = Perm.VIEW_ORG) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(org__in=orgs_with(user, perm))
-
-
-def get_meeting_for_user(user: AnyUser, pk: int, perm: Perm = Perm.VIEW_ORG) -> Meeting:
-    try:
-        return meetings_with(user, perm).select_related("org", "ruleset").get(pk=pk)
-    except (Meeting.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def in_month(first: date) -> Q:

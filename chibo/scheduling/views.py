@@ -19,14 +19,14 @@ from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
-from chibo.meetings.models import Meeting
+from chibo.meetings.selectors import get_meeting_for_user
 from chibo.organizations.models import Organization
 from chibo.scheduling import services
 from chibo.scheduling.calendar import month_start, next_month
 from chibo.scheduling.feed import meetings_ical
 from chibo.scheduling.forms import CancelForm, GenerateForm, GuestForm, PlanForm, RescheduleForm
 from chibo.scheduling.models import CalendarFeed, MeetingGuest
-from chibo.scheduling.selectors import feed_meetings, get_meeting_for_user, month_calendar
+from chibo.scheduling.selectors import feed_meetings, month_calendar
 
 FEED_HISTORY_DAYS = 366
 
@@ -53,14 +53,6 @@ def _org_param(request: HttpRequest, *, write: bool = False) -> Organization:
     if write and not has_perm_on(request.user, org, perm):
         raise PermissionDenied
     return org
-
-
-def _get_meeting(request: HttpRequest, pk: int) -> Meeting:
-    """A meeting the user may see (else 404) and whose calendar they may change (else 403)."""
-    meeting = get_meeting_for_user(request.user, pk)
-    if not has_perm_on(request.user, meeting.org, Perm.RUN_MEETINGS):
-        raise PermissionDenied
-    return meeting
 
 
 def _month_url(org: Organization, first: date) -> str:
@@ -134,7 +126,7 @@ def generate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _get_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk, Perm.VIEW_ORG, action="change")
     initial = {
         "scheduled_date": meeting.scheduled_date,
         "scheduled_time": meeting.scheduled_time,
@@ -155,7 +147,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _get_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk, Perm.VIEW_ORG, action="change")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,7 +163,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def guests(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _get_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk, Perm.VIEW_ORG, action="change")
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +181,7 @@ def guests(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def guest_remove(request: HttpRequest, pk: int, guest_pk: int) -> HttpResponse:
-    meeting = _get_meeting(request, pk)
+    meeting = get_meeting_for_user(request.user, pk, Perm.VIEW_ORG, action="change")
     guest = get_object_or_404(MeetingGuest, pk=guest_pk, meeting=meeting)
     try:
         services.guest_remove(actor=request.user, guest=guest)  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from chibo.accounts.models import User
@@ -19,7 +18,7 @@ from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination, parse_day
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.meetings.models import SupervisorRemark
-from chibo.meetings.selectors import get_meeting_for_user, get_meeting_to_run
+from chibo.meetings.selectors import get_meeting_for_user
 from chibo.organizations.models import Organization
 from chibo.supervision import selectors, services
 from chibo.supervision.models import Assignment
@@ -35,7 +34,7 @@ def _user(request: HttpRequest) -> User:
 def _committee(request: HttpRequest, org_id: int, *, write: bool = False) -> Organization:
     committee = selectors.get_committee_for_user(request.user, org_id)
     if write and not has_perm_on(request.user, committee, Perm.SUPERVISE):
-        raise HttpError(403, _("Chỉ cán bộ tổ chức của cấp ủy được phân công, lập lịch."))
+        raise PermissionDenied(_("Chỉ cán bộ tổ chức của cấp ủy được phân công, lập lịch."))
     return committee
 
 
@@ -231,9 +230,6 @@ def remark_record(request: HttpRequest, meeting_id: int, payload: RemarkIn) -> R
 def remark_reply(request: HttpRequest, remark_id: int, payload: ReplyIn) -> RemarkOut:
     """Chi bộ trả lời một ý kiến chỉ đạo có đề nghị thực hiện."""
     remark = get_object_or_404(SupervisorRemark, pk=remark_id)
-    try:
-        meeting = get_meeting_to_run(request.user, remark.meeting_id)
-    except PermissionDenied as err:
-        raise HttpError(403, str(err)) from None
+    meeting = get_meeting_for_user(request.user, remark.meeting_id, action="change")
     services.remark_reply(actor=_user(request), remark=remark, reply=payload.reply)
     return next(_remark_out(v) for v in selectors.remarks_of(meeting) if v.remark.pk == remark.pk)

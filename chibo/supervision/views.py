@@ -19,7 +19,7 @@ from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
 from chibo.meetings.models import SupervisorRemark
-from chibo.meetings.selectors import get_meeting_for_user, get_meeting_to_run
+from chibo.meetings.selectors import get_meeting_for_user
 from chibo.members.models import Member
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import subtree_rows_on
@@ -280,7 +280,7 @@ def remark_flag(request: HttpRequest, pk: int) -> HttpResponse:
 def remark_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The cell answers a remark: a reply, or a task of the meeting's resolution."""
     remark = get_object_or_404(SupervisorRemark.objects.select_related("meeting"), pk=pk)
-    meeting = get_meeting_to_run(request.user, remark.meeting_id)
+    meeting = get_meeting_for_user(request.user, remark.meeting_id, action="change")
     try:
         if request.POST.get("answer") == "task":
             members = Member.objects.filter(org=meeting.org, left_on__isnull=True)

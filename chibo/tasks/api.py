@@ -4,12 +4,10 @@ pages. Outside scope: 404; seen but not one's to act on: 403; refused: 422 {"det
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -18,7 +16,7 @@ from chibo.accounts.scope import can_see_sensitive, get_member_for_user
 from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination
 from chibo.core.errors import ChiboError
 from chibo.meetings.models import Meeting
-from chibo.meetings.selectors import get_meeting_for_user, get_meeting_to_run
+from chibo.meetings.selectors import get_meeting_for_user
 from chibo.members.models import Member
 from chibo.tasks import fitting, selectors, services
 from chibo.tasks.models import Task, TaskAssignment, TaskReview
@@ -154,10 +152,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _to_run(request: HttpRequest, meeting_id: int) -> Meeting:
-    try:
-        return get_meeting_to_run(request.user, meeting_id)
-    except PermissionDenied as err:
-        raise HttpError(403, str(err)) from None
+    return get_meeting_for_user(request.user, meeting_id, action="change")
 
 
 def _task(task_id: int) -> Task:
@@ -190,10 +185,7 @@ def task_detail(request: HttpRequest, task_id: int) -> Task:
 )
 def progress_report(request: HttpRequest, task_id: int, member_id: int, payload: ProgressIn) -> TaskAssignment:
     """Báo cáo tiến độ: đảng viên được giao (hoặc chi ủy ghi thay) trước kỳ họp sau."""
-    try:
-        assignment = selectors.get_assignment_to_report(request.user, task_id, member_id)
-    except PermissionDenied as err:
-        raise HttpError(403, str(err)) from None
+    assignment = selectors.get_assignment_to_report(request.user, task_id, member_id)
     services.progress_report(
         actor=_user(request), assignment=assignment, status=payload.status, note=payload.note, done_on=payload.done_on
     )

@@ -22,7 +22,7 @@ from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
 from chibo.meetings.models import Meeting
-from chibo.meetings.selectors import get_meeting_for_user, get_meeting_to_run
+from chibo.meetings.selectors import get_meeting_for_user
 from chibo.members.models import Member
 from chibo.members.selectors import in_name_order
 from chibo.tasks import fitting, selectors, services
@@ -93,7 +93,7 @@ def meeting_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, action="change")
     form = TaskForm(request.POST, members=_assignable(meeting))
     if form.is_valid():
         data = form.cleaned_data
@@ -117,7 +117,7 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk)
-    get_meeting_to_run(request.user, task.meeting_id)  # 403 for those who only read it
+    get_meeting_for_user(request.user, task.meeting_id, action="change")  # 403 for those who only read it
     try:
         services.task_delete(actor=_actor(request), task=task)
     except ChiboError as err:
@@ -130,7 +130,7 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def suggest(request: HttpRequest, pk: int) -> HttpResponse:
     """The cell's members ranked for the task being typed (htmx partial; strengths are for the committee)."""
-    meeting = get_meeting_to_run(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, action="change")
     text = request.GET.get("description", "")
     fits = fitting.rank_members(org=meeting.org, text=text, day=selectors.held_on(meeting)) if text.strip() else []
     return render(request, "tasks/_suggestions.html", {"fits": fits[:10], "text": text})
@@ -163,13 +163,13 @@ def _review_page(
 
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review_page(request, get_meeting_to_run(request.user, pk))
+    return _review_page(request, get_meeting_for_user(request.user, pk, action="change"))
 
 
 @login_required
 @require_POST
 def review_save(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
-    meeting = get_meeting_to_run(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk, action="change")
     assignment = get_object_or_404(
         TaskAssignment.objects.select_related("task"), pk=assignment_pk, task__org=meeting.org_id
     )
