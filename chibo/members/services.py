@@ -133,8 +133,7 @@ def member_transfer(
 ) -> Membership:
     """Chuyển sinh hoạt đảng: officially (the roll moves) or temporarily (a stay beside the roll)."""
     _check_cell(to_org)
-    if not member.is_active:
-        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _require_on_roll(member)
     if effective_on > today():
         raise ChiboError(_("Ngày chuyển không được ở tương lai."), field="effective_on")
     if kind == Membership.Kind.TEMPORARY:
@@ -186,8 +185,7 @@ def member_exempt(
     note: str = "",
     wants_notices: bool = False,
 ) -> Exemption:
-    if not member.is_active:
-        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _require_on_roll(member)
     if ended_on is not None and ended_on <= started_on:
         raise ChiboError(_("Ngày kết thúc phải sau ngày bắt đầu."), field="ended_on")
     if reason == Exemption.Reason.WORKING_FAR:
@@ -223,8 +221,7 @@ def member_end_exemption(*, actor: User | None, exemption: Exemption, ended_on: 
 @transaction.atomic
 def position_assign(*, actor: User | None, member: Member, title: str, started_on: date) -> Position:
     """Give a member a position in their cell; a secretary or deputy replaces the previous holder."""
-    if not member.is_active:
-        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _require_on_roll(member)
     if started_on > today():
         raise ChiboError(_("Ngày bắt đầu không được ở tương lai."), field="started_on")
     if Position.objects.filter(member=member, org=member.org, title=title, ended_on__isnull=True).exists():
@@ -314,10 +311,30 @@ def _check_decision(member: Member, decided_on: date | None, decision_number: st
         raise ChiboError(_("Hãy nhập cơ quan ra quyết định."), field="issued_by")
 
 
-def _event(member: Member, actor: User | None, **fields: Any) -> LifeEvent:
-    fields["decision_number"] = fields["decision_number"].strip()
-    fields["issued_by"] = fields["issued_by"].strip()
-    return LifeEvent.objects.create(member=member, recorded_by=actor, **fields)
+def _require_on_roll(member: Member) -> None:
+    if not member.is_active:
+        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+
+
+def _event(
+    member: Member,
+    actor: User | None,
+    kind: str,
+    decided_on: date,
+    decision_number: str,
+    issued_by: str,
+    **fields: Any,
+) -> LifeEvent:
+    """The decision recorded as a life event (every decision has its date, number and issuing body)."""
+    return LifeEvent.objects.create(
+        member=member,
+        recorded_by=actor,
+        kind=kind,
+        decided_on=decided_on,
+        decision_number=decision_number.strip(),
+        issued_by=issued_by.strip(),
+        **fields,
+    )
 
 
 @records_actor
@@ -334,19 +351,18 @@ def member_discipline(
 ) -> LifeEvent:
     """Kỷ luật: khiển trách, cảnh cáo, cách chức, khai trừ. Expulsion also takes the member off the roll
     (reason "expelled", never "removed": xóa tên is not a discipline)."""
-    if not member.is_active:
-        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _require_on_roll(member)
     if discipline not in LifeEvent.Discipline.values:
         raise ChiboError(_("Chọn hình thức kỷ luật."), field="discipline")
     _check_decision(member, decided_on, decision_number, issued_by)
     event = _event(
         member,
         actor,
-        kind=LifeEvent.Kind.DISCIPLINE,
+        LifeEvent.Kind.DISCIPLINE,
+        decided_on,
+        decision_number,
+        issued_by,
         discipline=discipline,
-        decided_on=decided_on,
-        decision_number=decision_number,
-        issued_by=issued_by,
         reason=reason,
     )
     if discipline == LifeEvent.Discipline.EXPULSION:
@@ -367,8 +383,7 @@ def member_suspend(
     reason: str = "",
 ) -> LifeEvent:
     """Đình chỉ sinh hoạt đảng from `decided_on` until the day before `ends_on` (open if unknown)."""
-    if not member.is_active:
-        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _require_on_roll(member)
     _check_decision(member, decided_on, decision_number, issued_by)
     if ends_on is not None and ends_on <= decided_on:
         raise ChiboError(_("Ngày kết thúc phải sau ngày quyết định."), field="ends_on")
@@ -376,14 +391,7 @@ def member_suspend(
     if overlapping.exists():
         raise ChiboError(_("Đảng viên đã bị đình chỉ sinh hoạt trong khoảng thời gian này."), field="decided_on")
     return _event(
-        member,
-        actor,
-        kind=LifeEvent.Kind.SUSPENSION,
-        decided_on=decided_on,
-        ends_on=ends_on,
-        decision_number=decision_number,
-        issued_by=issued_by,
-        reason=reason,
+        member, actor, LifeEvent.Kind.SUSPENSION, decided_on, decision_number, issued_by, ends_on=ends_on, reason=reason
     )
 
 
@@ -393,22 +401,14 @@ def member_recognize_official(
     *, actor: User | None, member: Member, decided_on: date, decision_number: str, issued_by: str
 ) -> LifeEvent:
     """Công nhận đảng viên chính thức: the member becomes official from `decided_on`."""
-    if not member.is_active:
-        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _require_on_roll(member)
     if member.status != Member.Status.PROBATIONARY:
         raise ChiboError(_("Đảng viên này đã là đảng viên chính thức."))
     _check_decision(member, decided_on, decision_number, issued_by)
     member.official_on = decided_on
     member.status = Member.Status.OFFICIAL
     member.save(update_fields=["official_on", "status", "updated_at"])
-    return _event(
-        member,
-        actor,
-        kind=LifeEvent.Kind.OFFICIAL,
-        decided_on=decided_on,
-        decision_number=decision_number,
-        issued_by=issued_by,
-    )
+    return _event(member, actor, LifeEvent.Kind.OFFICIAL, decided_on, decision_number, issued_by)
 
 
 @records_actor
@@ -417,17 +417,8 @@ def member_remove_from_rolls(
     *, actor: User | None, member: Member, decided_on: date, decision_number: str, issued_by: str, reason: str = ""
 ) -> LifeEvent:
     """Xóa tên: the member is taken off the rolls (not a discipline; kept apart from expulsion)."""
-    if not member.is_active:
-        raise ChiboError(_("Đảng viên này không còn trong danh sách."))
+    _require_on_roll(member)
     _check_decision(member, decided_on, decision_number, issued_by)
-    event = _event(
-        member,
-        actor,
-        kind=LifeEvent.Kind.REMOVAL,
-        decided_on=decided_on,
-        decision_number=decision_number,
-        issued_by=issued_by,
-        reason=reason,
-    )
+    event = _event(member, actor, LifeEvent.Kind.REMOVAL, decided_on, decision_number, issued_by, reason=reason)
     member_leave(actor=actor, member=member, left_on=decided_on, reason=Member.LeftReason.REMOVED)
     return event

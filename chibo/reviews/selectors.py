@@ -5,10 +5,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from chibo.accounts.scope import AnyUser, Perm, has_perm_on, orgs_with
+from chibo.accounts.scope import Action, AnyUser, Perm, has_perm_on, orgs_with
 from chibo.organizations.models import Organization
 from chibo.organizations.selectors import subtree_on
 from chibo.reviews.models import LEVEL_ORDER, CellReview, Level, MemberReview, OrgRating
@@ -19,11 +21,16 @@ def cell_reviews_for(user: AnyUser) -> QuerySet[CellReview]:
     return CellReview.objects.filter(org__in=orgs_with(user, Perm.LIST_MEMBERS))
 
 
-def get_cell_review_for_user(user: AnyUser, pk: int) -> CellReview:
+def get_cell_review_for_user(user: AnyUser, pk: int, *, action: Action = "see") -> CellReview:
+    """The cell's year: 404 outside scope; for "change" (its review meeting, evidence, sending it up) 403
+    for a reader who may not appraise (can_appraise)."""
     try:
-        return cell_reviews_for(user).select_related("org", "ruleset", "chair", "recorder").get(pk=pk)
+        cell_review = cell_reviews_for(user).select_related("org", "ruleset", "chair", "recorder").get(pk=pk)
     except (CellReview.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if action == "change" and not can_appraise(user, cell_review):
+        raise PermissionDenied(_("Chỉ chi ủy và cán bộ tổ chức cấp trên được kiểm điểm chi bộ."))
+    return cell_review
 
 
 def get_member_review_for_user(user: AnyUser, pk: int) -> MemberReview:

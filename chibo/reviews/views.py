@@ -6,6 +6,7 @@ in the self-assessment; the cell committee records the review meeting; the upper
 those who see but may not act)."""
 
 import io
+from collections.abc import Callable
 from datetime import date
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from chibo.accounts.scope import Perm, can_see_sensitive, get_org_for_user, has_
 from chibo.commitments.models import Commitment
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
+from chibo.core.forms import ServiceForm
 from chibo.core.pagination import paginate
 from chibo.criticism.models import CriticismRecord
 from chibo.meetings.models import Attendance
@@ -122,33 +124,41 @@ def cell_review_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/cell.html", _cell_context(request, cell_review))
 
 
-def _cell_for_committee(request: HttpRequest, pk: int) -> CellReview:
-    cell_review = selectors.get_cell_review_for_user(request.user, pk)
-    if not selectors.can_appraise(request.user, cell_review):
-        raise PermissionDenied
-    return cell_review
+def _cell_form_post(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[ServiceForm],
+    service: Callable[..., object],
+    done: str,
+    form_key: str,
+) -> HttpResponse:
+    """A committee's form on the cell's year: the service's refusal stays on the form, beside the field."""
+    cell_review = selectors.get_cell_review_for_user(request.user, pk, action="change")
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=_actor(request), cell_review=cell_review, **form.cleaned_data)
+        except ChiboError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, done)
+            return redirect(cell_review)
+    context = _cell_context(request, cell_review, **{form_key: form})
+    return render(request, "reviews/cell.html", context, status=400)
 
 
 @login_required
 @require_POST
 def cell_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    cell_review = _cell_for_committee(request, pk)
-    form = MeetingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_meeting_record(actor=_actor(request), cell_review=cell_review, **form.cleaned_data)
-        except ChiboError as err:
-            form.add_service_error(err)
-        else:
-            messages.success(request, _("Đã ghi hội nghị kiểm điểm."))
-            return redirect(cell_review)
-    return render(request, "reviews/cell.html", _cell_context(request, cell_review, meeting_form=form), status=400)
+    return _cell_form_post(
+        request, pk, MeetingForm, services.review_meeting_record, _("Đã ghi hội nghị kiểm điểm."), "meeting_form"
+    )
 
 
 @login_required
 @require_POST
 def cell_refresh(request: HttpRequest, pk: int) -> HttpResponse:
-    cell_review = _cell_for_committee(request, pk)
+    cell_review = selectors.get_cell_review_for_user(request.user, pk, action="change")
     try:
         n = services.review_refresh(actor=_actor(request), cell_review=cell_review)
     except ChiboError as err:
@@ -161,17 +171,7 @@ def cell_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cell_send(request: HttpRequest, pk: int) -> HttpResponse:
-    cell_review = _cell_for_committee(request, pk)
-    form = SendForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_send(actor=_actor(request), cell_review=cell_review, **form.cleaned_data)
-        except ChiboError as err:
-            form.add_service_error(err)
-        else:
-            messages.success(request, _("Đã gửi kết quả lên cấp trên."))
-            return redirect(cell_review)
-    return render(request, "reviews/cell.html", _cell_context(request, cell_review, send_form=form), status=400)
+    return _cell_form_post(request, pk, SendForm, services.review_send, _("Đã gửi kết quả lên cấp trên."), "send_form")
 
 
 @login_required

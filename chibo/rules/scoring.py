@@ -34,6 +34,11 @@ def _criterion(key: str, label: str, points: int) -> dict[str, Any]:
     return {"key": key, "label": label, "points": points, "check": key}
 
 
+def _group(key: str, label: str, *criteria: dict[str, Any]) -> dict[str, Any]:
+    """A group of criteria; its points are theirs added up."""
+    return {"key": key, "label": label, "points": sum(c["points"] for c in criteria), "criteria": list(criteria)}
+
+
 def phu_tho_scheme() -> dict[str, Any]:
     """Phú Thọ: preparation 15, attendance 20, conduct 45, closing 20 (DOMAIN.md); the split of each group
     into criteria is ours (local practice, editable)."""
@@ -43,47 +48,35 @@ def phu_tho_scheme() -> dict[str, Any]:
         "source": "Thực tiễn chấm điểm của tỉnh Phú Thọ (địa phương); chia điểm từng tiêu chí: mặc định của hệ thống",
         "total": 100,
         "groups": [
-            {
-                "key": "preparation",
-                "label": "Chuẩn bị",
-                "points": 15,
-                "criteria": [
-                    _criterion("committee_prepared", "Chi ủy (bí thư) họp chuẩn bị nội dung", 5),
-                    _criterion("documents_ready", "Dự thảo nghị quyết, tài liệu sẵn sàng trước hạn", 5),
-                    _criterion("notices_sent", "Thông báo đến đảng viên và cấp ủy viên phụ trách", 5),
-                ],
-            },
-            {
-                "key": "attendance",
-                "label": "Dự họp",
-                "points": 20,
-                "criteria": [
-                    _criterion("attendance_rate", "Tỷ lệ đảng viên dự họp đạt yêu cầu", 15),
-                    _criterion("no_unexcused", "Không có đảng viên vắng không lý do", 5),
-                ],
-            },
-            {
-                "key": "conduct",
-                "label": "Tiến hành",
-                "points": 45,
-                "criteria": [
-                    _criterion("duration", "Thời lượng đạt tối thiểu", 10),
-                    _criterion("speakers", "Số đảng viên phát biểu đạt yêu cầu", 10),
-                    _criterion("criticism", "Có tự phê bình và phê bình", 5),
-                    _criterion("tasks_reviewed", "Kiểm điểm nhiệm vụ tháng trước", 10),
-                    _criterion("directives", "Quán triệt văn bản, chỉ đạo cấp trên", 5),
-                    _criterion("tasks_assigned", "Phân công nhiệm vụ cho đảng viên cụ thể", 5),
-                ],
-            },
-            {
-                "key": "closing",
-                "label": "Kết thúc",
-                "points": 20,
-                "criteria": [
-                    _criterion("resolution_voted", "Biểu quyết thông qua nghị quyết", 10),
-                    _criterion("minutes_signed", "Biên bản đầy đủ, ký đúng hạn", 10),
-                ],
-            },
+            _group(
+                "preparation",
+                "Chuẩn bị",
+                _criterion("committee_prepared", "Chi ủy (bí thư) họp chuẩn bị nội dung", 5),
+                _criterion("documents_ready", "Dự thảo nghị quyết, tài liệu sẵn sàng trước hạn", 5),
+                _criterion("notices_sent", "Thông báo đến đảng viên và cấp ủy viên phụ trách", 5),
+            ),
+            _group(
+                "attendance",
+                "Dự họp",
+                _criterion("attendance_rate", "Tỷ lệ đảng viên dự họp đạt yêu cầu", 15),
+                _criterion("no_unexcused", "Không có đảng viên vắng không lý do", 5),
+            ),
+            _group(
+                "conduct",
+                "Tiến hành",
+                _criterion("duration", "Thời lượng đạt tối thiểu", 10),
+                _criterion("speakers", "Số đảng viên phát biểu đạt yêu cầu", 10),
+                _criterion("criticism", "Có tự phê bình và phê bình", 5),
+                _criterion("tasks_reviewed", "Kiểm điểm nhiệm vụ tháng trước", 10),
+                _criterion("directives", "Quán triệt văn bản, chỉ đạo cấp trên", 5),
+                _criterion("tasks_assigned", "Phân công nhiệm vụ cho đảng viên cụ thể", 5),
+            ),
+            _group(
+                "closing",
+                "Kết thúc",
+                _criterion("resolution_voted", "Biểu quyết thông qua nghị quyết", 10),
+                _criterion("minutes_signed", "Biên bản đầy đủ, ký đúng hạn", 10),
+            ),
         ],
         "levels": {"good": 90, "fair": 70, "average": 50},
         # Tốt needs full marks on attendance, duration, members' opinions and minutes.
