@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo.accounts.models import User
 from chibo.accounts.scope import Action, AnyUser, Perm, has_perm_on
 from chibo.documents.compose import long_date, meeting_day
 from chibo.documents.models import RECIPIENTS, Amendment, MeetingDocument, ResolutionClause, Signature
@@ -92,6 +93,23 @@ def signers(document: MeetingDocument) -> list[Signer]:
         ]
     member, title = resolution_signer(meeting)
     return [Signer(Role.SECRETARY, member, ("T/M CHI BỘ", title))]
+
+
+def signs_on_paper_for(actor: AnyUser, document: MeetingDocument, signer_member_id: int) -> bool:
+    """Whether `actor` records on paper the signature of a signer who has no active account: the cell
+    committee and the officers who run its meetings (the one rule; the page and the service read it)."""
+    has_account = User.objects.filter(member_id=signer_member_id, is_active=True).exists()
+    return not has_account and has_perm_on(actor, document.org, Perm.RUN_MEETINGS)
+
+
+def may_sign(actor: AnyUser, document: MeetingDocument, role: str) -> bool:
+    """Whether `actor` gives the signature for `role`: their own, or on paper for a signer without account."""
+    signer = next((s for s in signers(document) if s.role == role), None)
+    if signer is None or signer.member is None:
+        return False
+    return signer.member.pk == getattr(actor, "member_id", None) or signs_on_paper_for(
+        actor, document, signer.member.pk
+    )
 
 
 # --- the document as it prints -----------------------------------------------------------------------

@@ -20,13 +20,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
-from chibo.accounts.scope import Perm, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
 from chibo.core.history import records_actor
 from chibo.documents import compose
 from chibo.documents.models import RECIPIENTS, Amendment, MeetingDocument, ResolutionClause, Signature
-from chibo.documents.selectors import signers
+from chibo.documents.selectors import signers, signs_on_paper_for
 from chibo.meetings.models import Meeting, Vote
 from chibo.organizations.models import Organization
 
@@ -206,12 +205,6 @@ def document_update(
 # --- signing -----------------------------------------------------------------------------------------
 
 
-def _may_sign_for(actor: User, document: MeetingDocument, signer_member_id: int) -> bool:
-    """Whether `actor` records the signature on paper of a signer who has no account (see the module doc)."""
-    has_account = User.objects.filter(member_id=signer_member_id, is_active=True).exists()
-    return not has_account and has_perm_on(actor, document.org, Perm.RUN_MEETINGS)
-
-
 @records_actor
 @transaction.atomic
 def document_sign(*, actor: User, document: MeetingDocument, role: str, at: datetime | None = None) -> Signature:
@@ -233,7 +226,7 @@ def document_sign(*, actor: User, document: MeetingDocument, role: str, at: date
         raise ChiboError(_("Nghị quyết chưa có nội dung quyết nghị."))
     on_paper = False
     if actor.member_id != signer.member.pk:
-        if not _may_sign_for(actor, document, signer.member.pk):
+        if not signs_on_paper_for(actor, document, signer.member.pk):
             raise ChiboError(
                 _("Chỉ đồng chí %(name)s (%(title)s) mới ký được.")
                 % {"name": signer.member.full_name, "title": signer.title.lower()},

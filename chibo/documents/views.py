@@ -102,7 +102,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     to_sign = [
         block
         for block in rendered.signatures
-        if not block.signed and not document.is_locked and _signs(actor, document, block.role, can_run)
+        if not block.signed and not document.is_locked and selectors.may_sign(actor, document, block.role)
     ]
     to_unsign = [s for s in signed.values() if s.signed_by_id == actor.pk and not document.is_locked]
     return render(
@@ -116,13 +116,6 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "to_unsign": to_unsign,
         },
     )
-
-
-def _signs(actor: User, document: MeetingDocument, role: str, can_run: bool) -> bool:
-    signer = next((s for s in selectors.signers(document) if s.role == role), None)
-    if signer is None or signer.member is None:
-        return False
-    return signer.member.pk == actor.member_id or (can_run and not User.objects.filter(member=signer.member).exists())
 
 
 @login_required

@@ -3,11 +3,13 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from chibo.accounts.models import User
 from chibo.core.errors import ChiboError
 from chibo.documents import services
 from chibo.documents.models import Amendment, MeetingDocument, Signature
+from chibo.documents.selectors import may_sign
 from chibo.documents.tests.conftest import Held, hold
 from chibo.meetings.models import Vote
 from chibo.testing.factories import MemberFactory
@@ -208,6 +210,18 @@ def test_a_signer_whose_account_is_inactive_is_signed_for_on_paper(held: Held):
     document = services.document_compose(actor=None, meeting=held.meeting, kind=MeetingDocument.Kind.MINUTES)
     signature = services.document_sign(actor=w.anhoa_secretary, document=document, role=RECORDER)
     assert signature.on_paper and signature.member == w.member_of_anhoa
+
+
+def test_the_page_offers_to_sign_on_paper_for_a_signer_whose_account_is_inactive(held: Held, client):
+    """The page and the service read one rule (documents.selectors.may_sign): an inactive account counts as none."""
+    w = held.world
+    document = services.document_compose(actor=None, meeting=held.meeting, kind=MeetingDocument.Kind.MINUTES)
+    assert not may_sign(w.anhoa_secretary, document, RECORDER)
+    User.objects.filter(pk=w.anhoa_member.pk).update(is_active=False)
+    assert may_sign(w.anhoa_secretary, document, RECORDER)
+    client.force_login(w.anhoa_secretary)
+    page = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+    assert f'value="{RECORDER}"' in page
 
 
 def test_the_minutes_wait_on_the_recorders_home_page_until_signed(held: Held, minutes: MeetingDocument, client):
