@@ -1,8 +1,8 @@
 """English, the second locale: every string of the catalogue is translated, and the pages read in English
 once a user switches, with dates still dd/mm/yyyy.
 
-The catalogue (chibo/locale/en/LC_MESSAGES/django.po) is read with a small parser of our own: Django only
-reads the compiled .mo, which cannot tell a missing translation from one equal to its msgid. Tests that
+The catalogue (chibo/locale/en/LC_MESSAGES/django.po) is read with polib: Django only reads the compiled
+.mo, which cannot tell a missing translation from one equal to its msgid. Tests that
 render in English need the compiled .mo: they are marked `compiled_messages`, and `make test` compiles the
 catalogue (`make messages`) before running the suite.
 """
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -40,62 +41,24 @@ class Entry:
     line: int = 0
 
 
-def _unquote(text: str) -> str:
-    body = text.strip()[1:-1]
-    return re.sub(r'\\(["\\nt])', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
-
-
 def read_po(path: Path) -> list[Entry]:
-    """The catalogue's entries, header and obsolete (#~) entries left out."""
-    entries: list[Entry] = []
-    current, target = Entry(), None
-    for number, raw in enumerate([*path.read_text(encoding="utf-8").splitlines(), ""], start=1):
-        line = raw.strip()
-        if not line:
-            if current.line:
-                entries.append(current)
-            current, target = Entry(), None
-            continue
-        if line.startswith("#,"):
-            current.flags |= {flag.strip() for flag in line[2:].split(",")}
-        elif line.startswith("#"):
-            continue
-        elif line.startswith("msgid_plural "):
-            current.msgid_plural, target = _unquote(line[13:]), ("msgid_plural", None)
-        elif line.startswith("msgid "):
-            current.msgid, current.line, target = _unquote(line[6:]), number, ("msgid", None)
-        elif line.startswith("msgstr["):
-            index = int(line[7 : line.index("]")])
-            current.msgstr[index], target = _unquote(line[line.index("]") + 1 :]), ("msgstr", index)
-        elif line.startswith("msgstr "):
-            current.msgstr[0], target = _unquote(line[7:]), ("msgstr", 0)
-        elif line.startswith('"') and target is not None:
-            name, index = target
-            if name == "msgstr":
-                current.msgstr[index] += _unquote(line)
-            else:
-                setattr(current, name, getattr(current, name) + _unquote(line))
-    return [e for e in entries if e.msgid]
+    """The catalogue's entries (polib), header and obsolete (#~) entries left out."""
+    return [
+        Entry(
+            msgid=e.msgid,
+            msgid_plural=e.msgid_plural,
+            msgstr={int(k): v for k, v in e.msgstr_plural.items()} if e.msgid_plural else {0: e.msgstr},
+            flags=set(e.flags),
+            line=e.linenum,
+        )
+        for e in polib.pofile(str(path))
+        if e.msgid and not e.obsolete
+    ]
 
 
 @pytest.fixture(scope="module")
 def catalogue() -> list[Entry]:
     return read_po(PO_PATH)
-
-
-def test_the_catalogue_parser_reads_plurals_and_continued_lines(tmp_path):
-    po = tmp_path / "django.po"
-    po.write_text(
-        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
-        '#: a.html:1\n#, python-format\nmsgid "%(n)s đảng viên"\nmsgid_plural "%(n)s đảng viên"\n'
-        'msgstr[0] "%(n)s party member"\nmsgstr[1] ""\n"%(n)s party members"\n\n'
-        '#, fuzzy\nmsgid ""\n"Dòng "\n"dài"\nmsgstr ""\n\n#~ msgid "cũ"\n#~ msgstr "old"\n',
-        encoding="utf-8",
-    )
-    plural, long = read_po(po)
-    assert plural.msgstr == {0: "%(n)s party member", 1: "%(n)s party members"}
-    assert "python-format" in plural.flags
-    assert long.msgid == "Dòng dài" and long.msgstr == {0: ""} and "fuzzy" in long.flags
 
 
 def test_every_string_of_the_catalogue_has_an_english_translation(catalogue):
