@@ -16,7 +16,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from chibo.accounts.scope import Perm, has_perm_on, orgs_with
+from chibo.accounts.scope import Perm, has_perm_on
 from chibo.core.dates import today
 from chibo.core.home import Section
 from chibo.dashboards.warnings import warnings_for
@@ -26,6 +26,7 @@ from chibo.households.selectors import due_follow_ups
 from chibo.meetings.models import Meeting
 from chibo.notices.selectors import notices_of
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import highest_visible
 from chibo.quality.selectors import scores_to_confirm, scores_to_vote
 from chibo.reviews.selectors import self_assessments_waiting
 from chibo.tasks.selectors import my_open_and_recent
@@ -59,7 +60,7 @@ def next_meeting(user: Any) -> tuple[Meeting | None, str]:
 
 def watched_node(user: Any) -> Organization | None:
     """The highest node whose roll the user reads (a committee officer's subtree), if any."""
-    return orgs_with(user, Perm.LIST_MEMBERS).filter(dissolved_on__isnull=True).order_by("depth", "path").first()
+    return highest_visible(user, Perm.LIST_MEMBERS)
 
 
 def sections(user: Any) -> list[Section]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.accounts.models import User
-from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
+from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
 from chibo.meetings import polling, selectors, services
@@ -44,6 +44,7 @@ from chibo.meetings.models import AgendaItem, Attachment, Attendance, Guest, Mee
 from chibo.members.models import Member
 from chibo.members.selectors import in_name_order, shared_names
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import highest_visible
 
 RUN = Perm.RUN_MEETINGS
 
@@ -126,7 +127,7 @@ def readiness(request: HttpRequest) -> HttpResponse:
     if request.GET.get("org"):
         root = get_org_for_user(request.user, request.GET["org"])  # type: ignore[arg-type]
     else:  # the highest node the user watches
-        root = orgs_with(request.user).order_by("depth", "path").first()
+        root = highest_visible(request.user)
     page = None
     if root is not None:
         page = paginate(request, selectors.readiness_board(request.user, root, days=days))

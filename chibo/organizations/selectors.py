@@ -6,8 +6,15 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from chibo.accounts.scope import AnyUser, Perm, orgs_with
 from chibo.members.models import Member, Membership
 from chibo.organizations.models import Organization, OrgVersion
+
+
+def highest_visible(user: AnyUser, perm: Perm = Perm.VIEW_ORG) -> Organization | None:
+    """The highest node (not dissolved) where the user holds `perm`: the default root of the readiness board,
+    the calendar, the year's summary and the home page's warnings."""
+    return orgs_with(user, perm).filter(dissolved_on__isnull=True).order_by("depth", "path").first()
 
 
 def versions_on(day: date) -> QuerySet[OrgVersion]:

@@ -29,6 +29,7 @@ from chibo.criticism.models import CriticismRecord
 from chibo.meetings.models import Attendance
 from chibo.members.imports import check_upload
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import highest_visible
 from chibo.reviews import documents, evidence, excel, jobs, org_rating, runs, selectors, services
 from chibo.reviews.classify import reason_texts
 from chibo.reviews.criteria import GRADES, criteria_for
@@ -351,7 +352,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("org"):
         org = get_org_for_user(request.user, request.GET["org"], Perm.LIST_MEMBERS)  # type: ignore[arg-type]
     else:
-        org = orgs_with(request.user, Perm.LIST_MEMBERS).order_by("depth", "path").first()
+        org = highest_visible(request.user, Perm.LIST_MEMBERS)
     if org is None:
         raise PermissionDenied
     cells, total = selectors.summary(org, year)

@@ -21,6 +21,7 @@ from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
 from chibo.meetings.selectors import get_meeting_for_user
 from chibo.organizations.models import Organization
+from chibo.organizations.selectors import highest_visible
 from chibo.scheduling import services
 from chibo.scheduling.calendar import month_start, next_month
 from chibo.scheduling.feed import meetings_ical
@@ -47,7 +48,7 @@ def _org_param(request: HttpRequest, *, write: bool = False) -> Organization:
     if request.GET.get("org"):
         org: Organization | None = get_org_for_user(request.user, request.GET["org"])  # type: ignore[arg-type]
     else:
-        org = orgs_with(request.user, perm).filter(dissolved_on__isnull=True).order_by("depth", "path").first()
+        org = highest_visible(request.user, perm)
     if org is None:
         raise PermissionDenied if write else Http404
     if write and not has_perm_on(request.user, org, perm):

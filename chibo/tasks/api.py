@@ -4,7 +4,7 @@ pages. Outside scope: 404; seen but not one's to act on: 403; refused: 422 {"det
 
 from datetime import date, datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -162,15 +162,8 @@ def _task(task_id: int) -> Task:
 @router.get("/mine", response={200: list[AssignmentOut]})
 @paginate(Pagination)
 def my_tasks(request: HttpRequest) -> QuerySet[TaskAssignment]:
-    """Nhiệm vụ của tôi: việc đang làm trước (hạn gần nhất trước), rồi việc đã kiểm điểm."""
-    member_id = getattr(request.user, "member_id", None)
-    if member_id is None:
-        return TaskAssignment.objects.none()
-    return (
-        TaskAssignment.objects.filter(member_id=member_id)
-        .select_related("task", "member", "review")
-        .order_by(F("review__id").asc(nulls_first=True), "task__due_on", "pk")
-    )
+    """Nhiệm vụ của tôi: việc đang làm trước (hạn gần nhất trước), rồi việc đã kiểm điểm (mới nhất trước)."""
+    return selectors.my_tasks(getattr(request.user, "member_id", None))
 
 
 @router.get("/{task_id}", response={200: TaskOut, 404: ErrorOut})

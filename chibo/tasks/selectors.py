@@ -4,7 +4,7 @@ minutes and the resolution print (hooks for chibo.documents)."""
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,13 +138,24 @@ def tasks_of_meeting(meeting: Meeting) -> QuerySet[Task]:
     )
 
 
-def my_open_and_recent(member: Member) -> tuple[QuerySet[TaskAssignment], QuerySet[TaskAssignment]]:
-    """ "My tasks": open ones by due date, and those reviewed (newest first)."""
-    base = _with_parts(TaskAssignment.objects.filter(member=member))
-    return (
-        base.filter(review__isnull=True).order_by("task__due_on", "pk"),
-        base.filter(review__isnull=False).order_by("-review__meeting__scheduled_date", "-pk"),
+def my_tasks(member_id: int | None) -> QuerySet[TaskAssignment]:
+    """ "My tasks", the one list the page and the API read: open ones first by due date, then those reviewed,
+    newest review first."""
+    if member_id is None:
+        return TaskAssignment.objects.none()
+    is_open = Q(review__isnull=True)
+    return _with_parts(TaskAssignment.objects.filter(member_id=member_id)).order_by(
+        Case(When(is_open, then=Value(0)), default=Value(1)),
+        Case(When(is_open, then=F("task__due_on"))).asc(nulls_last=True),
+        F("review__meeting__scheduled_date").desc(nulls_last=True),
+        Case(When(is_open, then=F("pk")), default=-F("pk")),
     )
+
+
+def my_open_and_recent(member: Member) -> tuple[QuerySet[TaskAssignment], QuerySet[TaskAssignment]]:
+    """ "My tasks" split for the page: the open ones and those reviewed, in my_tasks' order."""
+    mine = my_tasks(member.pk)
+    return mine.filter(review__isnull=True), mine.filter(review__isnull=False)
 
 
 def review_counts(meeting: Meeting) -> dict[str, int]:

@@ -225,3 +225,29 @@ def test_the_live_page_of_a_meeting_with_locked_minutes_offers_no_turn_editing(c
     assert 'name="summary"' not in page
     assert "Ý kiến về vệ sinh môi trường" in page
     assert "Giao nhiệm vụ" not in page and "Xem nhiệm vụ" in page
+
+
+def test_my_tasks_come_in_one_order_on_the_page_and_in_the_api(cell: Cell, client) -> None:  # type: ignore[no-untyped-def]
+    """One selector (tasks.selectors.my_tasks): open tasks first, the nearest due date first."""
+    from chibo.accounts.tokens import token_issue
+    from chibo.tasks.selectors import my_open_and_recent
+
+    m = hold(cell.org, months_ago(1))
+    late = services.task_create(
+        actor=None,
+        meeting=m,
+        description="Việc hạn xa",
+        assignees=[cell.plain],
+        due_on=m.scheduled_date + timedelta(30),
+    )
+    soon = services.task_create(
+        actor=None,
+        meeting=m,
+        description="Việc hạn gần",
+        assignees=[cell.plain],
+        due_on=m.scheduled_date + timedelta(5),
+    )
+    mem = {"Authorization": f"Bearer {token_issue(user=cell.world.anhoa_member, label='t')[1]}"}
+    api_order = [item["task_id"] for item in client.get("/api/v1/tasks/mine", headers=mem).json()["items"]]
+    page_order = [a.task_id for a in my_open_and_recent(cell.plain)[0]]
+    assert api_order == page_order == [soon.pk, late.pk]
