@@ -150,11 +150,6 @@ def _totals(t: LiveTotals) -> TotalsOut:
     )
 
 
-def _to_run(request: HttpRequest, meeting_id: int) -> Meeting:
-    """404 outside scope; 403 for a reader who may not record (selectors.get_meeting_for_user, action "change")."""
-    return selectors.get_meeting_for_user(request.user, meeting_id, action="change")
-
-
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
@@ -218,7 +213,7 @@ def _cell_member(meeting: Meeting, member_id: int | None, field: str) -> Member 
 def meeting_open(request: HttpRequest, meeting_id: int, payload: OpenIn | None = None) -> MeetingDetailOut:
     """Khai mạc: chọn chủ trì (`chair_id`) và thư ký (`recorder_id`), hai đồng chí khác nhau của chi bộ;
     lập danh sách điểm danh theo danh sách đảng viên của chi bộ trong ngày."""
-    meeting = _to_run(request, meeting_id)
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     payload = payload or OpenIn()
     services.meeting_open(
         actor=_user(request),
@@ -226,15 +221,15 @@ def meeting_open(request: HttpRequest, meeting_id: int, payload: OpenIn | None =
         chair=_cell_member(meeting, payload.chair_id, "chair"),
         recorder=_cell_member(meeting, payload.recorder_id, "recorder"),
     )
-    return _detail(_to_run(request, meeting_id))
+    return _detail(selectors.get_meeting_for_user(request.user, meeting_id, action="change"))
 
 
 @router.post("/{meeting_id}/close", response={200: MeetingDetailOut, 404: ErrorOut, 422: ChiboErrorOut})
 def meeting_close(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     """Bế mạc."""
-    meeting = _to_run(request, meeting_id)
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     services.meeting_close(actor=_user(request), meeting=meeting)
-    return _detail(_to_run(request, meeting_id))
+    return _detail(selectors.get_meeting_for_user(request.user, meeting_id, action="change"))
 
 
 # --- attendance ---------------------------------------------------------------------------------------
@@ -250,7 +245,7 @@ def attendance_list(request: HttpRequest, meeting_id: int) -> QuerySet[Attendanc
 @router.put("/{meeting_id}/attendance/{member_id}", response={200: AttendanceOut, 404: ErrorOut, 422: ChiboErrorOut})
 def attendance_record(request: HttpRequest, meeting_id: int, member_id: int, payload: AttendanceIn) -> Attendance:
     """Điểm danh một đảng viên: có mặt, đến muộn (giờ đến), vắng có lý do (lý do), vắng không lý do."""
-    meeting = _to_run(request, meeting_id)
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=member_id)
     return services.attendance_record(
         actor=_user(request),
@@ -275,7 +270,7 @@ def turn_list(request: HttpRequest, meeting_id: int) -> QuerySet[SpeakingTurn]:
 @router.post("/{meeting_id}/speakers", response={201: TurnOut, 404: ErrorOut, 422: ChiboErrorOut})
 def speaker_add(request: HttpRequest, meeting_id: int, payload: TurnIn) -> tuple[int, SpeakingTurn]:
     """Thư ký thêm một đảng viên có mặt vào danh sách phát biểu."""
-    meeting = _to_run(request, meeting_id)
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     if payload.member_id is None:
         raise ChiboError("Chọn đảng viên phát biểu.", field="member_id")
     row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=payload.member_id)
@@ -290,7 +285,7 @@ def speaker_request(request: HttpRequest, meeting_id: int) -> tuple[int, Speakin
 
 
 def _turn(request: HttpRequest, meeting_id: int, turn_id: int) -> SpeakingTurn:
-    meeting = _to_run(request, meeting_id)
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     return get_object_or_404(SpeakingTurn.objects.select_related("meeting", "member"), meeting=meeting, pk=turn_id)
 
 
@@ -327,7 +322,7 @@ def vote_list(request: HttpRequest, meeting_id: int) -> QuerySet[Vote]:
 @router.post("/{meeting_id}/votes", response={200: VoteOut, 404: ErrorOut, 422: ChiboErrorOut})
 def vote_record(request: HttpRequest, meeting_id: int, payload: VoteIn) -> Vote:
     """Ghi kết quả biểu quyết nghị quyết (ghi lại thì thay kết quả trước)."""
-    meeting = _to_run(request, meeting_id)
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     if payload.votes_for is None:
         raise ChiboError("Nhập số phiếu tán thành.", field="votes_for")
     return services.vote_record(

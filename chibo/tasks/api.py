@@ -15,7 +15,6 @@ from chibo.accounts.models import User
 from chibo.accounts.scope import can_see_sensitive, get_member_for_user
 from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination
 from chibo.core.errors import ChiboError
-from chibo.meetings.models import Meeting
 from chibo.meetings.selectors import get_meeting_for_user
 from chibo.members.models import Member
 from chibo.tasks import fitting, selectors, services
@@ -151,10 +150,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _to_run(request: HttpRequest, meeting_id: int) -> Meeting:
-    return get_meeting_for_user(request.user, meeting_id, action="change")
-
-
 def _task(task_id: int) -> Task:
     return Task.objects.prefetch_related("assignments__member", "assignments__review").get(pk=task_id)
 
@@ -195,7 +190,7 @@ def meeting_tasks(request: HttpRequest, meeting_id: int) -> QuerySet[Task]:
 @router.post("/meetings/{meeting_id}", response={201: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
 def task_create(request: HttpRequest, meeting_id: int, payload: TaskIn) -> Status:
     """Giao một nhiệm vụ cụ thể cho một hoặc nhiều đảng viên của chi bộ, có hạn hoàn thành."""
-    meeting = _to_run(request, meeting_id)
+    meeting = get_meeting_for_user(request.user, meeting_id, action="change")
     members = list(Member.objects.filter(pk__in=payload.assignee_ids))
     if len(members) != len(set(payload.assignee_ids)):
         raise ChiboError("Có đảng viên không tồn tại trong danh sách.", field="assignee_ids")
@@ -208,7 +203,7 @@ def task_create(request: HttpRequest, meeting_id: int, payload: TaskIn) -> Statu
 @router.get("/meetings/{meeting_id}/suggestions", response={200: list[FitOut], 403: ErrorOut, 404: ErrorOut})
 def suggestions(request: HttpRequest, meeting_id: int, description: str = "") -> list[FitOut]:
     """Gợi ý người phù hợp: sở trường khớp với nội dung nhiệm vụ (không phân biệt dấu), rồi ít việc hơn."""
-    meeting = _to_run(request, meeting_id)
+    meeting = get_meeting_for_user(request.user, meeting_id, action="change")
     fits = fitting.rank_members(org=meeting.org, text=description, day=selectors.held_on(meeting))
     return [
         FitOut(
@@ -226,7 +221,7 @@ def suggestions(request: HttpRequest, meeting_id: int, description: str = "") ->
 @paginate(Pagination)
 def review_list(request: HttpRequest, meeting_id: int) -> QuerySet[TaskAssignment]:
     """Kiểm điểm nhiệm vụ tháng trước: nhiệm vụ của nghị quyết kỳ trước và các nhiệm vụ đến hạn chưa kiểm điểm."""
-    return selectors.review_list(_to_run(request, meeting_id))
+    return selectors.review_list(get_meeting_for_user(request.user, meeting_id, action="change"))
 
 
 @router.put(
@@ -236,7 +231,7 @@ def review_list(request: HttpRequest, meeting_id: int) -> QuerySet[TaskAssignmen
 def review_record(request: HttpRequest, meeting_id: int, assignment_id: int, payload: ReviewIn) -> TaskAssignment:
     """Ghi kết quả kiểm điểm một phần việc: hoàn thành tốt → biểu dương; chưa hoàn thành → nguyên nhân,
     biện pháp giúp đỡ, nhắc nhở, và chuyển tiếp sang nghị quyết kỳ này."""
-    meeting = _to_run(request, meeting_id)
+    meeting = get_meeting_for_user(request.user, meeting_id, action="change")
     assignment = get_object_or_404(TaskAssignment, pk=assignment_id, task__org=meeting.org_id)
     services.task_review_record(actor=_user(request), meeting=meeting, assignment=assignment, **payload.model_dump())
     return TaskAssignment.objects.select_related("task", "member", "review").get(pk=assignment.pk)
