@@ -106,3 +106,20 @@ def test_a_member_asks_to_speak_but_cannot_record_others(cell: Cell) -> None:
     r = api.send("put", f"/{cell.meeting.pk}/attendance/{cell.official[3].pk}", {"status": "present"})
     assert r.status_code == 403
     assert Attendance.objects.get(meeting=cell.meeting, member=cell.official[3]).status == Attendance.Status.UNMARKED
+
+
+def test_the_list_costs_the_same_queries_for_two_meetings_or_ten(cell: Cell, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = cell.world
+    api = Api(w.ward_officer)
+    start = timezone.localdate() + timedelta(days=40)
+    plan_meeting(w.anhoa, start, kind=Meeting.Kind.THEMATIC)
+    api.get("", org=w.anhoa.pk)  # warm the token and the grants
+    with CaptureQueriesContext(connection) as small:
+        assert api.get("", org=w.anhoa.pk).json()["count"] == 2
+    for i in range(8):
+        plan_meeting(w.anhoa, start + timedelta(days=i + 1), kind=Meeting.Kind.THEMATIC)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert api.get("", org=w.anhoa.pk).json()["count"] == 10

@@ -251,3 +251,29 @@ def test_my_tasks_come_in_one_order_on_the_page_and_in_the_api(cell: Cell, clien
     api_order = [item["task_id"] for item in client.get("/api/v1/tasks/mine", headers=mem).json()["items"]]
     page_order = [a.task_id for a in my_open_and_recent(cell.plain)[0]]
     assert api_order == page_order == [soon.pk, late.pk]
+
+
+def test_my_tasks_and_a_meetings_tasks_in_the_api_cost_the_same_queries_for_two_or_ten(
+    cell: Cell, client, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.accounts.tokens import token_issue
+
+    m = hold(cell.org, months_ago(1))
+    mem = {"Authorization": f"Bearer {token_issue(user=cell.world.anhoa_member, label='t')[1]}"}
+    urls = ("/api/v1/tasks/mine", f"/api/v1/tasks/meetings/{m.pk}")
+    for i in range(2):
+        _give(m, cell.plain, cell.mobiliser, text=f"Việc {i}")
+    client.get(urls[0], headers=mem)  # warm the token
+    small = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, headers=mem).json()["count"] == 2
+        small.append(len(captured.captured_queries))
+    for i in range(8):
+        _give(m, cell.plain, cell.mobiliser, text=f"Việc thêm {i}")
+    for url, n in zip(urls, small, strict=True):
+        with django_assert_num_queries(n):
+            assert client.get(url, headers=mem).json()["count"] == 10
