@@ -4,12 +4,12 @@ own, the roll's readers the cell's, the committee registers for members and revi
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user
 from chibo.commitments import selectors, services
 from chibo.commitments.models import Commitment, ProgressNote
@@ -77,12 +77,7 @@ class SummaryOut(Schema):
     not_registered: list[MemberRef]
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _scoped(request: HttpRequest, commitment_id: int, action: str = "") -> Commitment:
+def _scoped(request: AuthenticatedHttpRequest, commitment_id: int, action: str = "") -> Commitment:
     return selectors.get_commitment_for_user(request.user, commitment_id, action=action)
 
 
@@ -92,7 +87,9 @@ def _one(pk: int) -> Commitment:
 
 @router.get("", response={200: list[CommitmentOut], 404: ErrorOut})
 @paginate(Pagination)
-def commitment_list(request: HttpRequest, org: int | None = None, year: int | None = None) -> QuerySet[Commitment]:
+def commitment_list(
+    request: AuthenticatedHttpRequest, org: int | None = None, year: int | None = None
+) -> QuerySet[Commitment]:
     """Các bản đăng ký trong phạm vi (của mình, hoặc của các chi bộ được xem); lọc theo `org`, `year`."""
     qs = selectors.commitments_with(request.user).select_related("member").prefetch_related("notes")
     if org is not None:
@@ -103,17 +100,17 @@ def commitment_list(request: HttpRequest, org: int | None = None, year: int | No
 
 
 @router.post("/members/{member_id}", response={200: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
-def register(request: HttpRequest, member_id: int, payload: RegisterIn) -> Commitment:
+def register(request: AuthenticatedHttpRequest, member_id: int, payload: RegisterIn) -> Commitment:
     """Đăng ký (hoặc sửa trước khi được đánh giá) các việc làm theo Bác trong năm."""
     member = selectors.get_member_to_register(request.user, member_id)
     commitment = services.commitment_register(
-        actor=_user(request), member=member, year=payload.year, content=payload.content
+        actor=request.user, member=member, year=payload.year, content=payload.content
     )
     return _one(commitment.pk)
 
 
 @router.get("/cells/{org_id}/summary", response={200: SummaryOut, 404: ErrorOut})
-def summary(request: HttpRequest, org_id: int, year: int | None = None) -> SummaryOut:
+def summary(request: AuthenticatedHttpRequest, org_id: int, year: int | None = None) -> SummaryOut:
     """Tổng hợp của chi bộ: số đã đăng ký, đã đánh giá, theo mức, và những ai chưa đăng ký."""
     org = get_org_for_user(request.user, org_id, Perm.LIST_MEMBERS)
     if not org.is_cell:
@@ -131,23 +128,21 @@ def summary(request: HttpRequest, org_id: int, year: int | None = None) -> Summa
 
 
 @router.get("/{commitment_id}", response={200: CommitmentOut, 404: ErrorOut})
-def commitment_detail(request: HttpRequest, commitment_id: int) -> Commitment:
+def commitment_detail(request: AuthenticatedHttpRequest, commitment_id: int) -> Commitment:
     return _one(_scoped(request, commitment_id).pk)
 
 
 @router.post("/{commitment_id}/notes", response={201: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
-def note_add(request: HttpRequest, commitment_id: int, payload: NoteIn) -> Status:
+def note_add(request: AuthenticatedHttpRequest, commitment_id: int, payload: NoteIn) -> Status:
     """Ghi kết quả thực hiện trong năm."""
     commitment = _scoped(request, commitment_id, action="note")
-    services.progress_note_add(actor=_user(request), commitment=commitment, text=payload.text)
+    services.progress_note_add(actor=request.user, commitment=commitment, text=payload.text)
     return Status(201, _one(commitment.pk))
 
 
 @router.put("/{commitment_id}/review", response={200: CommitmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
-def review(request: HttpRequest, commitment_id: int, payload: ReviewIn) -> Commitment:
+def review(request: AuthenticatedHttpRequest, commitment_id: int, payload: ReviewIn) -> Commitment:
     """Chi ủy đánh giá cuối năm: mức đánh giá và nhận xét."""
     commitment = _scoped(request, commitment_id, action="review")
-    services.commitment_review(
-        actor=_user(request), commitment=commitment, level=payload.level, comment=payload.comment
-    )
+    services.commitment_review(actor=request.user, commitment=commitment, level=payload.level, comment=payload.comment)
     return _one(commitment.pk)

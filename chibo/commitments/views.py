@@ -3,12 +3,12 @@ commitment with its notes and year-end review, and the cell's summary of a year.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.commitments import selectors, services
 from chibo.commitments.forms import NoteForm, RegisterForm, ReviewForm
@@ -19,13 +19,8 @@ from chibo.core.pagination import paginate
 from chibo.members.models import Member
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     member = getattr(request.user, "member", None)
     page = paginate(request, Commitment.objects.filter(member=member).order_by("-year")) if member else None
     has_this_year = bool(member) and Commitment.objects.filter(member=member, year=today().year).exists()
@@ -33,7 +28,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member: Member = selectors.get_member_to_register(request.user, pk)
     year = today().year
     existing = Commitment.objects.filter(member=member, year=year).first()
@@ -41,7 +36,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegisterForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            commitment = services.commitment_register(actor=_actor(request), member=member, **form.cleaned_data)
+            commitment = services.commitment_register(actor=request.user, member=member, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -52,7 +47,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     commitment: Commitment,
     note_form: NoteForm | None = None,
     review_form: ReviewForm | None = None,
@@ -72,18 +67,18 @@ def _detail(
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.get_commitment_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
-def note(request: HttpRequest, pk: int) -> HttpResponse:
+def note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commitment = selectors.get_commitment_for_user(request.user, pk, action="note")
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.progress_note_add(actor=_actor(request), commitment=commitment, **form.cleaned_data)
+            services.progress_note_add(actor=request.user, commitment=commitment, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -94,12 +89,12 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     commitment = selectors.get_commitment_for_user(request.user, pk, action="review")
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.commitment_review(actor=_actor(request), commitment=commitment, **form.cleaned_data)
+            services.commitment_review(actor=request.user, commitment=commitment, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -109,7 +104,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def summary(request: HttpRequest, org_pk: int) -> HttpResponse:
+def summary(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     org = get_org_for_user(request.user, org_pk, Perm.LIST_MEMBERS)
     if not org.is_cell:
         raise Http404  # the summary is a cell's

@@ -3,12 +3,12 @@
 from datetime import date, datetime
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user
 from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination
 from chibo.core.errors import ChiboError
@@ -62,18 +62,13 @@ class FollowUpIn(Schema):
     note: str = ""
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _one(pk: int) -> CriticismRecord:
     return CriticismRecord.objects.select_related("member").prefetch_related("follow_ups").get(pk=pk)
 
 
 @router.get("", response={200: list[RecordOut], 404: ErrorOut})
 @paginate(Pagination)
-def record_list(request: HttpRequest, org: int | None = None) -> QuerySet[CriticismRecord]:
+def record_list(request: AuthenticatedHttpRequest, org: int | None = None) -> QuerySet[CriticismRecord]:
     """Phê bình, tự phê bình trong phạm vi; `org` lọc theo một tổ chức (cả cấp dưới)."""
     if not selectors.may_see_any(request.user):
         raise Http404
@@ -84,7 +79,7 @@ def record_list(request: HttpRequest, org: int | None = None) -> QuerySet[Critic
 
 
 @router.post("/meetings/{meeting_id}", response={201: RecordOut, 404: ErrorOut, 422: ChiboErrorOut})
-def record_create(request: HttpRequest, meeting_id: int, payload: RecordIn) -> Status:
+def record_create(request: AuthenticatedHttpRequest, meeting_id: int, payload: RecordIn) -> Status:
     """Ghi phê bình hoặc tự phê bình của một đảng viên tại buổi họp, với điều đảng viên hứa khắc phục."""
     meeting = selectors.get_meeting_to_record(request.user, meeting_id)
     member = Member.objects.filter(pk=payload.member_id).first() if payload.member_id else None
@@ -92,7 +87,7 @@ def record_create(request: HttpRequest, meeting_id: int, payload: RecordIn) -> S
     if payload.turn_id and turn is None:
         raise ChiboError("Không có lượt phát biểu này.", field="turn_id")
     record = services.criticism_record(
-        actor=_user(request),
+        actor=request.user,
         meeting=meeting,
         member=member,
         kind=payload.kind,
@@ -105,16 +100,16 @@ def record_create(request: HttpRequest, meeting_id: int, payload: RecordIn) -> S
 
 
 @router.get("/{record_id}", response={200: RecordOut, 404: ErrorOut})
-def record_detail(request: HttpRequest, record_id: int) -> CriticismRecord:
+def record_detail(request: AuthenticatedHttpRequest, record_id: int) -> CriticismRecord:
     return _one(selectors.get_record_for_user(request.user, record_id).pk)
 
 
 @router.post("/{record_id}/follow-ups", response={201: RecordOut, 404: ErrorOut, 422: ChiboErrorOut})
-def follow_up(request: HttpRequest, record_id: int, payload: FollowUpIn) -> Status:
+def follow_up(request: AuthenticatedHttpRequest, record_id: int, payload: FollowUpIn) -> Status:
     """Theo dõi việc khắc phục tại một buổi sinh hoạt sau; "kept" đóng hồ sơ."""
     record = selectors.get_record_for_user(request.user, record_id, write=True)
     meeting = Meeting.objects.filter(pk=payload.meeting_id).first() if payload.meeting_id else None
     services.follow_up_record(
-        actor=_user(request), record=record, meeting=meeting, progress=payload.progress, note=payload.note
+        actor=request.user, record=record, meeting=meeting, progress=payload.progress, note=payload.note
     )
     return Status(201, _one(record.pk))

@@ -3,12 +3,12 @@ cell committee and above (Perm.SEE_SENSITIVE) ever get anything but 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user
 from chibo.core.errors import ChiboError
 from chibo.core.pagination import paginate
@@ -20,13 +20,8 @@ from chibo.members.models import Member
 from chibo.members.selectors import in_name_order
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.may_see_any(request.user):
         raise Http404
     qs = selectors.records_with(request.user).select_related("member", "meeting", "org")
@@ -42,7 +37,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 def _record_form(meeting: Meeting, data: object = None, initial: dict[str, object] | None = None) -> RecordForm:
     return RecordForm(
-        data,  # type: ignore[arg-type]
+        data,
         initial=initial,
         members=in_name_order(Member.objects.filter(org=meeting.org_id).current()),
         turns=SpeakingTurn.objects.filter(
@@ -70,12 +65,12 @@ def _from_turn(meeting: Meeting, turn_pk: str | None) -> dict[str, object] | Non
 
 
 @login_required
-def record_create(request: HttpRequest, pk: int) -> HttpResponse:
+def record_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_to_record(request.user, pk)
     form = _record_form(meeting, request.POST or None, initial=_from_turn(meeting, request.GET.get("turn")))
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.criticism_record(actor=_actor(request), meeting=meeting, **form.cleaned_data)
+            record = services.criticism_record(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -94,11 +89,11 @@ def _follow_up_form(record: CriticismRecord, data: object = None) -> FollowUpFor
         scheduled_date__gt=record.meeting.scheduled_date,
         status__in=[Meeting.Status.OPEN, Meeting.Status.CLOSED],
     ).order_by("-scheduled_date")
-    return FollowUpForm(data, meetings=later)  # type: ignore[arg-type]
+    return FollowUpForm(data, meetings=later)
 
 
 def _detail(
-    request: HttpRequest, record: CriticismRecord, form: FollowUpForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, record: CriticismRecord, form: FollowUpForm | None = None, status: int = 200
 ) -> HttpResponse:
     from chibo.accounts.scope import has_perm_on
 
@@ -112,18 +107,18 @@ def _detail(
 
 
 @login_required
-def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def record_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.get_record_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.get_record_for_user(request.user, pk, write=True)
     form = _follow_up_form(record, request.POST)
     if form.is_valid():
         try:
-            services.follow_up_record(actor=_actor(request), record=record, **form.cleaned_data)
+            services.follow_up_record(actor=request.user, record=record, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:

@@ -14,12 +14,12 @@ Anything outside the user's read scope answers 404.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.audit.models import AccessLog
 from chibo.audit.services import record_access
@@ -34,18 +34,13 @@ from chibo.meetings.selectors import get_meeting_for_user
 from chibo.organizations.models import Organization
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every page here is behind @login_required
-    return request.user
-
-
 def _kind(kind: str) -> str:
     if kind not in MeetingDocument.Kind.values:
         raise Http404
     return kind
 
 
-def _attachment(request: HttpRequest, org: Organization, content: bytes, filename: str) -> HttpResponse:
+def _attachment(request: AuthenticatedHttpRequest, org: Organization, content: bytes, filename: str) -> HttpResponse:
     # Minutes name members with their absences and what they said: a download is noted (C19).
     record_access(user=request.user, action=AccessLog.Action.EXPORT, org=org, detail=filename)
     response = HttpResponse(content, content_type=docx_builder.CONTENT_TYPE)
@@ -57,7 +52,7 @@ def _attachment(request: HttpRequest, org: Organization, content: bytes, filenam
 
 
 @login_required
-def meeting_documents(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def meeting_documents(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_pk)
     documents = {d.kind: d for d in MeetingDocument.objects.filter(meeting=meeting)}
     rows = [(kind, label, documents.get(kind)) for kind, label in MeetingDocument.Kind.choices]
@@ -75,11 +70,11 @@ def meeting_documents(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_compose(request: HttpRequest, meeting_pk: int, kind: str) -> HttpResponse:
+def document_compose(request: AuthenticatedHttpRequest, meeting_pk: int, kind: str) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, meeting_pk, action="change")
     try:
         document = services.document_compose(
-            actor=_actor(request), meeting=meeting, kind=_kind(kind), replace=request.POST.get("replace") == "1"
+            actor=request.user, meeting=meeting, kind=_kind(kind), replace=request.POST.get("replace") == "1"
         )
     except ChiboError as err:
         messages.error(request, err.message)
@@ -92,9 +87,9 @@ def document_compose(request: HttpRequest, meeting_pk: int, kind: str) -> HttpRe
 
 
 @login_required
-def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def document_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk)
-    actor = _actor(request)
+    actor = request.user
     rendered = selectors.render(document)
     can_run = has_perm_on(actor, document.org, Perm.RUN_MEETINGS)
     signed = {s.role: s for s in document.signatures.all()}
@@ -119,7 +114,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def document_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk, action="change")
     if not document.is_draft:
         messages.error(request, services.change_refused(document).message)
@@ -128,7 +123,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.document_update(
-                actor=_actor(request),
+                actor=request.user,
                 document=document,
                 number=form.cleaned_data["number"],
                 place=form.cleaned_data["place"],
@@ -148,14 +143,14 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def document_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk)
     form = SignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chọn tư cách ký."))
         return redirect(document)
     try:
-        services.document_sign(actor=_actor(request), document=document, role=form.cleaned_data["role"])
+        services.document_sign(actor=request.user, document=document, role=form.cleaned_data["role"])
     except ChiboError as err:
         messages.error(request, err.message)
     else:
@@ -167,14 +162,14 @@ def document_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_unsign(request: HttpRequest, pk: int) -> HttpResponse:
+def document_unsign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk)
     form = SignForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chọn chữ ký cần rút."))
         return redirect(document)
     try:
-        services.document_unsign(actor=_actor(request), document=document, role=form.cleaned_data["role"])
+        services.document_unsign(actor=request.user, document=document, role=form.cleaned_data["role"])
     except ChiboError as err:
         messages.error(request, err.message)
     else:
@@ -183,7 +178,7 @@ def document_unsign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_amend(request: HttpRequest, pk: int) -> HttpResponse:
+def document_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk, action="change")
     if not document.is_locked:
         messages.error(request, _("Chỉ đính chính văn bản đã ký và khóa; dự thảo thì sửa trực tiếp."))
@@ -196,7 +191,7 @@ def document_amend(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.document_amend(
-                actor=_actor(request),
+                actor=request.user,
                 document=document,
                 field=form.cleaned_data["field"],
                 new_value=form.cleaned_data["new_value"],
@@ -212,14 +207,14 @@ def document_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def document_docx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk)
     content = docx_builder.document_docx(selectors.render(document))
     return _attachment(request, document.org, content, docx_builder.filename_for(document))
 
 
 @login_required
-def document_print(request: HttpRequest, pk: int) -> HttpResponse:
+def document_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk)
     return render(request, "documents/print.html", {"documents": [selectors.render(document)], "book": None})
 
@@ -227,7 +222,7 @@ def document_print(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the minutes book --------------------------------------------------------------------------------
 
 
-def _get_cell(request: HttpRequest, org_pk: int) -> Organization:
+def _get_cell(request: AuthenticatedHttpRequest, org_pk: int) -> Organization:
     org = get_org_for_user(request.user, org_pk, Perm.ATTEND_MEETINGS)
     if not org.is_cell:
         raise Http404
@@ -241,7 +236,7 @@ def _book_year(year: int) -> int:
 
 
 @login_required
-def minutes_book(request: HttpRequest, org_pk: int, year: int) -> HttpResponse:
+def minutes_book(request: AuthenticatedHttpRequest, org_pk: int, year: int) -> HttpResponse:
     org = _get_cell(request, org_pk)
     year = _book_year(year)
     years = sorted({*selectors.years_with_minutes(org), year, today().year}, reverse=True)
@@ -253,14 +248,14 @@ def minutes_book(request: HttpRequest, org_pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def minutes_book_docx(request: HttpRequest, org_pk: int, year: int) -> HttpResponse:
+def minutes_book_docx(request: AuthenticatedHttpRequest, org_pk: int, year: int) -> HttpResponse:
     org = _get_cell(request, org_pk)
     book = selectors.minutes_book(org, _book_year(year))
     return _attachment(request, org, docx_builder.book_docx(book), f"so-bien-ban-{org.code}-{year}.docx")
 
 
 @login_required
-def minutes_book_print(request: HttpRequest, org_pk: int, year: int) -> HttpResponse:
+def minutes_book_print(request: AuthenticatedHttpRequest, org_pk: int, year: int) -> HttpResponse:
     org = _get_cell(request, org_pk)
     book = selectors.minutes_book(org, _book_year(year))
     return render(request, "documents/print.html", {"documents": book.minutes, "book": book})

@@ -9,14 +9,13 @@ from datetime import date, datetime, time
 
 from django.apps import apps
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user
 from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination, parse_day
 from chibo.core.errors import ChiboError
@@ -150,18 +149,16 @@ def _totals(t: LiveTotals) -> TotalsOut:
     )
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 # --- meetings -----------------------------------------------------------------------------------------
 
 
 @router.get("", response={200: list[MeetingOut], 404: ErrorOut, 422: ErrorOut})
 @paginate(Pagination)
 def meeting_list(
-    request: HttpRequest, org: int | None = None, date_from: date | None = None, date_to: date | None = None
+    request: AuthenticatedHttpRequest,
+    org: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> QuerySet[Meeting]:
     """Các buổi sinh hoạt trong phạm vi; `org` lọc theo một tổ chức (cả các cấp dưới), `date_from`,
     `date_to` (YYYY-MM-DD) theo ngày họp."""
@@ -190,7 +187,7 @@ def _detail(meeting: Meeting) -> MeetingDetailOut:
 
 
 @router.get("/{meeting_id}", response={200: MeetingDetailOut, 404: ErrorOut})
-def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> MeetingDetailOut:
     """Một buổi sinh hoạt với số liệu điểm danh và số đảng viên đã phát biểu."""
     return _detail(selectors.get_meeting_for_user(request.user, meeting_id, READ))
 
@@ -210,13 +207,13 @@ def _cell_member(meeting: Meeting, member_id: int | None, field: str) -> Member 
 
 
 @router.post("/{meeting_id}/open", response={200: MeetingDetailOut, 404: ErrorOut, 422: ChiboErrorOut})
-def meeting_open(request: HttpRequest, meeting_id: int, payload: OpenIn | None = None) -> MeetingDetailOut:
+def meeting_open(request: AuthenticatedHttpRequest, meeting_id: int, payload: OpenIn | None = None) -> MeetingDetailOut:
     """Khai mạc: chọn chủ trì (`chair_id`) và thư ký (`recorder_id`), hai đồng chí khác nhau của chi bộ;
     lập danh sách điểm danh theo danh sách đảng viên của chi bộ trong ngày."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     payload = payload or OpenIn()
     services.meeting_open(
-        actor=_user(request),
+        actor=request.user,
         meeting=meeting,
         chair=_cell_member(meeting, payload.chair_id, "chair"),
         recorder=_cell_member(meeting, payload.recorder_id, "recorder"),
@@ -225,10 +222,10 @@ def meeting_open(request: HttpRequest, meeting_id: int, payload: OpenIn | None =
 
 
 @router.post("/{meeting_id}/close", response={200: MeetingDetailOut, 404: ErrorOut, 422: ChiboErrorOut})
-def meeting_close(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
+def meeting_close(request: AuthenticatedHttpRequest, meeting_id: int) -> MeetingDetailOut:
     """Bế mạc."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
-    services.meeting_close(actor=_user(request), meeting=meeting)
+    services.meeting_close(actor=request.user, meeting=meeting)
     return _detail(selectors.get_meeting_for_user(request.user, meeting_id, action="change"))
 
 
@@ -237,18 +234,20 @@ def meeting_close(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
 
 @router.get("/{meeting_id}/attendance", response={200: list[AttendanceOut], 404: ErrorOut})
 @paginate(Pagination)
-def attendance_list(request: HttpRequest, meeting_id: int) -> QuerySet[Attendance]:
+def attendance_list(request: AuthenticatedHttpRequest, meeting_id: int) -> QuerySet[Attendance]:
     """Danh sách điểm danh theo thứ tự tên tiếng Việt (đảng viên miễn sinh hoạt ở cuối)."""
     return selectors.attendance_rows(selectors.get_meeting_for_user(request.user, meeting_id, READ))
 
 
 @router.put("/{meeting_id}/attendance/{member_id}", response={200: AttendanceOut, 404: ErrorOut, 422: ChiboErrorOut})
-def attendance_record(request: HttpRequest, meeting_id: int, member_id: int, payload: AttendanceIn) -> Attendance:
+def attendance_record(
+    request: AuthenticatedHttpRequest, meeting_id: int, member_id: int, payload: AttendanceIn
+) -> Attendance:
     """Điểm danh một đảng viên: có mặt, đến muộn (giờ đến), vắng có lý do (lý do), vắng không lý do."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=member_id)
     return services.attendance_record(
-        actor=_user(request),
+        actor=request.user,
         meeting=meeting,
         member=row.member,
         status=payload.status or "",
@@ -262,51 +261,51 @@ def attendance_record(request: HttpRequest, meeting_id: int, member_id: int, pay
 
 @router.get("/{meeting_id}/speakers", response={200: list[TurnOut], 404: ErrorOut})
 @paginate(Pagination)
-def turn_list(request: HttpRequest, meeting_id: int) -> QuerySet[SpeakingTurn]:
+def turn_list(request: AuthenticatedHttpRequest, meeting_id: int) -> QuerySet[SpeakingTurn]:
     """Danh sách phát biểu theo thứ tự đăng ký."""
     return selectors.turns(selectors.get_meeting_for_user(request.user, meeting_id, READ))
 
 
 @router.post("/{meeting_id}/speakers", response={201: TurnOut, 404: ErrorOut, 422: ChiboErrorOut})
-def speaker_add(request: HttpRequest, meeting_id: int, payload: TurnIn) -> tuple[int, SpeakingTurn]:
+def speaker_add(request: AuthenticatedHttpRequest, meeting_id: int, payload: TurnIn) -> tuple[int, SpeakingTurn]:
     """Thư ký thêm một đảng viên có mặt vào danh sách phát biểu."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     if payload.member_id is None:
         raise ChiboError("Chọn đảng viên phát biểu.", field="member_id")
     row = get_object_or_404(Attendance.objects.select_related("member"), meeting=meeting, member_id=payload.member_id)
-    return 201, services.speaker_add(actor=_user(request), meeting=meeting, member=row.member, kind=payload.kind)
+    return 201, services.speaker_add(actor=request.user, meeting=meeting, member=row.member, kind=payload.kind)
 
 
 @router.post("/{meeting_id}/speakers/request", response={201: TurnOut, 404: ErrorOut, 422: ChiboErrorOut})
-def speaker_request(request: HttpRequest, meeting_id: int) -> tuple[int, SpeakingTurn]:
+def speaker_request(request: AuthenticatedHttpRequest, meeting_id: int) -> tuple[int, SpeakingTurn]:
     """Đảng viên (chính người dùng) xin phát biểu."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id, READ)
-    return 201, services.speaker_request(actor=_user(request), meeting=meeting)
+    return 201, services.speaker_request(actor=request.user, meeting=meeting)
 
 
-def _turn(request: HttpRequest, meeting_id: int, turn_id: int) -> SpeakingTurn:
+def _turn(request: AuthenticatedHttpRequest, meeting_id: int, turn_id: int) -> SpeakingTurn:
     meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     return get_object_or_404(SpeakingTurn.objects.select_related("meeting", "member"), meeting=meeting, pk=turn_id)
 
 
 @router.post("/{meeting_id}/speakers/{turn_id}/start", response={200: TurnOut, 404: ErrorOut, 422: ChiboErrorOut})
-def turn_start(request: HttpRequest, meeting_id: int, turn_id: int) -> SpeakingTurn:
+def turn_start(request: AuthenticatedHttpRequest, meeting_id: int, turn_id: int) -> SpeakingTurn:
     """Mời phát biểu (người đang phát biểu, nếu có, kết thúc lượt)."""
-    return services.turn_start(actor=_user(request), turn=_turn(request, meeting_id, turn_id))
+    return services.turn_start(actor=request.user, turn=_turn(request, meeting_id, turn_id))
 
 
 @router.post("/{meeting_id}/speakers/{turn_id}/finish", response={200: TurnOut, 404: ErrorOut, 422: ChiboErrorOut})
-def turn_finish(request: HttpRequest, meeting_id: int, turn_id: int, payload: TurnTextIn) -> SpeakingTurn:
+def turn_finish(request: AuthenticatedHttpRequest, meeting_id: int, turn_id: int, payload: TurnTextIn) -> SpeakingTurn:
     """Kết thúc lượt phát biểu, kèm loại ý kiến và tóm tắt."""
     turn = _turn(request, meeting_id, turn_id)
-    return services.turn_finish(actor=_user(request), turn=turn, kind=payload.kind, summary=payload.summary)
+    return services.turn_finish(actor=request.user, turn=turn, kind=payload.kind, summary=payload.summary)
 
 
 @router.patch("/{meeting_id}/speakers/{turn_id}", response={200: TurnOut, 404: ErrorOut, 422: ChiboErrorOut})
-def turn_update(request: HttpRequest, meeting_id: int, turn_id: int, payload: TurnTextIn) -> SpeakingTurn:
+def turn_update(request: AuthenticatedHttpRequest, meeting_id: int, turn_id: int, payload: TurnTextIn) -> SpeakingTurn:
     """Sửa loại ý kiến, tóm tắt của một lượt phát biểu."""
     turn = _turn(request, meeting_id, turn_id)
-    return services.turn_update(actor=_user(request), turn=turn, kind=payload.kind, summary=payload.summary)
+    return services.turn_update(actor=request.user, turn=turn, kind=payload.kind, summary=payload.summary)
 
 
 # --- votes --------------------------------------------------------------------------------------------
@@ -314,19 +313,19 @@ def turn_update(request: HttpRequest, meeting_id: int, turn_id: int, payload: Tu
 
 @router.get("/{meeting_id}/votes", response={200: list[VoteOut], 404: ErrorOut})
 @paginate(Pagination)
-def vote_list(request: HttpRequest, meeting_id: int) -> QuerySet[Vote]:
+def vote_list(request: AuthenticatedHttpRequest, meeting_id: int) -> QuerySet[Vote]:
     """Kết quả biểu quyết."""
     return selectors.get_meeting_for_user(request.user, meeting_id, READ).votes.order_by("pk")
 
 
 @router.post("/{meeting_id}/votes", response={200: VoteOut, 404: ErrorOut, 422: ChiboErrorOut})
-def vote_record(request: HttpRequest, meeting_id: int, payload: VoteIn) -> Vote:
+def vote_record(request: AuthenticatedHttpRequest, meeting_id: int, payload: VoteIn) -> Vote:
     """Ghi kết quả biểu quyết nghị quyết (ghi lại thì thay kết quả trước)."""
     meeting = selectors.get_meeting_for_user(request.user, meeting_id, action="change")
     if payload.votes_for is None:
         raise ChiboError("Nhập số phiếu tán thành.", field="votes_for")
     return services.vote_record(
-        actor=_user(request),
+        actor=request.user,
         meeting=meeting,
         votes_for=payload.votes_for,
         votes_against=payload.votes_against,

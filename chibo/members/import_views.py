@@ -12,14 +12,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, has_perm_on, holds_anywhere, orgs_with
 from chibo.audit.models import AccessLog
 from chibo.audit.services import record_access
@@ -36,18 +36,13 @@ from chibo.organizations.models import Organization
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every page here is behind @login_required
-    return request.user
-
-
-def _require_import_scope(request: HttpRequest) -> None:
+def _require_import_scope(request: AuthenticatedHttpRequest) -> None:
     """Like the form that adds one member: for those who edit the members of some cell, else 403."""
     if not holds_anywhere(request.user, Perm.EDIT_MEMBERS):
         raise PermissionDenied
 
 
-def _get_job_for_user(request: HttpRequest, pk: int) -> ImportJob:
+def _get_job_for_user(request: AuthenticatedHttpRequest, pk: int) -> ImportJob:
     """A job is its uploader's: anyone else gets 404."""
     try:
         return ImportJob.objects.select_related("default_org").get(pk=pk, created_by_id=request.user.pk)
@@ -76,7 +71,7 @@ class ImportForm(forms.Form):
     )
 
 
-def _default_org(request: HttpRequest, code: str) -> Organization | None:
+def _default_org(request: AuthenticatedHttpRequest, code: str) -> Organization | None:
     if not code:
         return None
     org = orgs_with(request.user, Perm.EDIT_MEMBERS).filter(code=code.strip()).first()
@@ -88,7 +83,7 @@ def _default_org(request: HttpRequest, code: str) -> Organization | None:
     return org
 
 
-def _initial_default_org(request: HttpRequest) -> str:
+def _initial_default_org(request: AuthenticatedHttpRequest) -> str:
     """Coming from a cell's list (?org=…), that cell is the default."""
     try:
         org = Organization.objects.get(pk=request.GET.get("org") or 0)
@@ -98,14 +93,14 @@ def _initial_default_org(request: HttpRequest) -> str:
 
 
 @login_required
-def member_import(request: HttpRequest) -> HttpResponse:
+def member_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_import_scope(request)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 job = import_job_create(
-                    actor=_actor(request),
+                    actor=request.user,
                     upload=form.cleaned_data["file"],
                     dry_run=form.cleaned_data["dry_run"],
                     default_org=_default_org(request, form.cleaned_data["default_org"]),
@@ -128,7 +123,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     if getattr(request, "htmx", False):
         # The page polls while the job runs; once it is done, the whole page reloads with the report.
@@ -140,10 +135,10 @@ def import_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_job_commit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_commit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _get_job_for_user(request, pk)
     try:
-        job = import_job_commit(actor=_actor(request), job=job)
+        job = import_job_commit(actor=request.user, job=job)
     except ChiboError as err:
         messages.error(request, err.message)
         return redirect(job)
@@ -152,7 +147,7 @@ def import_job_commit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_import_scope(request)
     cells = with_parent_name(
         orgs_with(request.user, Perm.EDIT_MEMBERS).filter(kind__in=Organization.CELL_KINDS, dissolved_on__isnull=True)
@@ -165,7 +160,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_export(request: HttpRequest) -> FileResponse:
+def member_export(request: AuthenticatedHttpRequest) -> FileResponse:
     """The member list as a workbook, with the list page's filters and scope; re-imports as it is."""
     qs, org = _filtered_members(request)
     user = request.user
@@ -186,6 +181,6 @@ def member_export(request: HttpRequest) -> FileResponse:
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
 
 
-def _record_export(request: HttpRequest, org: Organization | None, count: int) -> None:
+def _record_export(request: AuthenticatedHttpRequest, org: Organization | None, count: int) -> None:
     """C19: an export reads many members' personal data; it goes in the access log."""
     record_access(user=request.user, action=AccessLog.Action.EXPORT, org=org, detail="members.xlsx", row_count=count)

@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import (
     Perm,
     can_see_sensitive,
@@ -51,7 +51,7 @@ from chibo.organizations.forms import with_parent_name
 from chibo.organizations.models import Organization
 
 
-def _filtered_members(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _filtered_members(request: AuthenticatedHttpRequest):
     """The list behind the page and its Excel export: scope, then the filters in the query string."""
     org = None
     if request.GET.get("org"):
@@ -60,7 +60,7 @@ def _filtered_members(request: HttpRequest):  # type: ignore[no-untyped-def]
     return qs, org
 
 
-def _editable_cells(request: HttpRequest) -> QuerySet[Organization]:
+def _editable_cells(request: AuthenticatedHttpRequest) -> QuerySet[Organization]:
     """Active cells whose members the user may edit: where a member can be put or transferred to."""
     cells = orgs_with(request.user, Perm.EDIT_MEMBERS).filter(
         kind__in=Organization.CELL_KINDS, dissolved_on__isnull=True
@@ -68,13 +68,14 @@ def _editable_cells(request: HttpRequest) -> QuerySet[Organization]:
     return with_parent_name(cells)
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every page here is behind @login_required
-    return request.user
-
-
 def _form_page(
-    request: HttpRequest, form: ServiceForm, *, title: str, submit: str, member: Member | None = None, **extra: Any
+    request: AuthenticatedHttpRequest,
+    form: ServiceForm,
+    *,
+    title: str,
+    submit: str,
+    member: Member | None = None,
+    **extra: Any,
 ) -> HttpResponse:
     """Render a member form; an invalid submission answers 400 with the messages beside the fields."""
     status = 400 if request.method == "POST" and form.errors else 200
@@ -83,7 +84,7 @@ def _form_page(
 
 
 @login_required
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs, org = _filtered_members(request)
     if org is not None:
         can_add = org.is_active and has_perm_on(request.user, org, Perm.EDIT_MEMBERS)
@@ -103,7 +104,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk)
     # C19: who viewed which member's personal record.
     record_access(user=request.user, member=member, action=AccessLog.Action.VIEW)
@@ -126,7 +127,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_create(request: HttpRequest) -> HttpResponse:
+def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     cells = _editable_cells(request)
     first_two = list(cells[:2])
     if not first_two:
@@ -142,7 +143,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             member = services.member_create(
-                actor=_actor(request),
+                actor=request.user,
                 full_name=data["full_name"],
                 org=data["org"],
                 roll_started_on=data["roll_started_on"],
@@ -157,14 +158,14 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, action="change")
     sensitive = can_see_sensitive(request.user, member)
     form = MemberForm(request.POST or None, sensitive=sensitive, initial=MemberForm.initial_for(member))
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(
-                actor=_actor(request), member=member, full_name=form.cleaned_data["full_name"], **form.profile()
+                actor=request.user, member=member, full_name=form.cleaned_data["full_name"], **form.profile()
             )
         except ChiboError as err:
             form.add_service_error(err)
@@ -175,13 +176,13 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def member_transfer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, action="change")
     cells = _editable_cells(request).exclude(pk=member.org_id)
     form = TransferForm(request.POST or None, cells=cells, initial={"effective_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_transfer(actor=_actor(request), member=member, **form.cleaned_data)
+            services.member_transfer(actor=request.user, member=member, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -198,12 +199,12 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+def member_exempt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, action="change")
     form = ExemptionForm(request.POST or None, initial={"started_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_exempt(actor=_actor(request), member=member, **form.cleaned_data)
+            services.member_exempt(actor=request.user, member=member, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -213,7 +214,7 @@ def member_exempt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_end_exemption(request: HttpRequest, pk: int, exemption_pk: int) -> HttpResponse:
+def member_end_exemption(request: AuthenticatedHttpRequest, pk: int, exemption_pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, action="change")
     try:
         exemption = member.exemptions.get(pk=exemption_pk)
@@ -222,7 +223,7 @@ def member_end_exemption(request: HttpRequest, pk: int, exemption_pk: int) -> Ht
     form = EndExemptionForm(request.POST or None, initial={"ended_on": exemption.ended_on or today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_end_exemption(actor=_actor(request), exemption=exemption, **form.cleaned_data)
+            services.member_end_exemption(actor=request.user, exemption=exemption, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -234,12 +235,12 @@ def member_end_exemption(request: HttpRequest, pk: int, exemption_pk: int) -> Ht
 
 
 @login_required
-def member_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
+def member_assign_position(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, action="change")
     form = PositionForm(request.POST or None, initial={"started_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            position = services.position_assign(actor=_actor(request), member=member, **form.cleaned_data)
+            position = services.position_assign(actor=request.user, member=member, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -249,12 +250,12 @@ def member_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def member_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def member_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, action="change")
     form = LeaveForm(request.POST or None, initial={"left_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_leave(actor=_actor(request), member=member, **form.cleaned_data)
+            services.member_leave(actor=request.user, member=member, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -293,7 +294,7 @@ DECISIONS: dict[str, tuple[type[ServiceForm], Any, Any, Any]] = {
 
 
 @login_required
-def member_decision(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def member_decision(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Record a decision about the member: discipline, suspension, recognition as official, removal."""
     if kind not in DECISIONS:
         raise Http404
@@ -302,7 +303,7 @@ def member_decision(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     form = form_class(request.POST or None, initial={"decided_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            service(actor=_actor(request), member=member, **form.cleaned_data)
+            service(actor=request.user, member=member, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:

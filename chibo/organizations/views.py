@@ -15,11 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.functions import Length, Substr
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
@@ -45,7 +45,7 @@ from chibo.organizations.models import Organization, RestructuringEvent
 from chibo.organizations.selectors import ancestors_on, children_on, version_on, versions_on
 
 
-def _as_of(request: HttpRequest) -> tuple[date, forms.Form]:
+def _as_of(request: AuthenticatedHttpRequest) -> tuple[date, forms.Form]:
     """The date the tree is shown on: `as_of` as dd/mm/yyyy or yyyy-mm-dd (the date picker); else today. A bad
     date is shown beside the field (and today's tree below it), not ignored."""
     form, as_of, _bad = day_filter(request, "as_of", _("Xem theo ngày"), today())
@@ -59,13 +59,8 @@ def _top_nodes(user: Any) -> QuerySet[Organization]:
     return visible.annotate(parent_path=parent_path).exclude(parent_path__in=visible.values("path")).order_by("path")
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every page here is behind @login_required
-    return request.user
-
-
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's top nodes and their children; each node's page drills down. `as_of` shows a past date."""
     as_of, as_of_form = _as_of(request)
     tops = list(_top_nodes(request.user))
@@ -88,7 +83,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = get_org_for_user(request.user, pk)
     as_of, as_of_form = _as_of(request)
     version = version_on(org, as_of)
@@ -132,7 +127,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest, org: Organization, form: ServiceForm, *, title: str, submit: str, template: str = ""
+    request: AuthenticatedHttpRequest,
+    org: Organization,
+    form: ServiceForm,
+    *,
+    title: str,
+    submit: str,
+    template: str = "",
 ) -> HttpResponse:
     """Render a restructuring form; an invalid submission answers 400 with the messages beside the fields."""
     status = 400 if request.method == "POST" and form.errors else 200
@@ -144,20 +145,20 @@ def _form_page(
     )
 
 
-def _editable(request: HttpRequest) -> QuerySet[Organization]:
+def _editable(request: AuthenticatedHttpRequest) -> QuerySet[Organization]:
     """Active nodes the user may restructure, each with its parent's name for the select."""
     return with_parent_name(orgs_with(request.user, Perm.EDIT_ORG).filter(dissolved_on__isnull=True))
 
 
 @login_required
-def create_child(request: HttpRequest, pk: int) -> HttpResponse:
+def create_child(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     parent = get_org_for_user(request.user, pk, action="change")
     if not child_kinds(parent) or not parent.is_active:
         raise PermissionDenied
     form = ChildOrgForm(request.POST or None, parent=parent, initial={"established_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            child = services.org_create(actor=_actor(request), parent=parent, **form.cleaned_data)
+            child = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -173,12 +174,12 @@ def create_child(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rename(request: HttpRequest, pk: int) -> HttpResponse:
+def rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = get_org_for_user(request.user, pk, action="change")
     form = RenameForm(request.POST or None, initial={"name": org.name, "effective_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.org_rename(actor=_actor(request), org=org, **form.cleaned_data)
+            services.org_rename(actor=request.user, org=org, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -188,7 +189,7 @@ def rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def move(request: HttpRequest, pk: int) -> HttpResponse:
+def move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = get_org_for_user(request.user, pk, action="change")
     # Cells have no children; a node cannot go under itself; staying put is no move.
     parents = _editable(request).exclude(kind__in=Organization.CELL_KINDS).exclude(path__startswith=org.path)
@@ -199,7 +200,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.org_move(
-                actor=_actor(request),
+                actor=request.user,
                 org=org,
                 new_parent=data["parent"],
                 kind=data["kind"] or None,
@@ -218,7 +219,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Merge this node (and, if chosen, other siblings) into a sibling of the same level."""
     org = get_org_for_user(request.user, pk, action="change")
     cell_kinds = [k.value for k in Organization.CELL_KINDS]
@@ -233,7 +234,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             target = services.org_merge(
-                actor=_actor(request),
+                actor=request.user,
                 sources=[org, *data["sources"]],
                 target=data["target"],
                 effective_on=data["effective_on"],
@@ -249,7 +250,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def split(request: HttpRequest, pk: int) -> HttpResponse:
+def split(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Split a cell: name the new cells, then choose the new cell of every active member."""
     org = get_org_for_user(request.user, pk, action="change")
     if not org.is_cell:
@@ -261,7 +262,7 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             created = services.org_split(
-                actor=_actor(request),
+                actor=request.user,
                 org=org,
                 parts=form.split_parts(),
                 effective_on=data["effective_on"],
@@ -285,12 +286,12 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+def dissolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = get_org_for_user(request.user, pk, action="change")
     form = DissolveForm(request.POST or None, initial={"effective_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.org_dissolve(actor=_actor(request), org=org, **form.cleaned_data)
+            services.org_dissolve(actor=request.user, org=org, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -303,7 +304,7 @@ _FIELD_NAME = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
 
 
 @login_required
-def admin_units(request: HttpRequest) -> HttpResponse:
+def admin_units(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The picker's htmx search: a few units matching the words typed, the chosen one kept on top.
 
     Administrative units are public reference data, so any signed-in user may search them.

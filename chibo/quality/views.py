@@ -5,12 +5,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
@@ -19,11 +19,6 @@ from chibo.meetings.selectors import get_meeting_for_user
 from chibo.quality import selectors, services
 from chibo.quality.forms import AdjustForm, ScoreVoteForm, YearForm
 from chibo.quality.models import MeetingScore
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _score_or_error(meeting: Meeting) -> MeetingScore:
@@ -39,7 +34,9 @@ def _first_error(form: Any) -> ChiboError:
     return ChiboError(_("Dữ liệu không hợp lệ."))
 
 
-def _page(request: HttpRequest, meeting: Meeting, error: ChiboError | None = None, status: int = 200) -> HttpResponse:
+def _page(
+    request: AuthenticatedHttpRequest, meeting: Meeting, error: ChiboError | None = None, status: int = 200
+) -> HttpResponse:
     score = selectors.score_of(meeting)
     ctx = {
         "meeting": meeting,
@@ -54,11 +51,11 @@ def _page(request: HttpRequest, meeting: Meeting, error: ChiboError | None = Non
 
 
 @login_required
-def score_page(request: HttpRequest, pk: int) -> HttpResponse:
+def score_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, get_meeting_for_user(request.user, pk))
 
 
-def _act(request: HttpRequest, meeting: Meeting, action: Any) -> HttpResponse:
+def _act(request: AuthenticatedHttpRequest, meeting: Meeting, action: Any) -> HttpResponse:
     try:
         action()
     except ChiboError as err:
@@ -69,14 +66,14 @@ def _act(request: HttpRequest, meeting: Meeting, action: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def propose(request: HttpRequest, pk: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, action="change")
-    return _act(request, meeting, lambda: services.score_propose(actor=_actor(request), meeting=meeting))
+    return _act(request, meeting, lambda: services.score_propose(actor=request.user, meeting=meeting))
 
 
 @login_required
 @require_POST
-def adjust(request: HttpRequest, pk: int) -> HttpResponse:
+def adjust(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, action="change")
     form = AdjustForm(request.POST)
 
@@ -85,35 +82,35 @@ def adjust(request: HttpRequest, pk: int) -> HttpResponse:
             raise _first_error(form)
         amend = request.POST.get("amend") == "1"
         write = services.score_amend if amend else services.score_adjust
-        write(actor=_actor(request), score=_score_or_error(meeting), **form.cleaned_data)
+        write(actor=request.user, score=_score_or_error(meeting), **form.cleaned_data)
 
     return _act(request, meeting, run)
 
 
 @login_required
 @require_POST
-def vote(request: HttpRequest, pk: int) -> HttpResponse:
+def vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, action="change")
     form = ScoreVoteForm(request.POST)
 
     def run() -> None:
         if not form.is_valid():
             raise _first_error(form)
-        services.score_vote_record(actor=_actor(request), score=_score_or_error(meeting), **form.cleaned_data)
+        services.score_vote_record(actor=request.user, score=_score_or_error(meeting), **form.cleaned_data)
 
     return _act(request, meeting, run)
 
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The cadre who attended from above confirms; the service refuses anyone else, at the field."""
     meeting = get_meeting_for_user(request.user, pk)
-    return _act(request, meeting, lambda: services.score_confirm(actor=_actor(request), score=_score_or_error(meeting)))
+    return _act(request, meeting, lambda: services.score_confirm(actor=request.user, score=_score_or_error(meeting)))
 
 
 @login_required
-def cell_levels(request: HttpRequest, org_pk: int) -> HttpResponse:
+def cell_levels(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """A cell's level for each quarter and for the year."""
     org = get_org_for_user(request.user, org_pk, Perm.VIEW_ORG)
     form = YearForm(request.GET or None)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, get_org_for_user, has_perm_on, orgs_with
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
@@ -32,7 +33,7 @@ from chibo.scheduling.selectors import feed_meetings, month_calendar
 FEED_HISTORY_DAYS = 366
 
 
-def _month_param(request: HttpRequest) -> date:
+def _month_param(request: AuthenticatedHttpRequest) -> date:
     raw = request.GET.get("month") or ""
     try:
         year, month = (int(x) for x in raw.split("-")[:2])
@@ -41,7 +42,7 @@ def _month_param(request: HttpRequest) -> date:
         return month_start(today())
 
 
-def _org_param(request: HttpRequest, *, write: bool = False) -> Organization:
+def _org_param(request: AuthenticatedHttpRequest, *, write: bool = False) -> Organization:
     """The node named by ?org= (else the user's highest visible node) if the user may see it (else 404);
     with `write`, only if they may plan its meetings (else 403)."""
     perm = Perm.RUN_MEETINGS if write else Perm.VIEW_ORG
@@ -61,7 +62,7 @@ def _month_url(org: Organization, first: date) -> str:
 
 
 @login_required
-def month(request: HttpRequest) -> HttpResponse:
+def month(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _org_param(request)
     first = _month_param(request)
     calendar = month_calendar(request.user, org, first)
@@ -82,7 +83,7 @@ def month(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _org_param(request, write=True)
     cells = (
         orgs_with(request.user, Perm.RUN_MEETINGS)
@@ -93,7 +94,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = services.meeting_plan(actor=request.user, **data)  # type: ignore[arg-type]
+            meeting = services.meeting_plan(actor=request.user, **data)
         except ChiboError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
         else:
@@ -105,7 +106,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def generate(request: HttpRequest) -> HttpResponse:
+def generate(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = _org_param(request, write=True)
     form = GenerateForm(request.POST)
     if not form.is_valid():
@@ -113,7 +114,7 @@ def generate(request: HttpRequest) -> HttpResponse:
         return redirect(_month_url(org, month_start(today())))
     year, month_no = form.cleaned_data["year"], form.cleaned_data["month"]
     try:
-        created = services.regular_meetings_generate(actor=request.user, org=org, year=year, months=month_no)  # type: ignore[arg-type]
+        created = services.regular_meetings_generate(actor=request.user, org=org, year=year, months=month_no)
     except ChiboError as err:
         messages.error(request, err.message)
     else:
@@ -126,7 +127,7 @@ def generate(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, Perm.VIEW_ORG, action="change")
     initial = {
         "scheduled_date": meeting.scheduled_date,
@@ -136,7 +137,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     form = RescheduleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_reschedule(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+            services.meeting_reschedule(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ChiboError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
         else:
@@ -147,12 +148,12 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, Perm.VIEW_ORG, action="change")
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
         except ChiboError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
         else:
@@ -163,12 +164,12 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def guests(request: HttpRequest, pk: int) -> HttpResponse:
+def guests(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, Perm.VIEW_ORG, action="change")
     form = GuestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.guest_invite(actor=request.user, meeting=meeting, **form.cleaned_data)  # type: ignore[arg-type]
+            services.guest_invite(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ChiboError as err:
             form.add_error(err.field if err.field in form.fields else None, err.message)
         else:
@@ -181,24 +182,24 @@ def guests(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def guest_remove(request: HttpRequest, pk: int, guest_pk: int) -> HttpResponse:
+def guest_remove(request: AuthenticatedHttpRequest, pk: int, guest_pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, Perm.VIEW_ORG, action="change")
     guest = get_object_or_404(MeetingGuest, pk=guest_pk, meeting=meeting)
     try:
-        services.guest_remove(actor=request.user, guest=guest)  # type: ignore[arg-type]
+        services.guest_remove(actor=request.user, guest=guest)
     except ChiboError as err:
         messages.error(request, err.message)
     return redirect("scheduling:guests", pk=meeting.pk)
 
 
 @login_required
-def feed_settings(request: HttpRequest) -> HttpResponse:
+def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in member's secret calendar link; POST replaces it."""
     member = getattr(request.user, "member", None)
     if member is None:
         return render(request, "scheduling/feed_settings.html", {"feed": None})
     if request.method == "POST":
-        feed = services.feed_regenerate(actor=request.user, member=member)  # type: ignore[arg-type]
+        feed = services.feed_regenerate(actor=request.user, member=member)
         messages.success(request, _("Đã tạo đường dẫn mới; đường dẫn cũ không còn dùng được."))
         return redirect("scheduling:feed_settings")
     feed = services.feed_for(member)
@@ -206,7 +207,7 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/feed_settings.html", {"feed": feed, "url": url})
 
 
-def feed(request: HttpRequest, token: str) -> HttpResponse:
+def feed(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """No sign-in: the token is the key. A wrong or replaced token answers 404."""
     found = CalendarFeed.objects.select_related("member").filter(token=token).first()
     if found is None:

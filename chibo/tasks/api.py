@@ -5,13 +5,12 @@ pages. Outside scope: 404; seen but not one's to act on: 403; refused: 422 {"det
 from datetime import date, datetime
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import can_see_sensitive, get_member_for_user
 from chibo.core.api_tools import ChiboErrorOut, ErrorOut, Pagination
 from chibo.core.errors import ChiboError
@@ -145,24 +144,19 @@ class RecordOut(Schema):
     years: list[YearOut]
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _task(task_id: int) -> Task:
     return Task.objects.prefetch_related("assignments__member", "assignments__review").get(pk=task_id)
 
 
 @router.get("/mine", response={200: list[AssignmentOut]})
 @paginate(Pagination)
-def my_tasks(request: HttpRequest) -> QuerySet[TaskAssignment]:
+def my_tasks(request: AuthenticatedHttpRequest) -> QuerySet[TaskAssignment]:
     """Nhiệm vụ của tôi: việc đang làm trước (hạn gần nhất trước), rồi việc đã kiểm điểm (mới nhất trước)."""
     return selectors.my_tasks(getattr(request.user, "member_id", None))
 
 
 @router.get("/{task_id}", response={200: TaskOut, 404: ErrorOut})
-def task_detail(request: HttpRequest, task_id: int) -> Task:
+def task_detail(request: AuthenticatedHttpRequest, task_id: int) -> Task:
     """Một nhiệm vụ với người thực hiện, tiến độ và kết quả kiểm điểm."""
     return _task(selectors.get_task_for_user(request.user, task_id).pk)
 
@@ -171,37 +165,39 @@ def task_detail(request: HttpRequest, task_id: int) -> Task:
     "/{task_id}/assignees/{member_id}/progress",
     response={200: AssignmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut},
 )
-def progress_report(request: HttpRequest, task_id: int, member_id: int, payload: ProgressIn) -> TaskAssignment:
+def progress_report(
+    request: AuthenticatedHttpRequest, task_id: int, member_id: int, payload: ProgressIn
+) -> TaskAssignment:
     """Báo cáo tiến độ: đảng viên được giao (hoặc chi ủy ghi thay) trước kỳ họp sau."""
     assignment = selectors.get_assignment_to_report(request.user, task_id, member_id)
     services.progress_report(
-        actor=_user(request), assignment=assignment, status=payload.status, note=payload.note, done_on=payload.done_on
+        actor=request.user, assignment=assignment, status=payload.status, note=payload.note, done_on=payload.done_on
     )
     return TaskAssignment.objects.select_related("task", "member").get(pk=assignment.pk)
 
 
 @router.get("/meetings/{meeting_id}", response={200: list[TaskOut], 404: ErrorOut})
 @paginate(Pagination)
-def meeting_tasks(request: HttpRequest, meeting_id: int) -> QuerySet[Task]:
+def meeting_tasks(request: AuthenticatedHttpRequest, meeting_id: int) -> QuerySet[Task]:
     """Các nhiệm vụ nghị quyết của buổi họp giao."""
     return selectors.tasks_of_meeting(get_meeting_for_user(request.user, meeting_id))
 
 
 @router.post("/meetings/{meeting_id}", response={201: TaskOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut})
-def task_create(request: HttpRequest, meeting_id: int, payload: TaskIn) -> Status:
+def task_create(request: AuthenticatedHttpRequest, meeting_id: int, payload: TaskIn) -> Status:
     """Giao một nhiệm vụ cụ thể cho một hoặc nhiều đảng viên của chi bộ, có hạn hoàn thành."""
     meeting = get_meeting_for_user(request.user, meeting_id, action="change")
     members = list(Member.objects.filter(pk__in=payload.assignee_ids))
     if len(members) != len(set(payload.assignee_ids)):
         raise ChiboError("Có đảng viên không tồn tại trong danh sách.", field="assignee_ids")
     task = services.task_create(
-        actor=_user(request), meeting=meeting, description=payload.description, assignees=members, due_on=payload.due_on
+        actor=request.user, meeting=meeting, description=payload.description, assignees=members, due_on=payload.due_on
     )
     return Status(201, _task(task.pk))
 
 
 @router.get("/meetings/{meeting_id}/suggestions", response={200: list[FitOut], 403: ErrorOut, 404: ErrorOut})
-def suggestions(request: HttpRequest, meeting_id: int, description: str = "") -> list[FitOut]:
+def suggestions(request: AuthenticatedHttpRequest, meeting_id: int, description: str = "") -> list[FitOut]:
     """Gợi ý người phù hợp: sở trường khớp với nội dung nhiệm vụ (không phân biệt dấu), rồi ít việc hơn."""
     meeting = get_meeting_for_user(request.user, meeting_id, action="change")
     fits = fitting.rank_members(org=meeting.org, text=description, day=selectors.held_on(meeting))
@@ -219,7 +215,7 @@ def suggestions(request: HttpRequest, meeting_id: int, description: str = "") ->
 
 @router.get("/meetings/{meeting_id}/review", response={200: list[AssignmentOut], 403: ErrorOut, 404: ErrorOut})
 @paginate(Pagination)
-def review_list(request: HttpRequest, meeting_id: int) -> QuerySet[TaskAssignment]:
+def review_list(request: AuthenticatedHttpRequest, meeting_id: int) -> QuerySet[TaskAssignment]:
     """Kiểm điểm nhiệm vụ tháng trước: nhiệm vụ của nghị quyết kỳ trước và các nhiệm vụ đến hạn chưa kiểm điểm."""
     return selectors.review_list(get_meeting_for_user(request.user, meeting_id, action="change"))
 
@@ -228,17 +224,19 @@ def review_list(request: HttpRequest, meeting_id: int) -> QuerySet[TaskAssignmen
     "/meetings/{meeting_id}/review/{assignment_id}",
     response={200: AssignmentOut, 403: ErrorOut, 404: ErrorOut, 422: ChiboErrorOut},
 )
-def review_record(request: HttpRequest, meeting_id: int, assignment_id: int, payload: ReviewIn) -> TaskAssignment:
+def review_record(
+    request: AuthenticatedHttpRequest, meeting_id: int, assignment_id: int, payload: ReviewIn
+) -> TaskAssignment:
     """Ghi kết quả kiểm điểm một phần việc: hoàn thành tốt → biểu dương; chưa hoàn thành → nguyên nhân,
     biện pháp giúp đỡ, nhắc nhở, và chuyển tiếp sang nghị quyết kỳ này."""
     meeting = get_meeting_for_user(request.user, meeting_id, action="change")
     assignment = get_object_or_404(TaskAssignment, pk=assignment_id, task__org=meeting.org_id)
-    services.task_review_record(actor=_user(request), meeting=meeting, assignment=assignment, **payload.model_dump())
+    services.task_review_record(actor=request.user, meeting=meeting, assignment=assignment, **payload.model_dump())
     return TaskAssignment.objects.select_related("task", "member", "review").get(pk=assignment.pk)
 
 
 @record_router.get("/{member_id}/record", response={200: RecordOut, 404: ErrorOut})
-def member_record_api(request: HttpRequest, member_id: int) -> RecordOut:
+def member_record_api(request: AuthenticatedHttpRequest, member_id: int) -> RecordOut:
     """Kết quả rèn luyện theo năm: dự họp (tỷ lệ), phát biểu, nhiệm vụ, biểu dương, nhắc nhở, phê bình
     (chỉ chi ủy và cấp trên), đăng ký làm theo Bác."""
     member = get_member_for_user(request.user, member_id)

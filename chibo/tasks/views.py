@@ -10,13 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.accounts.models import User
+from chibo.accounts.http import AuthenticatedHttpRequest
 from chibo.accounts.scope import Perm, can_see_sensitive, get_member_for_user, has_perm_on
 from chibo.core.dates import today
 from chibo.core.errors import ChiboError
@@ -31,11 +31,6 @@ from chibo.tasks.models import TaskAssignment, TaskReminder, TaskReview
 from chibo.tasks.record import member_record
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # every view here is behind @login_required
-    return request.user
-
-
 def _assignable(meeting: Meeting) -> Any:
     """Members the form offers: on the cell's roll and not exempt on the meeting day (the service checks again)."""
     day = selectors.held_on(meeting)
@@ -48,7 +43,7 @@ def _assignable(meeting: Meeting) -> Any:
 
 
 @login_required
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     member = getattr(request.user, "member", None)
     open_rows: list[tuple[TaskAssignment, ProgressForm]] = []
     done_page: Page | None = None
@@ -70,7 +65,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 
 def _meeting_page(
-    request: HttpRequest, meeting: Meeting, form: TaskForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, meeting: Meeting, form: TaskForm | None = None, status: int = 200
 ) -> HttpResponse:
     can_run = has_perm_on(request.user, meeting.org, Perm.RUN_MEETINGS)
     if can_run and form is None:
@@ -86,20 +81,20 @@ def _meeting_page(
 
 
 @login_required
-def meeting_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, get_meeting_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
-def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+def task_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, action="change")
     form = TaskForm(request.POST, members=_assignable(meeting))
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.task_create(
-                actor=_actor(request),
+                actor=request.user,
                 meeting=meeting,
                 description=data["description"],
                 assignees=data["assignees"],
@@ -115,11 +110,11 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def task_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk)
     get_meeting_for_user(request.user, task.meeting_id, action="change")  # 403 for those who only read it
     try:
-        services.task_delete(actor=_actor(request), task=task)
+        services.task_delete(actor=request.user, task=task)
     except ChiboError as err:
         messages.error(request, err.message)
         return redirect(task)
@@ -128,7 +123,7 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def suggest(request: HttpRequest, pk: int) -> HttpResponse:
+def suggest(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The cell's members ranked for the task being typed (htmx partial; strengths are for the committee)."""
     meeting = get_meeting_for_user(request.user, pk, action="change")
     text = request.GET.get("description", "")
@@ -140,7 +135,7 @@ def suggest(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_page(
-    request: HttpRequest, meeting: Meeting, failed: tuple[int, ReviewForm] | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, meeting: Meeting, failed: tuple[int, ReviewForm] | None = None, status: int = 200
 ) -> HttpResponse:
     locked = selectors.record_locked(meeting)
     rows = []
@@ -162,13 +157,13 @@ def _review_page(
 
 
 @login_required
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _review_page(request, get_meeting_for_user(request.user, pk, action="change"))
 
 
 @login_required
 @require_POST
-def review_save(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def review_save(request: AuthenticatedHttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, action="change")
     assignment = get_object_or_404(
         TaskAssignment.objects.select_related("task"), pk=assignment_pk, task__org=meeting.org_id
@@ -176,9 +171,7 @@ def review_save(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
     form = ReviewForm(request.POST, locked=selectors.record_locked(meeting), prefix=f"a{assignment.pk}")
     if form.is_valid():
         try:
-            services.task_review_record(
-                actor=_actor(request), meeting=meeting, assignment=assignment, **form.cleaned_data
-            )
+            services.task_review_record(actor=request.user, meeting=meeting, assignment=assignment, **form.cleaned_data)
         except ChiboError as err:
             form.add_service_error(err)
         else:
@@ -193,7 +186,7 @@ def review_save(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
 
 
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk)
     assignments = list(
         task.assignments.select_related("member", "review", "review__meeting")
@@ -216,7 +209,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     assignment = selectors.get_assignment_to_report(request.user, pk, member_pk)
     form = ProgressForm(request.POST)
     back = request.POST.get("next") or assignment.task.get_absolute_url()
@@ -226,7 +219,7 @@ def report(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
             raise ChiboError(str(errors[0]), field=field)
-        services.progress_report(actor=_actor(request), assignment=assignment, **form.cleaned_data)
+        services.progress_report(actor=request.user, assignment=assignment, **form.cleaned_data)
     except ChiboError as err:
         messages.error(request, err.message)
     else:
@@ -238,7 +231,7 @@ def report(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 
 @login_required
-def member_record_page(request: HttpRequest, pk: int) -> HttpResponse:
+def member_record_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk)
     sensitive = can_see_sensitive(request.user, member)
     record = member_record(member, sensitive=sensitive)
