@@ -9,7 +9,7 @@
 3. Starts the app (`manage.py runserver --noreload`, DEBUG off, CHIBO_BENCH_FLOOR on, on 127.0.0.1 and a
    free port) and times each case N times after a warm-up, INTERLEAVED request by request with its two
    floors: /healthz (a view that touches no table) and the case's second floor, /_bench/floor/<case>
-   (chibo.core.bench_floor: the same authentication, then one hand-written SQL query returning the rows
+   (chibo.operations.bench_floor: the same authentication, then one hand-written SQL query returning the rows
    the page shows). The order of the three rotates each round so that the machine's load falls on all.
 4. Prints, per case, median, p95, the queries the request ran (X-Bench-Queries), the ratio of the
    median to each floor's, the goal (≤ 2× the second floor) and a verdict; writes
@@ -48,7 +48,7 @@ class Case:
     who: str  # ward | province | admin; an "api:" prefix sends the user's bearer token instead of the cookie
     path: str
     expect: str  # what the answer must contain (so that a fast error page cannot pass)
-    floor: str | None  # the second floor's case in chibo.core.bench_floor.SQL
+    floor: str | None  # the second floor's case in chibo.operations.bench_floor.SQL
     floor_params: dict[str, object] = field(default_factory=dict)
 
 
@@ -215,7 +215,7 @@ def server_env(database_url: str) -> dict[str, str]:
         # Officers would be sent to the second-factor page; the bench measures the list, not the sign-in.
         "CHIBO_REQUIRE_OFFICER_2FA": "0",
         "LOG_LEVEL": "WARNING",
-        # The second floors (/_bench/floor/…) and the X-Bench-Queries header (chibo.core.bench_floor).
+        # The second floors (/_bench/floor/…) and the X-Bench-Queries header (chibo.operations.bench_floor).
         "CHIBO_BENCH_FLOOR": "1",
         # Plain HTTP on 127.0.0.1, as `make demo`: no redirect to HTTPS, cookies without Secure.
         "SECURE_SSL_REDIRECT": "0",

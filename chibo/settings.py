@@ -96,10 +96,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 # `make bench` only (bench/run.py): the second-floor views under /_bench/ and each response's query count
-# in an X-Bench-Queries header (chibo.core.bench_floor). Never on in production.
+# in an X-Bench-Queries header (chibo.operations.bench_floor). Never on in production.
 CHIBO_BENCH_FLOOR = _env_bool("CHIBO_BENCH_FLOOR", False)
 if CHIBO_BENCH_FLOOR:
-    MIDDLEWARE.insert(0, "chibo.core.bench_floor.QueryCountMiddleware")
+    MIDDLEWARE.insert(0, "chibo.operations.bench_floor.QueryCountMiddleware")
 
 ROOT_URLCONF = "chibo.urls"
 WSGI_APPLICATION = "chibo.wsgi.application"

@@ -34,7 +34,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
-if settings.CHIBO_BENCH_FLOOR:  # bench/run.py's yardsticks (chibo.core.bench_floor); never in production
-    from chibo.core.bench_floor import floor
+if settings.CHIBO_BENCH_FLOOR:  # bench/run.py's yardsticks (chibo.operations.bench_floor); never in production
+    from chibo.operations.bench_floor import floor
 
     urlpatterns.append(path("_bench/", include([path("floor/<str:case>", floor)])))
