@@ -18,7 +18,11 @@ The variation makes each early warning fire at least once today:
 - An Hòa's draft for this month, prepared by chibo.demo.meetings.add_upcoming, repeats the 2021
   resolution word for word (a resolution nearly identical to earlier months'); every other draft here
   is written afresh each month;
-- tasks given two and one months ago, some reported done, some not (overdue tasks).
+- tasks given two and one months ago, some reported done, some not (overdue tasks);
+- the new Long Bình ward assigns cadres to its cells as Bình Thạnh did (chibo.demo.supervision): canbo.duhop
+  still follows An Hòa and Bình An and attends most of their meetings, while the cadre assigned to the
+  ward's People's Committee cell has attended none of its meetings this year (assigned cadres who have not
+  attended).
 Elsewhere speakers rotate, so that members who came and kept silent are the exception they should be.
 
 Runs after the minutes of 2021 (chibo.demo.builder.STEPS): the tasks demo and the minutes step keep to
@@ -47,6 +51,8 @@ from chibo.organizations.models import Organization
 from chibo.rules.selectors import ruleset_for
 from chibo.scheduling import services as scheduling_services
 from chibo.scheduling.calendar import month_start, next_month, quarter_of, regular_meeting_date
+from chibo.supervision import services as supervision_services
+from chibo.supervision.selectors import followers_on
 from chibo.tasks import services as task_services
 
 A = Attendance.Status
@@ -57,6 +63,12 @@ FALLING = "bt_c"  # attendance falls each of the last four months
 AWAY = "ta_1"  # one member absent the last three meetings
 SAME_SPEAKERS = "bt_an"
 TASK_CELLS = ("anhoa", "bt_a", "vt_1", "lp_1")  # give tasks two and one months ago
+# The Long Bình ward's assignments since the reform: (username, title, cells, attends). The cadres are the
+# ones the Bình Thạnh committee had assigned (chibo.demo.supervision.CADRES); the second never comes.
+FOLLOWERS = (
+    ("canbo.duhop", "Đảng ủy viên, Chủ tịch Ủy ban MTTQ Việt Nam phường", ("anhoa", "bt_an"), True),
+    ("thuongvu.bithu", "Bí thư Đảng ủy phường", ("bt_ubnd",), False),
+)
 THEMATIC_MONTHS = {2, 5, 8, 11}
 
 # Clauses a secretary drafts from, month by month (filled with the month's figures): no two months alike.
@@ -237,6 +249,7 @@ def _hold(
     clock.advance(minutes=4)
     meeting_services.attendance_record_all(actor=cell.actor, meeting=meeting, absent=absent)
     present = [m for m in required if m.pk not in absent]
+    _visit(rng, cell, meeting, day)
     clock.advance(minutes=25)
     for member in _speakers(rng, cell, present, period):
         began = clock.now
@@ -258,6 +271,35 @@ def _hold(
         )
     clock.advance(minutes=10)
     return meeting_services.meeting_close(actor=cell.actor, meeting=meeting, ended_at=clock.now)
+
+
+def _assign(demo: Demo, since: date) -> None:
+    """The Long Bình ward committee assigns its cadres to follow its cells from `since` (FOLLOWERS)."""
+    ward = demo.orgs["long_binh_new"]
+    for username, title, keys, _attends in FOLLOWERS:
+        for key in keys:
+            supervision_services.assignment_create(
+                actor=demo.users["danguy.binhthanh"],
+                committee=ward,
+                cadre=demo.users[username],
+                cell=demo.cells[key],
+                title=title,
+                valid_from=since,
+            )
+
+
+def _visit(rng: random.Random, cell: Cell, meeting: Meeting, day: date) -> None:
+    """The cadre assigned to the cell checks in at the meeting, four times out of five, if they come at all."""
+    comes = {username for username, _t, _k, attends in FOLLOWERS if attends}
+    for assignment in followers_on(cell.org, day):
+        if assignment.cadre.username in comes and rng.random() < 0.8:
+            meeting_services.guest_add(
+                actor=assignment.cadre,
+                meeting=meeting,
+                user=assignment.cadre,
+                role=assignment.title,
+                is_supervisor=True,
+            )
 
 
 def _opinion(rng: random.Random, cell: Cell, period: date) -> str:
@@ -300,6 +342,8 @@ def add_recent(demo: Demo) -> None:
     last_quarter = quarter_of(quarter_of(run_day)[0] - timedelta(days=1))
     held: list[tuple[Cell, Meeting]] = []
     with clock.running(), quiet_notices():
+        clock.at(months[0] - timedelta(days=5), 9, 0)
+        _assign(demo, months[0] - timedelta(days=5))
         cells = _cells(demo, rng)
         plan = []
         for cell in cells:
