@@ -65,9 +65,7 @@ def test_the_secretary_records_the_dissemination_in_one_action_from_the_live_pag
         deadline=(today() + timedelta(days=20)).strftime("%d/%m/%Y"),
     )
     directive = Directive.objects.get()
-    meeting = meetings.meeting_open(
-        actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1]
-    )
+    meeting = meetings.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     for m in cell.required:
         meetings.attendance_record(actor=None, meeting=meeting, member=m, status=Attendance.Status.PRESENT)
     c = client_for(w.anhoa_secretary)

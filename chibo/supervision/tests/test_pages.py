@@ -87,9 +87,7 @@ def test_the_rota_is_proposed_shown_with_its_bound_and_accepted(world: World, co
 
 def test_the_cadre_flags_a_remark_and_the_secretary_answers_it_on_the_live_page(cell: Cell) -> None:
     w = cell.world
-    meeting = meetings.meeting_open(
-        actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1]
-    )
+    meeting = meetings.meeting_open(actor=None, meeting=cell.meeting, chair=cell.official[0], recorder=cell.official[1])
     for m in cell.required:
         meetings.attendance_record(actor=None, meeting=meeting, member=m, status=Attendance.Status.PRESENT)
     sup = client_for(w.supervisor)
