@@ -549,28 +549,16 @@ def follow_up_reminders_send(*, day: date | None = None) -> int:
     notices (the app's inbox, email and SMS where they have them), once per entry; the member's households
     page lists them too. Safe to run any number of times: a notice per entry and member, ever."""
     from chibo.notices.models import Notice
-    from chibo.notices.selectors import Recipient
-    from chibo.notices.services import topic_notices_send
+    from chibo.notices.services import member_recipient, topic_notices_send
 
     day = day or today()
     due = LiaisonEvent.objects.filter(follow_up_on__lte=day, follow_up_done=False, reminded_on__isnull=True)
     sent = 0
     for event in due.select_related("household", "member__user"):
-        member = event.member
-        user = getattr(member, "user", None)
-        recipient = Recipient(
-            f"m{member.pk}",
-            Notice.Audience.MEMBER,
-            member.full_name,
-            member.email,
-            member.phone,
-            user=user,
-            member=member,
-        )
         sent += topic_notices_send(
             kind=Notice.Kind.FOLLOW_UP,
             topic=f"liaison:{event.pk}",
-            recipients=[recipient],
+            recipients=[member_recipient(event.member)],
             subject=_("Nhắc theo dõi hộ dân"),
             body=_reminder_text(event),
         )

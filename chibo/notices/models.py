@@ -21,6 +21,7 @@ class Notice(models.Model):
         SUPERVISION = "supervision", _("Nhắc dự sinh hoạt chi bộ")
         DIRECTIVE = "directive", _("Nhắc quán triệt văn bản cấp trên")
         FOLLOW_UP = "follow_up", _("Nhắc theo dõi hộ dân")  # chibo.households' liaison log
+        TASK = "task", _("Nhắc việc quá hạn")  # chibo.tasks' overdue reminders
 
     class Audience(models.TextChoices):
         MEMBER = "member", _("Đảng viên")

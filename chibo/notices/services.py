@@ -14,6 +14,7 @@ from django.utils import timezone
 from chibo.accounts.models import User
 from chibo.core.history import records_actor
 from chibo.meetings.models import Meeting
+from chibo.members.models import Member
 from chibo.notices.models import Notice
 from chibo.notices.selectors import Recipient, meeting_recipients, notices_of
 from chibo.notices.sms import get_sms_sender
@@ -152,6 +153,19 @@ def user_recipient(user: User) -> Recipient:
         user.email or (member.email if member else ""),
         member.phone if member else "",
         user=user,
+    )
+
+
+def member_recipient(member: Member) -> Recipient:
+    """A party member as the recipient of a notice that is not about one meeting (their task, their household)."""
+    return Recipient(
+        f"m{member.pk}",
+        Notice.Audience.MEMBER,
+        member.full_name,
+        member.email,
+        member.phone,
+        user=getattr(member, "user", None),  # the reverse one-to-one raises when there is no account
+        member=member,
     )
 
 

@@ -206,13 +206,12 @@ class ReviewAmendment(models.Model):
 
 
 class TaskReminder(models.Model):
-    """An overdue assignment reminded on a day (in the app, by email and SMS where the member has them)."""
+    """An overdue assignment reminded on a day; it reaches the member as a notice (chibo.notices: in the app,
+    by email and SMS where they have them)."""
 
     assignment = models.ForeignKey(TaskAssignment, on_delete=models.CASCADE, related_name="reminders")
     sent_on = models.DateField(_("ngày nhắc"))
     text = models.CharField(_("nội dung"), max_length=255)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    sms_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,16 +2,12 @@
 the carry-over of what is unfinished and amendments after the minutes are locked), and the overdue
 reminders. Pages, the API, the Celery task, the demo and tests call these functions and nothing else."""
 
-import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
@@ -20,11 +16,9 @@ from chibo.core.errors import ChiboError
 from chibo.core.history import records_actor
 from chibo.meetings.models import Meeting
 from chibo.members.models import Exemption, Member
-from chibo.notices.sms import get_sms_sender
 from chibo.tasks.models import ProgressReport, ReviewAmendment, Task, TaskAssignment, TaskReminder, TaskReview
 from chibo.tasks.selectors import held_on, open_assignments, record_locked
 
-logger = logging.getLogger("chibo.tasks")
 Out = TaskReview.Outcome
 
 
@@ -346,28 +340,17 @@ def overdue_reminders_send(*, day: date | None = None) -> int:
     return len(new)
 
 
-def _claim(reminder: TaskReminder, field: str) -> bool:
-    """Mark the channel as being delivered; False when another worker got there first."""
-    return (
-        TaskReminder.objects.filter(pk=reminder.pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}) == 1
-    )
-
-
 def _deliver(day: date) -> None:
-    """Email and SMS (the notices app's pluggable sender) for the day's reminders not yet delivered."""
-    sms = get_sms_sender()
-    pending = TaskReminder.objects.filter(sent_on=day).select_related("assignment__member")
-    for reminder in pending:
-        member = reminder.assignment.member
-        if member.email and reminder.emailed_at is None and _claim(reminder, "emailed_at"):
-            try:
-                send_mail(_("Nhắc việc quá hạn"), reminder.text, settings.DEFAULT_FROM_EMAIL, [member.email])
-            except Exception:  # the next run retries; the log names the reminder, not the person
-                logger.exception("email of task reminder %s failed", reminder.pk)
-                TaskReminder.objects.filter(pk=reminder.pk).update(emailed_at=None)
-        if sms is not None and member.phone and reminder.sms_at is None and _claim(reminder, "sms_at"):
-            try:
-                sms.send(phone=member.phone, text=reminder.text[:160])
-            except Exception:
-                logger.exception("SMS of task reminder %s failed", reminder.pk)
-                TaskReminder.objects.filter(pk=reminder.pk).update(sms_at=None)
+    """The day's reminders go out the way every notice does (chibo.notices: the member's inbox, then email and
+    SMS where they have them, each channel claimed and released on failure): one notice per reminder, ever."""
+    from chibo.notices.models import Notice
+    from chibo.notices.services import member_recipient, topic_notices_send
+
+    for reminder in TaskReminder.objects.filter(sent_on=day).select_related("assignment__member__user"):
+        topic_notices_send(
+            kind=Notice.Kind.TASK,
+            topic=f"task:{reminder.pk}",
+            recipients=[member_recipient(reminder.assignment.member)],
+            subject=reminder.text,
+            body=reminder.text,
+        )

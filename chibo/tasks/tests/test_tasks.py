@@ -10,6 +10,7 @@ from chibo.core.errors import ChiboError
 from chibo.documents import compose
 from chibo.documents import services as document_services
 from chibo.meetings.models import Attendance
+from chibo.notices.models import Notice
 from chibo.tasks import selectors, services
 from chibo.tasks.jobs import remind_overdue
 from chibo.tasks.models import ProgressReport, ReviewAmendment, Task, TaskAssignment, TaskReminder, TaskReview
@@ -306,11 +307,16 @@ def test_overdue_tasks_are_reminded_by_app_email_and_sms_once_a_week(cell: Cell,
     assert "đã quá hạn 5 ngày (hạn 15/04/2025)" in reminder.text
     assert [m.to for m in mail.outbox] == [["thuong@example.vn"]]
     assert _Sms.sent == [("0909123456", reminder.text[:160])]
+    # The one delivery path of notices: the reminder is also in the member's inbox, delivered on both channels.
+    [notice] = Notice.objects.filter(kind=Notice.Kind.TASK)
+    assert notice.member == cell.plain and notice.body == reminder.text
+    assert notice.emailed_at is not None and notice.sms_at is not None and notice.read_at is None
 
     assert services.overdue_reminders_send(day=date(2025, 4, 20)) == 0  # the same day again
     assert services.overdue_reminders_send(day=date(2025, 4, 26)) == 0  # within the week
     assert services.overdue_reminders_send(day=date(2025, 4, 27)) == 1  # a week later
     assert len(mail.outbox) == 2 and TaskReminder.objects.count() == 2
+    assert Notice.objects.filter(kind=Notice.Kind.TASK, member=cell.plain).count() == 2
 
 
 def test_the_daily_celery_task_sends_the_reminders(cell: Cell) -> None:
