@@ -32,7 +32,8 @@ def statements(expected: int) -> Iterator[CaptureQueriesContext]:
     sql = [q["sql"] for q in captured.captured_queries]
     queries = [q for q in sql if not q.startswith(TRANSACTION)]
     assert len(queries) == expected, "\n".join(queries)
-    assert [q for q in sql if q.startswith(TRANSACTION)] == ["BEGIN", "COMMIT"]
+    # SQLite opens its write transactions with BEGIN IMMEDIATE (chibo.settings), PostgreSQL with BEGIN.
+    assert [q.split()[0] for q in sql if q.startswith(TRANSACTION)] == ["BEGIN", "COMMIT"]
 
 
 def secretary(cell: Cell) -> Client:
