@@ -11,7 +11,7 @@ application CPU per request by kind from the app's CPU log (chibo.core.overload.
 the thread's CPU time from the outermost middleware in), throughput and errors (answers ≥ 500 and requests
 Locust never got an answer to). Each figure is printed beside its goal with a verdict, with the load average.
 
-The database (LIVE_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/chibo_live_bench) is
+The database (LIVE_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/chibo_live_bench_<N>) is
 created if missing and seeded with `seed_scale` (25 members a cell) plus one open meeting per cell for
 the first N cells, a secretary (cell committee) and two members with accounts and sessions each. A seed
 with the same N is reused.
@@ -133,6 +133,8 @@ def _seed(meetings: int, fixture: Path) -> dict:
         made.append(
             {"meeting": meeting.pk, "members": [m.pk for m in members], "secretary": users[0], "phones": users[1:]}
         )
+    if len(made) < meetings:
+        raise SystemExit(f"the seed has cells for {len(made)} open meetings, not {meetings}: drop its database")
     data = {"meetings": made}
     fixture.write_text(json.dumps(data))
     return data
@@ -240,7 +242,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=30, help="seconds of unmeasured load first")
     args = parser.parse_args()
 
-    db_url = os.environ.get("LIVE_BENCH_DATABASE_URL", DEFAULT_DB)
+    # A database per size: a seed is reused only for the same N (a smaller one has too few cells for more meetings).
+    db_url = os.environ.get("LIVE_BENCH_DATABASE_URL", f"{DEFAULT_DB}_{args.meetings}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     _ensure_database(db_url)
     os.environ.update(_env(db_url))
