@@ -104,12 +104,8 @@ def _measure_again(score: MeetingScore, *, checks: set[str]) -> None:
     _recount(score)
 
 
-@records_actor
-@transaction.atomic
-def score_adjust(*, actor: User, score: MeetingScore, key: str, points: int, reason: str) -> ScoreItem:
-    """The cell committee changes a criterion's points, only with a written reason (kept and shown)."""
-    score = _lock(score)
-    _require_open_for_change(score)
+def _item_with_points(score: MeetingScore, key: str, points: int) -> ScoreItem:
+    """The score's criterion `key`, and `points` checked against its range (adjusting and amending alike)."""
     item = score.items.filter(key=key).first()
     if item is None:
         raise ChiboError(_("Không có tiêu chí này trong cách chấm điểm."), field="key")
@@ -118,6 +114,16 @@ def score_adjust(*, actor: User, score: MeetingScore, key: str, points: int, rea
             _("Điểm của tiêu chí “%(c)s” phải từ 0 đến %(m)s.") % {"c": item.label, "m": item.max_points},
             field="points",
         )
+    return item
+
+
+@records_actor
+@transaction.atomic
+def score_adjust(*, actor: User, score: MeetingScore, key: str, points: int, reason: str) -> ScoreItem:
+    """The cell committee changes a criterion's points, only with a written reason (kept and shown)."""
+    score = _lock(score)
+    _require_open_for_change(score)
+    item = _item_with_points(score, key, points)
     reason = (reason or "").strip()
     if points != item.measured_points and not reason:
         raise ChiboError(_("Ghi lý do khi đổi điểm so với hồ sơ buổi họp."), field="reason")
@@ -203,14 +209,7 @@ def score_amend(*, actor: User, score: MeetingScore, key: str, points: int, reas
     score = _lock(score)
     if not (score.is_locked or score.meeting.minutes_locked):
         raise ChiboError(_("Kết quả chưa khóa: hãy điều chỉnh điểm trực tiếp."), field="points")
-    item = score.items.filter(key=key).first()
-    if item is None:
-        raise ChiboError(_("Không có tiêu chí này trong cách chấm điểm."), field="key")
-    if not isinstance(points, int) or not 0 <= points <= item.max_points:
-        raise ChiboError(
-            _("Điểm của tiêu chí “%(c)s” phải từ 0 đến %(m)s.") % {"c": item.label, "m": item.max_points},
-            field="points",
-        )
+    item = _item_with_points(score, key, points)
     reason = (reason or "").strip()
     if not reason:
         raise ChiboError(_("Ghi lý do đính chính."), field="reason")
