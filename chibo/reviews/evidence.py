@@ -18,9 +18,7 @@ from chibo.commitments.models import Commitment
 from chibo.criticism.models import CriticismRecord
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.members.models import Exemption, LifeEvent, Member, Position
-from chibo.tasks.models import TaskAssignment, TaskReminder, TaskReview
-
-Out = TaskReview.Outcome
+from chibo.tasks.models import TaskAssignment, TaskReminder, assignment_outcome_counts
 
 
 def year_bounds(year: int) -> tuple[date, date]:
@@ -143,20 +141,12 @@ def gather(
     tasks = (
         TaskAssignment.objects.filter(member_id__in=ids, task__due_on__gte=first, task__due_on__lt=after)
         .values("member_id")
-        .annotate(
-            tasks=Count("pk"),
-            on_time=Count("pk", filter=Q(review__outcome=Out.DONE)),
-            late=Count("pk", filter=Q(review__outcome=Out.DONE_LATE)),
-            not_done=Count("pk", filter=Q(review__outcome__in=TaskReview.UNFINISHED_OUTCOMES)),
-            open=Count("pk", filter=Q(review__isnull=True)),
-            commended=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.COMMENDED)),
-            reminded=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.REMINDED)),
-        )
+        .annotate(**assignment_outcome_counts())
         .order_by()
     )
     for t in tasks:
         e = found[t["member_id"]]
-        e.tasks, e.on_time, e.late, e.not_done, e.open = t["tasks"], t["on_time"], t["late"], t["not_done"], t["open"]
+        e.tasks, e.on_time, e.late, e.not_done, e.open = t["tasks"], t["done"], t["late"], t["not_done"], t["open"]
         e.commended, e.reminded = t["commended"], t["reminded"]
 
     reminders = (

@@ -17,7 +17,7 @@ member on their own (the article: "chi ủy đánh giá việc thực hiện nhi
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +184,21 @@ class TaskReview(models.Model):
     @property
     def is_unfinished(self) -> bool:
         return self.outcome in self.UNFINISHED_OUTCOMES
+
+
+def assignment_outcome_counts() -> dict[str, Count]:
+    """A group of task assignments counted by how their review judged them, for `.annotate(**…)`: the one
+    count the member's record (chibo.tasks.record) and the year-end evidence (chibo.reviews) both read."""
+    out, judged = TaskReview.Outcome, TaskReview.Evaluation
+    return {
+        "tasks": Count("pk"),
+        "done": Count("pk", filter=Q(review__outcome=out.DONE)),
+        "late": Count("pk", filter=Q(review__outcome=out.DONE_LATE)),
+        "not_done": Count("pk", filter=Q(review__outcome__in=TaskReview.UNFINISHED_OUTCOMES)),
+        "open": Count("pk", filter=Q(review__isnull=True)),
+        "commended": Count("pk", filter=Q(review__evaluation=judged.COMMENDED)),
+        "reminded": Count("pk", filter=Q(review__evaluation=judged.REMINDED)),
+    }
 
 
 class ReviewAmendment(models.Model):

@@ -16,9 +16,7 @@ from chibo.commitments.models import Commitment
 from chibo.criticism.models import CriticismRecord
 from chibo.meetings.models import Attendance, Meeting, SpeakingTurn
 from chibo.members.models import LifeEvent, Member
-from chibo.tasks.models import TaskAssignment, TaskReview
-
-Out = TaskReview.Outcome
+from chibo.tasks.models import TaskAssignment, assignment_outcome_counts
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -135,15 +133,7 @@ def member_record(member: Member, *, sensitive: bool) -> MemberRecord:
         TaskAssignment.objects.filter(member=member)
         .annotate(year=ExtractYear("task__due_on"))
         .values("year")
-        .annotate(
-            tasks=Count("pk"),
-            done=Count("pk", filter=Q(review__outcome=Out.DONE)),
-            late=Count("pk", filter=Q(review__outcome=Out.DONE_LATE)),
-            not_done=Count("pk", filter=Q(review__outcome__in=TaskReview.UNFINISHED_OUTCOMES)),
-            open=Count("pk", filter=Q(review__isnull=True)),
-            commended=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.COMMENDED)),
-            reminded=Count("pk", filter=Q(review__evaluation=TaskReview.Evaluation.REMINDED)),
-        )
+        .annotate(**assignment_outcome_counts())
         .order_by()
     )
     for t in tasks:
